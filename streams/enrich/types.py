@@ -1,0 +1,23 @@
+"""Plain value types shared by the enrichment modules (no pydantic on the hot path)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """An entity mention: ``text == story_text[start:end]``; ``country`` only for places."""
+
+    text: str
+    label: str  # PER | ORG | LOC | MISC
+    start: int
+    end: int
+    country: str | None = None
+
+
+@dataclass(slots=True)
+class Enrichment:
+    entities: list[Span] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)  # sorted unique ISO alpha-2
+    categories: list[tuple[str, float]] = field(default_factory=list)  # best first
