@@ -1,0 +1,83 @@
+"""Configuration: environment variables (prefix ``NEWSSTREAM_``), read once.
+
+Every process reads its settings through :func:`get_settings`, so a value is parsed and
+validated at start-up and never re-read mid-stream.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSSTREAM_", extra="ignore")
+
+    # --- Kafka -----------------------------------------------------------------------
+    broker_url: str = Field(
+        default="kafka://127.0.0.1:9092",
+        description="Bootstrap servers, Faust style: kafka://host:port[;host:port].",
+    )
+    topic_prefix: str = Field(default="", description="Prepended to every topic name.")
+    partitions: int = Field(default=4, ge=1, description="Partitions of news.raw and tables.")
+    replication_factor: int = Field(default=1, ge=1)
+    client_id: str = "newsstream"
+    app_id: str = Field(default="newsstream", description="Faust app id = consumer group.")
+    producer_acks: Literal["0", "1", "all", "-1"] = "all"
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: str | None = None
+    ssl_certfile: str | None = None
+    ssl_keyfile: str | None = None
+    session_timeout_s: float = Field(
+        default=10.0, gt=0, description="Short, because the embedded broker joins slowly."
+    )
+    fetch_max_wait_ms: int = Field(default=100, ge=0)
+
+    # --- worker ----------------------------------------------------------------------
+    store_url: str = Field(default="memory://", description="memory:// or rocksdb://")
+    data_dir: str = Field(default="./newsstream-data", description="Faust datadir.")
+    web_host: str = Field(default="127.0.0.1", description="HTTP views bind here.")
+    web_port: int = Field(default=6066, ge=1, le=65535)
+    tagger: Literal["fast", "accurate"] = "fast"
+    route_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    max_message_bytes: int = Field(default=1_000_000, ge=1024)
+    max_json_depth: int = Field(default=32, ge=2)
+    batch_size: int = Field(default=500, ge=1, description="Events per stream.take batch.")
+    batch_within_s: float = Field(default=0.1, gt=0)
+    log_level: str = "info"
+    log_format: Literal["text", "json"] = "text"
+
+    @model_validator(mode="after")
+    def _check_security(self) -> Settings:
+        if self.security_protocol.startswith("SASL"):
+            if not (self.sasl_mechanism and self.sasl_username and self.sasl_password):
+                raise ValueError(
+                    "SASL needs NEWSSTREAM_SASL_MECHANISM, _SASL_USERNAME and _SASL_PASSWORD"
+                )
+        elif self.sasl_mechanism or self.sasl_username or self.sasl_password:
+            raise ValueError(
+                "SASL credentials are set but NEWSSTREAM_SECURITY_PROTOCOL is "
+                f"{self.security_protocol}; set SASL_PLAINTEXT or SASL_SSL"
+            )
+        if (self.ssl_certfile is None) != (self.ssl_keyfile is None):
+            raise ValueError("NEWSSTREAM_SSL_CERTFILE and NEWSSTREAM_SSL_KEYFILE go together")
+        return self
+
+    @property
+    def bootstrap_servers(self) -> list[str]:
+        """``host:port`` entries for plain aiokafka clients."""
+        url = self.broker_url
+        for scheme in ("kafka://", "aiokafka://", "tcp://"):
+            url = url.replace(scheme, "")
+        return [h.strip() for h in url.replace(",", ";").split(";") if h.strip()]
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
