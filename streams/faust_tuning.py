@@ -1,0 +1,98 @@
+"""Two adjustments to faust-streaming's aiokafka driver, applied once at app creation.
+
+1. Fetch wait: Faust hard-codes ``fetch_max_wait_ms=1500``; against a broker that wakes
+   waiting consumers late that alone costs ~1 s of latency. We use the setting instead.
+2. Highwater probe: the embedded broker (Tansu 0.6) answers ListOffsets(latest) with the
+   first offset of the last stored *batch* + 1, so table recovery stops early and can miss
+   the tail of a changelog (lost counts), or crash with ConsistencyError when a persisted
+   offset lies past that "highwater". Fetch is right, so we read forward from the reported
+   end to find the true one. On Apache Kafka the probe finds nothing more to read and costs
+   one short fetch per changelog partition at recovery.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import aiokafka
+from aiokafka.structs import TopicPartition
+from faust.transport.drivers import aiokafka as faust_aiokafka
+
+log = logging.getLogger(__name__)
+_applied = False
+
+
+async def probe_true_end_offsets(
+    consumer: aiokafka.AIOKafkaConsumer, reported: Mapping[Any, int]
+) -> dict[Any, int]:
+    """Return end offsets corrected by reading past each reported end offset."""
+    if not reported:
+        return {}
+    client = consumer._client
+    probe = aiokafka.AIOKafkaConsumer(
+        bootstrap_servers=client._bootstrap_servers,
+        security_protocol=client._security_protocol,
+        ssl_context=client._ssl_context,
+        sasl_mechanism=client._sasl_mechanism,
+        sasl_plain_username=client._sasl_plain_username,
+        sasl_plain_password=client._sasl_plain_password,
+        enable_auto_commit=False,
+        group_id=None,
+        fetch_max_wait_ms=20,
+        client_id="newsstream-highwater-probe",
+    )
+    result = {tp: off for tp, off in reported.items()}
+    await probe.start()
+    try:
+        tps = [TopicPartition(tp.topic, tp.partition) for tp in reported]
+        probe.assign(tps)
+        for tp, off in zip(tps, reported.values(), strict=True):
+            probe.seek(tp, off)
+        pending = dict(zip(tps, reported, strict=True))
+        idle_rounds = 0
+        while pending and idle_rounds < 2:
+            batch = await probe.getmany(*pending, timeout_ms=100)
+            if not any(batch.values()):
+                idle_rounds += 1
+                continue
+            idle_rounds = 0
+            for tp, records in batch.items():
+                if records:
+                    key = pending[tp]
+                    result[key] = max(result[key], records[-1].offset + 1)
+    finally:
+        await probe.stop()
+    fixed = {tp: (reported[tp], result[tp]) for tp in reported if result[tp] != reported[tp]}
+    if fixed:
+        log.info("highwater probe corrected %d partition(s): %s", len(fixed), fixed)
+    return result
+
+
+def apply(fetch_max_wait_ms: int, probe_highwater: bool) -> None:
+    """Patch the driver (idempotent). Kept in one place so it is easy to drop later."""
+    global _applied
+    if _applied:
+        return
+    _applied = True
+    thread_cls = faust_aiokafka.AIOKafkaConsumerThread
+    create = thread_cls._create_worker_consumer
+
+    def _create_worker_consumer(self: Any, transport: Any) -> aiokafka.AIOKafkaConsumer:
+        consumer = create(self, transport)
+        consumer._fetch_max_wait_ms = fetch_max_wait_ms
+        return consumer
+
+    thread_cls._create_worker_consumer = _create_worker_consumer  # type: ignore[method-assign]
+
+    if probe_highwater:
+        highwaters = thread_cls._highwaters
+
+        async def _highwaters(self: Any, partitions: list[Any]) -> Mapping[Any, int]:
+            reported = await highwaters(self, partitions)
+            if self.consumer.in_transaction:
+                return reported
+            return await probe_true_end_offsets(self._ensure_consumer(), reported)
+
+        thread_cls._highwaters = _highwaters  # type: ignore[method-assign]

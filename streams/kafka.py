@@ -1,0 +1,50 @@
+"""Kafka connection settings for plain aiokafka clients (replay, tail, redrive, bench)
+and for the Faust app, derived from one `Settings` object."""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any
+
+import faust
+from aiokafka.helpers import create_ssl_context
+
+from streams.settings import Settings
+
+
+def ssl_context(s: Settings) -> ssl.SSLContext | None:
+    if s.security_protocol not in ("SSL", "SASL_SSL"):
+        return None
+    return create_ssl_context(cafile=s.ssl_cafile, certfile=s.ssl_certfile, keyfile=s.ssl_keyfile)
+
+
+def client_kwargs(s: Settings) -> dict[str, Any]:
+    """Keyword arguments shared by AIOKafkaProducer/Consumer/AdminClient."""
+    kw: dict[str, Any] = {
+        "bootstrap_servers": s.bootstrap_servers,
+        "client_id": s.client_id,
+        "security_protocol": s.security_protocol,
+    }
+    ctx = ssl_context(s)
+    if ctx is not None:
+        kw["ssl_context"] = ctx
+    if s.sasl_mechanism:
+        kw["sasl_mechanism"] = s.sasl_mechanism
+        kw["sasl_plain_username"] = s.sasl_username
+        kw["sasl_plain_password"] = s.sasl_password.get_secret_value() if s.sasl_password else None
+    return kw
+
+
+def faust_credentials(s: Settings) -> Any:
+    """Faust's broker_credentials for the same settings (None for PLAINTEXT)."""
+    ctx = ssl_context(s)
+    if s.sasl_mechanism:
+        return faust.SASLCredentials(
+            username=s.sasl_username,
+            password=s.sasl_password.get_secret_value() if s.sasl_password else None,
+            mechanism=s.sasl_mechanism,
+            ssl_context=ctx,
+        )
+    if ctx is not None:
+        return faust.SSLCredentials(ctx)
+    return None
