@@ -187,7 +187,16 @@ class DeadLetter(_Model):
     """An event that could not be processed, with everything needed to replay it."""
 
     key_b64: str | None = Field(description="Original key bytes, base64; null if none.")
-    value_b64: str = Field(description="Original value bytes, base64 (lossless).")
+    value_b64: str = Field(
+        description="Original value bytes, base64; lossless unless value_truncated."
+    )
+    value_size: int = Field(default=0, description="Size of the original value in bytes.")
+    value_sha256: str = Field(default="", description="SHA-256 of the original value.")
+    value_truncated: bool = Field(
+        default=False,
+        description="Oversized values keep only their first bytes here; the original stays "
+        "on the source topic at topic/partition/offset (redrive reads it from there).",
+    )
     preview: str = Field(description="First bytes of the value, decoded leniently.")
     reason: str = Field(description="Short machine-readable reason, e.g. invalid_json.")
     error: str = Field(description="Human-readable error.")
@@ -207,12 +216,17 @@ class DeadLetter(_Model):
         topic: str,
         partition: int,
         offset: int,
+        max_value_bytes: int | None = None,
     ) -> DeadLetter:
         raw = value or b""
         preview = raw[:200].decode("utf-8", errors="replace")
+        kept = raw if max_value_bytes is None else raw[:max_value_bytes]
         return cls(
             key_b64=base64.b64encode(key).decode() if key is not None else None,
-            value_b64=base64.b64encode(raw).decode(),
+            value_b64=base64.b64encode(kept).decode(),
+            value_size=len(raw),
+            value_sha256=hashlib.sha256(raw).hexdigest(),
+            value_truncated=len(kept) < len(raw),
             preview=preview,
             reason=reason,
             error=error[:1000],

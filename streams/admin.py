@@ -32,11 +32,15 @@ async def ensure_topics(s: Settings, retries: int = 20) -> list[str]:
         existing = set(await admin.list_topics())
         missing = [name for name in wanted if name not in existing]
         if missing:
-            configs = {"min.insync.replicas": str(min(2, s.replication_factor))}
+            base = {"min.insync.replicas": str(min(2, s.replication_factor))}
+            big = {**base, "max.message.bytes": str(2 * s.max_message_bytes + 64 * 1024)}
             try:
                 await admin.create_topics(
                     [
-                        NewTopic(name, s.partitions, s.replication_factor, topic_configs=configs)
+                        NewTopic(
+                            name, s.partitions, s.replication_factor,
+                            topic_configs=big if name in (t.raw, t.deadletter) else base,
+                        )
                         for name in missing
                     ]
                 )

@@ -61,6 +61,8 @@ app = faust.App(
     producer_linger_ms=5,
     producer_acks=-1 if settings.producer_acks in ("all", "-1") else int(settings.producer_acks),
     producer_max_batch_size=256 * 1024,
+    # a dead letter carries its value in base64 (4/3 of the limit) plus metadata
+    producer_max_request_size=2 * settings.max_message_bytes + 64 * 1024,
     stream_buffer_maxsize=max(4096, settings.batch_size * 2),
     web_host=settings.web_host,
     web_bind=settings.web_host,
@@ -96,6 +98,8 @@ country_counts = app.Table(
     help="ISO country code -> [distinct stories, offset of the last delta event applied]",
 )
 
+#: Oversized values keep this many bytes in the dead letter (the rest stays on news.raw).
+DEADLETTER_KEEP_BYTES = 64 * 1024
 _limits = Limits(max_bytes=settings.max_message_bytes, max_depth=settings.max_json_depth)
 
 
@@ -139,6 +143,7 @@ async def process(stream: Any) -> None:
                 dl = DeadLetter.build(
                     key=msg.key, value=msg.value, reason=result.reason, error=result.error,
                     topic=msg.topic, partition=msg.partition, offset=msg.offset,
+                    max_value_bytes=DEADLETTER_KEEP_BYTES if result.reason == "oversized" else None,
                 )
                 out.append((topics.deadletter, msg.key, dl.to_bytes()))
                 continue

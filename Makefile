@@ -1,0 +1,36 @@
+# newsstream: the two commands a newcomer types are `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint typecheck schemas bench eval clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+## run: the main job on the embedded broker and the seed data, then the counts
+run: $(STAMP)
+	@$(BIN)/newsstream run
+
+## test: the whole test suite (unit + integration on the embedded broker)
+test: $(STAMP)
+	@$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+schemas: $(STAMP)
+	$(BIN)/python -m schemas.export
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench
+
+clean:
+	rm -rf $(VENV) newsstream-data .pytest_cache .mypy_cache .ruff_cache

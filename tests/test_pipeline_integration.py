@@ -1,0 +1,105 @@
+"""The whole pipeline on the real broker: replay the seeds, send bad events, check every
+output topic and the counts served over HTTP."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import Counter
+
+import orjson
+import pytest
+
+from schemas.models import DeadLetter, EnrichedStory
+from streams.producer import replay
+from tests.conftest import SEEDS, Pipeline
+from tests.helpers import expected_counts, produce, read, wait_counts
+
+pytestmark = pytest.mark.integration
+
+BAD_EVENTS: list[tuple[str, bytes]] = [
+    ("invalid_json", b'{"body": "unterminated'),
+    ("not_utf8", b'{"body": "caf\xe9 au lait"}'),
+    ("wrong_shape", b'["a", "list"]'),
+    ("missing_body", b'{"headline": "No body here"}'),
+    ("missing_body", b'{"body": "   "}'),
+    ("invalid_fields", b'{"body": 42}'),
+    ("bad_date", b'{"body": "Dated.", "published_at": "3024-01-01T00:00:00Z"}'),
+    ("nul_bytes", b'{"body": "nul \\u0000 inside"}'),
+    ("too_deep", b'{"body": "x", "meta": ' + b'{"a": ' * 50 + b"1" + b"}" * 50 + b"}"),
+    ("empty", b""),
+    ("oversized", b'{"body": "' + b"x" * 1_100_000 + b'"}'),
+]
+
+
+def test_seeds_flow_through_enriched_routed_counted(pipeline: Pipeline) -> None:
+    import asyncio
+
+    worker = pipeline.start_worker()
+    s, t = pipeline.settings, pipeline.topics
+    report = asyncio.run(replay(SEEDS, s, topic=t.raw, show_progress=False))
+    assert report.sent == 6 and not report.error
+    produce(s, t.raw, [(f"bad-{i}".encode(), v) for i, (_, v) in enumerate(BAD_EVENTS)])
+
+    def done(recs: list) -> bool:
+        c = Counter(r.topic for r in recs)
+        return c[t.enriched] >= 6 and c[t.deadletter] >= len(BAD_EVENTS)
+
+    out = read(s, [t.enriched, t.deadletter], until=done)
+    enriched = [r for r in out if r.topic == t.enriched]
+    dead = [r for r in out if r.topic == t.deadletter]
+    assert len(enriched) == 6, worker.tail_log()
+    assert len(dead) == len(BAD_EVENTS)
+
+    # enriched stories validate against the contract and carry exact offsets
+    stories = [EnrichedStory.model_validate(orjson.loads(r.value)) for r in enriched]
+    assert {st.id for st in stories} == set(report.ids)
+    for st in stories:
+        assert r_key_matches(enriched, st.id)
+        assert st.countries == sorted(set(st.countries))
+        assert st.received_at is not None
+        for ent in st.entities:
+            assert st.text[ent.start : ent.end] == ent.text
+        assert st.categories, "every story gets at least its best category"
+    by_head = {st.headline: st for st in stories}
+    assert set(by_head["US lawmakers arrive in Taiwan amid China tensions"].countries) == {
+        "US", "TW", "CN"
+    }
+
+    # routing: each story is on the topic of its best category
+    cat_topics = t.all_category_topics()
+    routed = read(s, cat_topics, idle=3.0, timeout=30)
+    on_topic = {(r.topic, r.key.decode()) for r in routed}
+    for st in stories:
+        assert (t.category(st.categories[0].slug), st.id) in on_topic
+
+    # dead letters: reason per input, original bytes kept losslessly
+    letters = [DeadLetter.model_validate(orjson.loads(r.value)) for r in dead]
+    by_key = {base64.b64decode(dl.key_b64 or "").decode(): dl for dl in letters}
+    for i, (reason, value) in enumerate(BAD_EVENTS):
+        dl = by_key[f"bad-{i}"]
+        assert dl.reason == reason, (reason, dl.error)
+        if reason == "oversized":
+            assert dl.value_truncated and dl.value_size == len(value)
+            assert value.startswith(dl.original_value())
+        else:
+            assert dl.original_value() == value and not dl.value_truncated
+        assert dl.error and dl.topic == t.raw
+
+    # counts over HTTP equal the countries of the stories that came out
+    expected = expected_counts([r.value for r in enriched])
+    assert wait_counts(worker, expected) == expected
+    one = json.loads(worker.get("/countries/US/"))
+    assert one == {"country": "US", "count": expected["US"]}
+
+    # replaying the same stories again changes nothing: counted by story id
+    asyncio.run(replay(SEEDS, s, topic=t.raw, show_progress=False))
+    produce(s, t.raw, [(b"marker", b'{"id": "marker", "body": "A marker story about Peru."}')])
+    out2 = read(s, [t.enriched], until=lambda rs: any(r.key == b"marker" for r in rs))
+    assert sum(1 for r in out2 if r.key != b"marker") == 6
+    expected2 = expected_counts([r.value for r in out2])
+    assert wait_counts(worker, expected2) == expected2
+
+
+def r_key_matches(records: list, sid: str) -> bool:
+    return any(r.key == sid.encode() for r in records)

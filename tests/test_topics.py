@@ -1,0 +1,16 @@
+from schemas.models import CATEGORY_SLUGS
+from streams.topics import Topics, route_slugs
+
+
+def test_route_best_plus_over_threshold() -> None:
+    cats = [("politics", 0.8), ("conflict-war-peace", 0.55), ("crime-law-justice", 0.5)]
+    assert route_slugs(cats, 0.5) == ["politics", "conflict-war-peace"]
+    assert route_slugs([("sport", 0.3), ("health", 0.2)], 0.5) == ["sport"]
+    assert route_slugs([], 0.5) == []
+
+
+def test_topic_names_and_prefix() -> None:
+    t = Topics("acme.")
+    assert t.raw == "acme.news.raw" and t.category("sport") == "acme.news.topic.sport"
+    assert len(t.all_category_topics()) == len(CATEGORY_SLUGS) == 17
+    assert t.deadletter in t.outputs()
