@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import weakref
 from collections import defaultdict
 from collections.abc import Iterator
@@ -29,16 +30,19 @@ from typing import Any
 
 import faust
 import orjson
+from aiokafka.partitioner import murmur2
 from faust.streams import _current_event
 from faust.web import Request, Response, View
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from schemas.models import DeadLetter
-from streams import faust_tuning
+from streams import faust_tuning, live, metrics
 from streams.ingest import Limits, Rejection, decode_story
 from streams.kafka import faust_credentials
-from streams.processing import process_story
+from streams.processing import enriched_record
 from streams.settings import get_settings
-from streams.topics import Topics
+from streams.topics import Topics, route_slugs
+from streams.trending import parse_window, trending
 
 log = logging.getLogger("newsstream")
 settings = get_settings()
@@ -86,18 +90,27 @@ deltas_topic = app.topic(
 )
 
 seen_ids = app.Table(
-    "seen_ids", key_type=str, value_type=int,
+    "seen_ids",
+    key_type=str,
+    value_type=int,
     partitions=settings.partitions,
 )
 country_seen = app.Table(
-    "country_seen", key_type=str, value_type=int,
+    "country_seen",
+    key_type=str,
+    value_type=int,
     partitions=settings.partitions,
 )
 country_counts = app.Table(
-    "country_counts", key_type=str, value_type=list, partitions=settings.partitions,
+    "country_counts",
+    key_type=str,
+    value_type=list,
+    partitions=settings.partitions,
     help="ISO country code -> [distinct stories, offset of the last delta event applied]",
 )
 
+#: Keys of category rows in country_counts (countries are two capital letters).
+CATEGORY_KEY_PREFIX = "#"
 #: Oversized values keep this many bytes in the dead letter (the rest stays on news.raw).
 DEADLETTER_KEEP_BYTES = 64 * 1024
 _limits = Limits(max_bytes=settings.max_message_bytes, max_depth=settings.max_json_depth)
@@ -125,106 +138,178 @@ async def _send_all(records: list[tuple[str, bytes | None, bytes]]) -> None:
         await asyncio.gather(*futures)
 
 
+def _window_start(story: Any, now: datetime) -> int:
+    """Tumbling window of the story's event time (published_at, else received_at)."""
+    ts = (story.published_at or story.received_at or now).timestamp()
+    size = settings.window_s
+    return int(ts // size * size)
+
+
 @app.agent(raw_topic, name="process")
 async def process(stream: Any) -> None:
     """Validate, de-duplicate, enrich and route batches of raw events."""
     tagger = settings.tagger
     threshold = settings.route_threshold
+    neardup = None
+    if settings.neardup:
+        from streams.neardup import NearDupIndex
+
+        neardup = NearDupIndex(threshold=settings.neardup_threshold)
     async for events in stream.take_events(settings.batch_size, within=settings.batch_within_s):
         out: list[tuple[str, bytes | None, bytes]] = []
-        deltas: dict[str, list[str]] = defaultdict(list)
+        deltas: dict[str, list[list[Any]]] = defaultdict(list)
         fresh: list[tuple[Any, str]] = []
+        stories: list[tuple[float, dict[str, Any]]] = []
         in_batch: set[str] = set()
         now = datetime.now(UTC)
+        metrics.batch_size.observe(len(events))
         for event in events:
             msg = event.message
+            metrics.events_in.labels(msg.topic).inc()
             result = decode_story(msg.value, _limits, now)
             if isinstance(result, Rejection):
+                metrics.dead_letters.labels(result.reason).inc()
                 dl = DeadLetter.build(
-                    key=msg.key, value=msg.value, reason=result.reason, error=result.error,
-                    topic=msg.topic, partition=msg.partition, offset=msg.offset,
+                    key=msg.key,
+                    value=msg.value,
+                    reason=result.reason,
+                    error=result.error,
+                    topic=msg.topic,
+                    partition=msg.partition,
+                    offset=msg.offset,
                     max_value_bytes=DEADLETTER_KEEP_BYTES if result.reason == "oversized" else None,
                 )
                 out.append((topics.deadletter, msg.key, dl.to_bytes()))
                 continue
             sid = result.id
             if sid in in_batch or seen_ids.get(sid) is not None:
+                metrics.duplicates.inc()
                 continue  # a duplicate of a story already processed
             in_batch.add(sid)
+            t0 = time.perf_counter()
             try:
-                done = process_story(result, tagger, threshold)
+                rec = enriched_record(result, tagger)
             except Exception as exc:  # enrichment bug: dead-letter, never stop the stream
                 log.exception("enrichment failed for story %s", sid)
+                metrics.dead_letters.labels("enrichment_error").inc()
                 dl = DeadLetter.build(
-                    key=msg.key, value=msg.value, reason="enrichment_error",
+                    key=msg.key,
+                    value=msg.value,
+                    reason="enrichment_error",
                     error=f"{type(exc).__name__}: {exc}",
-                    topic=msg.topic, partition=msg.partition, offset=msg.offset,
+                    topic=msg.topic,
+                    partition=msg.partition,
+                    offset=msg.offset,
                 )
                 out.append((topics.deadletter, msg.key, dl.to_bytes()))
                 continue
+            metrics.enrich_seconds.observe(time.perf_counter() - t0)
+            count_as = sid
+            if neardup is not None:
+                dup = neardup.check_and_add(sid, result.text)
+                rec["cluster_id"] = dup.cluster_id
+                if dup.duplicate_of is not None:
+                    rec["duplicate_of"] = dup.duplicate_of
+                    metrics.near_duplicates.inc()
+                if settings.count_clusters_once:
+                    count_as = dup.cluster_id
+            value = orjson.dumps(rec)
             key = sid.encode()
-            out.append((topics.enriched, key, done.value))
-            out.extend((topics.category(slug), key, done.value) for slug in done.slugs)
-            for cc in done.countries:
-                deltas[cc].append(sid)
+            cats = [(c["slug"], c["score"]) for c in rec["categories"]]
+            slugs = route_slugs(cats, threshold)
+            out.append((topics.enriched, key, value))
+            out.extend((topics.category(slug), key, value) for slug in slugs)
+            window = _window_start(result, now)
+            for cc in rec["countries"]:
+                deltas[cc].append([count_as, window])
+                metrics.routed_country.labels(cc).inc()
+            for slug in slugs:
+                deltas[CATEGORY_KEY_PREFIX + slug].append([sid, window])
+                metrics.routed_category.labels(slug).inc()
             fresh.append((event, sid))
-        out.extend(
-            (topics.country_deltas, cc.encode(), orjson.dumps(ids)) for cc, ids in deltas.items()
-        )
+            stories.append((result.received_at.timestamp() if result.received_at else 0.0, rec))
+        out.extend((topics.country_deltas, k.encode(), orjson.dumps(v)) for k, v in deltas.items())
         await _send_all(out)
+        done_at = time.time()
         for event, sid in fresh:
             with acting_for(event):
                 seen_ids[sid] = 1
+        metrics.stories_enriched.inc(len(fresh))
+        for received, rec in stories:
+            metrics.e2e_lag_seconds.observe(max(0.0, done_at - received))
+            if live.feed.has_subscribers or len(live.feed.latest) < live.feed.latest.maxlen:
+                live.feed.publish({"type": "story", "data": rec})
+            else:
+                live.feed.latest.appendleft(rec)
 
 
 @app.agent(deltas_topic, name="count")
 async def count(stream: Any) -> None:
-    """Apply per-batch country deltas to ``country_counts``, exactly once per story."""
+    """Apply per-batch deltas to ``country_counts``, exactly once per (key, story).
+
+    A row is ``[distinct stories, offset of the last delta applied, {window start: n}]``:
+    total, offset and windows change in one record, so they stay consistent after a crash.
+    """
     async for events in stream.take_events(1000, within=settings.batch_within_s):
-        added: list[tuple[Any, str, int, int]] = []
+        added: list[tuple[Any, str, int, list[int]]] = []
         for event in events:
             msg = event.message
-            cc = msg.key.decode()
+            key = msg.key.decode()
             off = msg.offset
-            n = 0
+            windows: list[int] = []
             with acting_for(event):
-                for sid in orjson.loads(msg.value):
-                    mark_key = f"{cc}|{sid}"
+                for sid, window in orjson.loads(msg.value):
+                    mark_key = f"{key}|{sid}"
                     mark = country_seen.get(mark_key)
                     if mark is None:
                         country_seen[mark_key] = off
-                        n += 1
+                        windows.append(window)
                     elif mark == off:
-                        n += 1  # marked by this very event before a crash; count decides
-            added.append((event, cc, off, n))
+                        windows.append(window)  # marked by this very event before a crash
+            added.append((event, key, off, windows))
         await app.producer.flush()  # marks durable before the counts that rely on them
-        for event, cc, off, n in added:
+        changed = False
+        for event, key, off, windows in added:
             with acting_for(event):
-                total, last = country_counts.get(cc) or (0, -1)
-                if off > last:
-                    country_counts[cc] = [total + n, off]
+                total, last, per_window = country_counts.get(key) or (0, -1, {})
+                if off <= last:
+                    continue
+                per_window = dict(per_window)
+                for w in windows:
+                    per_window[str(w)] = per_window.get(str(w), 0) + 1
+                country_counts[key] = [total + len(windows), off, trim_windows(per_window)]
+                changed = changed or bool(windows)
+        if changed and live.feed.has_subscribers:
+            live.feed.publish({"type": "counts", "data": local_counts()})
+
+
+def trim_windows(per_window: dict[str, int]) -> dict[str, int]:
+    """Keep the windows inside the retention period (default 7 days)."""
+    if not per_window:
+        return per_window
+    newest = max(int(w) for w in per_window)
+    keep_from = newest - settings.window_retention_s
+    return {w: n for w, n in per_window.items() if int(w) > keep_from}
+
+
+def local_rows() -> dict[str, list[Any]]:
+    """Table rows held by this worker for the partitions it actively owns."""
+    actives = app.assignor.assigned_actives()
+    assigned = {tp.partition for tp in actives if tp.topic == topics.country_deltas}
+    return {k: v for k, v in country_counts.items() if _partition_of(k) in assigned}
 
 
 def local_counts() -> dict[str, int]:
-    """Counts held by this worker for the partitions it owns."""
-    actives = app.assignor.assigned_actives()
-    assigned = {tp.partition for tp in actives if tp.topic == topics.country_deltas}
-    counts: dict[str, int] = {}
-    for cc, value in country_counts.items():
-        if _partition_of(cc) in assigned:
-            counts[cc] = value[0]
-    return counts
+    return {k: v[0] for k, v in local_rows().items() if not k.startswith(CATEGORY_KEY_PREFIX)}
 
 
-def _partition_of(cc: str) -> int:
-    from aiokafka.partitioner import murmur2
-
-    return (murmur2(cc.encode()) & 0x7FFFFFFF) % settings.partitions
+def _partition_of(key: str) -> int:
+    return (murmur2(key.encode()) & 0x7FFFFFFF) % settings.partitions
 
 
-async def _gather_counts() -> tuple[dict[str, int], list[str]]:
-    """All counts, asking every worker that owns part of the table."""
-    counts = local_counts()
+async def _gather_rows() -> tuple[dict[str, list[Any]], list[str]]:
+    """All table rows, asking every worker that owns part of the table."""
+    rows = local_rows()
     errors: list[str] = []
     me = str(app.conf.canonical_url).rstrip("/")
     hosts = [h.rstrip("/") for h in app.router.table_metadata(country_counts.name)]
@@ -232,11 +317,17 @@ async def _gather_counts() -> tuple[dict[str, int], list[str]]:
         if host == me:
             continue
         try:
-            async with app.http_client.get(f"{host}/countries/?scope=local", timeout=5) as r:
-                counts.update((await r.json())["counts"])
+            async with app.http_client.get(f"{host}/internal/rows/", timeout=5) as r:
+                rows.update((await r.json())["rows"])
         except Exception as exc:
             errors.append(f"{host}: {type(exc).__name__}")
-    return counts, errors
+    return rows, errors
+
+
+@app.page("/internal/rows/")
+async def internal_rows(web: View, request: Request) -> Response:
+    """This worker's share of the table, for the gathering views of its peers."""
+    return web.json({"rows": local_rows()})
 
 
 @app.page("/countries/")
@@ -244,9 +335,8 @@ class CountriesView(View):
     """``GET /countries/``: every country's count, gathered from all workers."""
 
     async def get(self, request: Request) -> Response:
-        if request.query.get("scope") == "local":
-            return self.json({"counts": local_counts()})
-        counts, errors = await _gather_counts()
+        rows, errors = await _gather_rows()
+        counts = {k: v[0] for k, v in rows.items() if not k.startswith(CATEGORY_KEY_PREFIX)}
         ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         return self.json({"counts": ordered, "complete": not errors, "errors": errors})
 
@@ -254,9 +344,43 @@ class CountriesView(View):
 @app.page("/countries/{code}/")
 @app.table_route(table=country_counts, match_info="code")
 async def country_detail(web: View, request: Request, code: str) -> Response:
-    """``GET /countries/{code}/``: one country's count, answered by its owner."""
+    """``GET /countries/{code}/``: one country's count, answered by the worker owning it."""
     value = country_counts.get(code.upper())
     return web.json({"country": code.upper(), "count": value[0] if value else 0})
+
+
+@app.page("/trending/")
+async def trending_view(web: View, request: Request) -> Response:
+    """``GET /trending/?window=1h&limit=10``: what rises now, per country and category."""
+    try:
+        size = parse_window(request.query.get("window", "1h"), settings.window_s)
+        limit = max(1, min(int(request.query.get("limit", "10")), 250))
+    except ValueError as exc:
+        return web.json({"error": str(exc)}, status=400)
+    rows, errors = await _gather_rows()
+    result = trending(
+        rows, size=size, base=settings.window_s, limit=limit, category_prefix=CATEGORY_KEY_PREFIX
+    )
+    result["complete"] = not errors
+    return web.json(result)
+
+
+@app.timer(interval=5.0)
+async def report_consumer_lag() -> None:
+    consumer = app.consumer
+    for tp in consumer.assignment():
+        committed = consumer._committed_offset.get(tp)
+        try:
+            hw = consumer.highwater(tp)
+        except Exception:
+            continue
+        if hw is not None and committed is not None:
+            metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(max(0, hw - committed))
+
+
+@app.page("/metrics")
+async def metrics_view(web: View, request: Request) -> Response:
+    return web.bytes(generate_latest(metrics.registry), content_type=CONTENT_TYPE_LATEST)
 
 
 @app.page("/health/")

@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     max_json_depth: int = Field(default=32, ge=2)
     batch_size: int = Field(default=500, ge=1, description="Events per stream.take batch.")
     batch_within_s: float = Field(default=0.1, gt=0)
+    window_s: int = Field(default=3600, ge=60, description="Tumbling window size for trends.")
+    window_retention_s: int = Field(default=7 * 86400, ge=3600, description="Windows kept.")
+    neardup: bool = Field(default=True, description="Detect near-duplicate stories.")
+    neardup_threshold: float = Field(default=0.8, gt=0.0, le=1.0)
+    count_clusters_once: bool = Field(
+        default=True, description="Country counts count a near-duplicate cluster once."
+    )
     log_level: str = "info"
     log_format: Literal["text", "json"] = "text"
 
