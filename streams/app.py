@@ -33,7 +33,7 @@ import orjson
 from aiokafka.partitioner import murmur2
 from faust.streams import _current_event
 from faust.web import Request, Response, View
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import generate_latest
 
 from schemas.models import DeadLetter
 from streams import faust_tuning, live, metrics
@@ -380,7 +380,8 @@ async def report_consumer_lag() -> None:
 
 @app.page("/metrics")
 async def metrics_view(web: View, request: Request) -> Response:
-    return web.bytes(generate_latest(metrics.registry), content_type=CONTENT_TYPE_LATEST)
+    # aiohttp takes the charset separately; Prometheus reads text/plain as format 0.0.4
+    return web.bytes(generate_latest(metrics.registry), content_type="text/plain")
 
 
 @app.page("/health/")

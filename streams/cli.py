@@ -90,6 +90,18 @@ def cmd_eval(argv: list[str]) -> int:
     return int(eval_main(argv) or 0)
 
 
+def cmd_redrive(args: argparse.Namespace) -> int:
+    from streams.redrive import main_redrive
+
+    return main_redrive(_settings(), args.reason, args.dry_run)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from streams.ingest_feeds import main_ingest
+
+    return main_ingest(_settings(), args.sources, args.poll)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from streams.demo import run_demo
 
@@ -129,6 +141,16 @@ def build_parser() -> argparse.ArgumentParser:
     g.set_defaults(func=cmd_tag)
 
     sub.add_parser("eval", help="measure enrichment quality on annotated JSON Lines", add_help=False)
+
+    rd = sub.add_parser("redrive", help="send dead letters back to news.raw")
+    rd.add_argument("--reason", help="only letters with this reason (e.g. invalid_json)")
+    rd.add_argument("--dry-run", action="store_true")
+    rd.set_defaults(func=cmd_redrive)
+
+    ig = sub.add_parser("ingest", help="publish RSS/Atom feed items (URLs or files)")
+    ig.add_argument("sources", nargs="+")
+    ig.add_argument("--poll", type=float, help="poll every SECONDS (conditional requests)")
+    ig.set_defaults(func=cmd_ingest)
 
     d = sub.add_parser("run", help="the whole job on the embedded broker, then the counts")
     d.add_argument("path", nargs="?", default=str(DEFAULT_SEEDS))

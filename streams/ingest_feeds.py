@@ -1,0 +1,53 @@
+"""`newsstream ingest`: RSS/Atom feeds → ``news.raw``, wiring streams.feeds to Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from schemas.models import RawStory
+from streams.feeds import IngestReport, PollOutcome, ingest
+from streams.producer import BrokerUnavailable, start_producer
+from streams.settings import Settings
+from streams.topics import Topics
+
+
+async def ingest_to_kafka(
+    s: Settings, sources: list[str], *, poll: float | None, max_polls: int | None = None,
+    state_dir: Path | None = None,
+) -> IngestReport:
+    producer = await start_producer(s)
+    topic = Topics(s.topic_prefix).raw
+
+    async def publish(story: RawStory) -> None:
+        fut = await producer.send(topic, story.to_bytes(), key=story.id.encode())
+        await fut
+
+    def progress(outcome: PollOutcome) -> None:
+        note = "not modified" if outcome.not_modified else f"{outcome.published} new"
+        print(f"ingest: {outcome.location} poll {outcome.poll}: {note}, "
+              f"{outcome.skipped_seen} seen, {len(outcome.errors)} errors", file=sys.stderr)
+        for err in outcome.errors:
+            print(f"ingest: error: {err.location}: {err.reason}", file=sys.stderr)
+
+    try:
+        return await ingest(
+            sources, publish, poll=poll, max_polls=max_polls,
+            state_dir=state_dir or Path(s.data_dir) / "feeds", on_progress=progress,
+        )
+    finally:
+        await producer.stop()
+
+
+def main_ingest(s: Settings, sources: list[str], poll: float | None) -> int:
+    try:
+        report = asyncio.run(ingest_to_kafka(s, sources, poll=poll))
+    except BrokerUnavailable as exc:
+        print(f"ingest failed: {exc}; published 0 stories", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    print(f"ingest: published {report.published} stories from {len(sources)} feed(s); "
+          f"{len(report.errors)} error(s)", file=sys.stderr)
+    return 0 if report.ok else 1
