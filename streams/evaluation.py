@@ -1,0 +1,258 @@
+"""``newsstream eval``: score the enrichment on a labelled JSON Lines file.
+
+Every record goes through ``tagging.tag_record``, the same code path as ``newsstream tag``, so
+the figures describe what the product does. Tasks:
+
+* ``ner``: exact (start, end, label) span match, per label PER/ORG/LOC and micro over the three.
+  GeoWebNews ``Embedded_*`` toponyms (places inside a longer name) are left out of the gold.
+* ``countries``: micro P/R/F1 of per-story country sets, share of stories exactly right, and
+  how many false positives came only from demonyms.
+* ``category``: accuracy of the best IPTC slug mapped to the dataset's labels, with the
+  confusion matrix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from streams.enrich import TAGGERS
+from streams.tagging import tag_record_details
+
+TASKS = ("ner", "countries", "category")
+NER_LABELS = ("PER", "ORG", "LOC")
+
+_AG_LABELS = {"World", "Sports", "Business", "Sci/Tech"}
+_AG_MAP = {
+    "sport": "Sports",
+    "economy-business-finance": "Business",
+    "science-technology": "Sci/Tech",
+}
+_BBC_MAP = {
+    "sport": "sport",
+    "economy-business-finance": "business",
+    "science-technology": "tech",
+    "politics": "politics",
+    "arts-culture-entertainment-media": "entertainment",
+}
+
+
+def ag_label(slug: str | None) -> str:
+    """AG News: World is a geographic desk, so every non-mapped topic counts as World."""
+    return _AG_MAP.get(slug or "", "World")
+
+
+def bbc_label(slug: str | None) -> str:
+    """BBC: a slug outside the five classes is wrong whatever the gold label."""
+    return _BBC_MAP.get(slug or "", f"other:{slug}")
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
+
+
+def _tasks_for(record: dict[str, Any]) -> set[str]:
+    tasks = set()
+    if isinstance(record.get("entities"), list):
+        tasks.add("ner")
+    if "countries" in record:
+        tasks.add("countries")
+    if "label" in record:
+        tasks.add("category")
+    return tasks
+
+
+def _gold_spans(record: dict[str, Any]) -> set[tuple[int, int, str]]:
+    return {
+        (e["start"], e["end"], e["label"])
+        for e in record.get("entities", [])
+        if e["label"] in NER_LABELS and not str(e.get("gwn_type") or "").startswith("Embedded")
+    }
+
+
+def _score_ner(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+    counts = {lab: [0, 0, 0] for lab in NER_LABELS}
+    gold_labels: set[str] = set()
+    for rec, out in pairs:
+        gold = _gold_spans(rec)
+        gold_labels.update(lab for _, _, lab in gold)
+        pred = {
+            (e["start"], e["end"], e["label"]) for e in out["entities"] if e["label"] in NER_LABELS
+        }
+        for lab in NER_LABELS:
+            g = {x for x in gold if x[2] == lab}
+            p = {x for x in pred if x[2] == lab}
+            counts[lab][0] += len(g & p)
+            counts[lab][1] += len(p - g)
+            counts[lab][2] += len(g - p)
+    # Files that annotate only places (geo files) are scored on LOC alone.
+    labels = [lab for lab in NER_LABELS if lab in gold_labels] or list(NER_LABELS)
+    result: dict[str, Any] = {lab: _prf(*counts[lab]) for lab in labels}
+    result["micro"] = _prf(*(sum(counts[lab][i] for lab in labels) for i in range(3)))
+    result["labels"] = labels
+    return result
+
+
+def _score_countries(
+    triples: list[tuple[dict[str, Any], dict[str, Any], set[int]]],
+) -> dict[str, Any]:
+    tp = fp = fn = exact = demonym_fp = 0
+    for rec, out, demonyms in triples:
+        gold, pred = set(rec["countries"]), set(out["countries"])
+        tp += len(gold & pred)
+        fp += len(pred - gold)
+        fn += len(gold - pred)
+        exact += gold == pred
+        for cc in pred - gold:
+            sources = [e["start"] for e in out["entities"] if e.get("country") == cc]
+            if sources and all(s in demonyms for s in sources):
+                demonym_fp += 1
+    result: dict[str, Any] = _prf(tp, fp, fn)
+    result["exact_share"] = round(exact / len(triples), 4) if triples else 0.0
+    result["stories"] = len(triples)
+    result["fp_from_demonyms"] = demonym_fp
+    return result
+
+
+def _score_category(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+    is_ag = all(rec["label"] in _AG_LABELS for rec, _ in pairs)
+    to_label: Callable[[str | None], str] = ag_label if is_ag else bbc_label
+    confusion: Counter[tuple[str, str]] = Counter()
+    for rec, out in pairs:
+        best = out["categories"][0]["slug"] if out["categories"] else None
+        confusion[(rec["label"], to_label(best))] += 1
+    correct = sum(n for (g, p), n in confusion.items() if g == p)
+    matrix: dict[str, dict[str, int]] = {}
+    for (g, p), n in sorted(confusion.items()):
+        matrix.setdefault(g, {})[p] = n
+    return {
+        "scheme": "agnews" if is_ag else "bbc",
+        "accuracy": round(correct / len(pairs), 4) if pairs else 0.0,
+        "stories": len(pairs),
+        "unclassified": sum(not out["categories"] for _, out in pairs),
+        "confusion": matrix,
+    }
+
+
+def read_records(path: str | Path) -> list[dict[str, Any]]:
+    with Path(path).open("rb") as fh:
+        return [orjson.loads(line) for line in fh if line.strip()]
+
+
+def evaluate(
+    path: str | Path,
+    task: str | None = None,
+    tagger: str = "fast",
+    records: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Scores for ``task`` (or every task the file has labels for) on the file's records."""
+    if records is None:
+        records = read_records(path)
+    tasks = [task] if task else [t for t in TASKS if any(t in _tasks_for(r) for r in records)]
+    outputs: list[tuple[dict[str, Any], dict[str, Any], set[int]]] = []
+    tag_record_details({"text": "Warm-up in Paris."}, tagger)  # build automata before timing
+    t0 = time.perf_counter()
+    for rec in records:
+        out, demonyms = tag_record_details(rec, tagger)
+        outputs.append((rec, out, demonyms))
+    elapsed = time.perf_counter() - t0
+    ok = [(r, o, d) for r, o, d in outputs if "error" not in o]
+    report: dict[str, Any] = {
+        "data": str(path),
+        "tagger": tagger,
+        "records": len(records),
+        "errors": len(outputs) - len(ok),
+        "stories_per_s": round(len(records) / elapsed, 1) if elapsed else None,
+        "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    for t in tasks:
+        subset = [(r, o, d) for r, o, d in ok if t in _tasks_for(r)]
+        if t == "ner":
+            report["ner"] = _score_ner([(r, o) for r, o, _ in subset])
+        elif t == "countries":
+            report["countries"] = _score_countries(subset)
+        elif t == "category":
+            report["category"] = _score_category([(r, o) for r, o, _ in subset])
+    return report
+
+
+def _row(name: str, m: dict[str, Any]) -> str:
+    return (
+        f"  {name:<6} P {m['precision']:.4f}  R {m['recall']:.4f}  F1 {m['f1']:.4f}"
+        f"  (tp {m['tp']}, fp {m['fp']}, fn {m['fn']})"
+    )
+
+
+def format_report(rep: dict[str, Any]) -> str:
+    lines = [
+        f"data: {rep['data']}  tagger: {rep['tagger']}  records: {rep['records']}"
+        f"  errors: {rep['errors']}",
+        f"throughput: {rep['stories_per_s']} stories/s (single process)"
+        f"  peak memory: {rep['peak_memory_mb']} MB",
+    ]
+    if "ner" in rep:
+        ner = rep["ner"]
+        lines.append("ner (exact span match):")
+        lines += [_row(lab, ner[lab]) for lab in ner["labels"]]
+        lines.append(_row("micro", ner["micro"]))
+    if "countries" in rep:
+        c = rep["countries"]
+        lines.append("countries (per-story sets, micro):")
+        lines.append(_row("all", c))
+        lines.append(
+            f"  exactly right: {c['exact_share']:.4f} of {c['stories']} stories;"
+            f" false positives from demonyms: {c['fp_from_demonyms']}"
+        )
+    if "category" in rep:
+        c = rep["category"]
+        lines.append(
+            f"category ({c['scheme']} labels): accuracy {c['accuracy']:.4f}"
+            f" on {c['stories']} stories ({c['unclassified']} unclassified)"
+        )
+        preds = sorted({p for row in c["confusion"].values() for p in row})
+        lines.append("  gold \\ pred " + " ".join(f"{p[:14]:>14}" for p in preds))
+        for g, row in c["confusion"].items():
+            lines.append(f"  {g[:12]:<12} " + " ".join(f"{row.get(p, 0):>14}" for p in preds))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="newsstream eval", description=__doc__.split("\n")[0])
+    parser.add_argument("--data", required=True, help="labelled JSON Lines file")
+    parser.add_argument("--task", choices=TASKS, help="default: every task the file has labels for")
+    parser.add_argument("--tagger", choices=TAGGERS, default="fast")
+    parser.add_argument("--split", help="reserved for the category helper; all records are used")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    rep = evaluate(args.data, args.task, args.tagger)
+    if args.split:
+        rep["split_note"] = f"--split {args.split} not supported yet; evaluated all records"
+    if args.json:
+        sys.stdout.write(orjson.dumps(rep).decode() + "\n")
+    else:
+        print(format_report(rep))
+        if args.split:
+            print(rep["split_note"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

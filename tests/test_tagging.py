@@ -1,0 +1,67 @@
+"""The ``newsstream tag`` contract: one output line per input line, in order, offsets into
+the text (or headline + blank line + body), and error lines instead of crashes."""
+
+from __future__ import annotations
+
+import orjson
+
+from streams.tagging import tag_lines, tag_record
+
+
+def run(lines: list[bytes | str]) -> list[dict]:
+    out = list(tag_lines(lines, "fast"))
+    assert all(line.endswith(b"\n") for line in out)
+    return [orjson.loads(line) for line in out]
+
+
+def test_text_and_headline_body_records_in_order() -> None:
+    lines: list[bytes | str] = [
+        b'{"id": "a", "text": "Putin met Kim in Pyongyang."}',
+        '{"id": "b", "headline": "US lawmakers in Taiwan", "body": "They met in Taipei."}',
+        b'{"id": "c", "body": "No headline here, just Japan."}',
+    ]
+    out = run(lines)
+    assert [o["id"] for o in out] == ["a", "b", "c"]
+    assert out[0]["countries"] == ["KP"]
+    assert out[1]["countries"] == ["TW", "US"]
+    assert out[2]["countries"] == ["JP"]
+    texts = [
+        "Putin met Kim in Pyongyang.",
+        "US lawmakers in Taiwan\n\nThey met in Taipei.",
+        "No headline here, just Japan.",
+    ]
+    for o, text in zip(out, texts, strict=True):
+        assert set(o) == {"id", "entities", "countries", "categories"}
+        for ent in o["entities"]:
+            assert text[ent["start"] : ent["end"]] == ent["text"]
+            assert ent["label"] in {"PER", "ORG", "LOC", "MISC"}
+        assert all(set(c) == {"slug", "score"} for c in o["categories"])
+    taipei = next(e for e in out[1]["entities"] if e["text"] == "Taipei")
+    assert taipei["country"] == "TW"
+
+
+def test_bad_lines_become_error_lines() -> None:
+    lines: list[bytes | str] = [
+        b"{not json",
+        b"[1, 2]",
+        b'{"id": "x"}',
+        b'{"id": "y", "text": 42}',
+        b'{"id": "z", "headline": 3, "body": "b"}',
+        b'{"id": 7, "body": ["b"]}',
+        b"",  # blank lines are skipped
+        b'{"id": "ok", "text": "Fine."}',
+    ]
+    out = run(lines)
+    assert len(out) == 7
+    assert out[0]["id"] is None and "invalid JSON" in out[0]["error"]
+    assert out[1] == {"id": None, "error": "record is a JSON list, expected an object"}
+    assert out[2]["id"] == "x" and "neither 'text' nor 'body'" in out[2]["error"]
+    assert out[3]["id"] == "y" and "'text' must be a string" in out[3]["error"]
+    assert out[4]["id"] == "z" and "'headline'" in out[4]["error"]
+    assert out[5]["id"] == 7 and "'body' must be a string" in out[5]["error"]
+    assert out[6]["id"] == "ok" and "error" not in out[6]
+
+
+def test_tag_record_matches_tag_lines() -> None:
+    rec = {"id": "s", "headline": "Taiwan to coordinate with India", "body": "Japan agreed."}
+    assert tag_record(rec, "fast") == run([orjson.dumps(rec)])[0]
