@@ -387,3 +387,14 @@ async def metrics_view(web: View, request: Request) -> Response:
 @app.page("/health/")
 async def health(web: View, request: Request) -> Response:
     return web.json({"status": "ok", "app": settings.app_id})
+
+
+def _register_dashboard() -> None:
+    """The live dashboard (``GET /``, ``/events/``, ``/latest/``); registered at import so
+    it is in place before the web server starts."""
+    from streams.web.dashboard import register
+
+    register(app)
+
+
+_register_dashboard()

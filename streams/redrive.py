@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections import Counter
+from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
@@ -59,9 +60,22 @@ async def redrive(
         deadline = asyncio.get_running_loop().time() + 60
         while not consumer.assignment() and asyncio.get_running_loop().time() < deadline:
             await consumer.getmany(timeout_ms=200)
+        started = datetime.now(UTC)
+        finished: set[TopicPartition] = set()
         while True:
             batch = await consumer.getmany(timeout_ms=int(idle_s * 1000))
-            records = [r for recs in batch.values() for r in recs]
+            records = []
+            commit: dict[TopicPartition, int] = {}
+            for tp, recs in batch.items():
+                for rec in recs:
+                    # letters written after we started are our own redrives failing again
+                    # (or new failures): they wait for the next run, never loop here
+                    if tp in finished or rec.timestamp / 1000 >= started.timestamp():
+                        finished.add(tp)
+                        consumer.pause(tp)
+                        break
+                    records.append(rec)
+                    commit[tp] = rec.offset + 1
             if not records:
                 break
             futures = []
@@ -79,8 +93,8 @@ async def redrive(
                     futures.append(await producer.send(t.raw, value, key=dl.original_key()))
             if futures:
                 await asyncio.gather(*futures)
-            if not dry_run:
-                await consumer.commit()
+            if not dry_run and commit:
+                await consumer.commit(commit)
     finally:
         await consumer.stop()
         await producer.stop()

@@ -58,9 +58,12 @@ def test_accounting_good_duplicate_bad(pipeline: Pipeline) -> None:
 
     # redrive: dead letters go back to news.raw unchanged and come back as dead letters
     rc = subprocess.run(
-        [sys.executable, "-m", "streams.cli", "redrive"], capture_output=True, text=True,
+        [sys.executable, "-X", "dev", "-c",
+         "import logging,sys; logging.basicConfig(level=logging.INFO); "
+         "from streams.cli import main; sys.exit(main(['redrive']))"],
+        capture_output=True, text=True,
         env={**pipeline.env, "NEWSSTREAM_BROKER_URL": pipeline.kafka_url, "PATH": ""},
-        timeout=120,
+        timeout=60,
     )
     assert rc.returncode == 0, rc.stderr
     assert "redrove 40 dead letters" in rc.stderr
