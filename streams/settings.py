@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     neardup: bool = Field(default=True, description="Detect near-duplicate stories.")
     neardup_threshold: float = Field(default=0.8, gt=0.0, le=1.0)
     count_clusters_once: bool = Field(
-        default=True, description="Country counts count a near-duplicate cluster once."
+        default=False, description="Country counts count a near-duplicate cluster once."
     )
     log_level: str = "info"
     log_format: Literal["text", "json"] = "text"
