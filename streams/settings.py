@@ -53,7 +53,9 @@ class Settings(BaseSettings):
     window_s: int = Field(default=3600, ge=60, description="Tumbling window size for trends.")
     window_retention_s: int = Field(default=7 * 86400, ge=3600, description="Windows kept.")
     neardup: bool = Field(default=True, description="Detect near-duplicate stories.")
-    neardup_threshold: float = Field(default=0.8, gt=0.0, le=1.0)
+    neardup_threshold: float = Field(
+        default=0.5, gt=0.0, le=1.0, description="MinHash Jaccard; 0.5 measured best (docs/neardup.md)"
+    )
     count_clusters_once: bool = Field(
         default=False, description="Country counts count a near-duplicate cluster once."
     )
