@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -33,19 +34,30 @@ async def ensure_topics(s: Settings, retries: int = 20) -> list[str]:
         missing = [name for name in wanted if name not in existing]
         if missing:
             base = {"min.insync.replicas": str(min(2, s.replication_factor))}
+            # outputs carry the enriched story (a little over the input); dead letters the
+            # input in base64: give every topic room above the accepted input size
             big = {**base, "max.message.bytes": str(2 * s.max_message_bytes + 64 * 1024)}
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(
                     [
                         NewTopic(
-                            name, s.partitions, s.replication_factor,
-                            topic_configs=big if name in (t.raw, t.deadletter) else base,
+                            name,
+                            s.partitions,
+                            s.replication_factor,
+                            topic_configs=big,
                         )
                         for name in missing
                     ]
                 )
-            except TopicAlreadyExistsError:
-                pass
+            # create_topics does not raise for per-topic errors: check they exist now
+            still = set(missing)
+            for _ in range(20):  # metadata of new topics may lag on a cluster
+                still -= set(await admin.list_topics())
+                if not still:
+                    break
+                await asyncio.sleep(0.5)
+            if still:
+                raise RuntimeError(f"could not create topics: {sorted(still)}")
         return missing
     finally:
         await admin.close()

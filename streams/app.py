@@ -39,10 +39,12 @@ from schemas.models import DeadLetter
 from streams import faust_tuning, live, metrics
 from streams.ingest import Limits, Rejection, decode_story
 from streams.kafka import faust_credentials
+from streams.logs import logging_config
 from streams.processing import enriched_record
 from streams.settings import get_settings
 from streams.topics import Topics, route_slugs
 from streams.trending import parse_window, trending
+from streams.web.limits import web_application_options
 
 log = logging.getLogger("newsstream")
 settings = get_settings()
@@ -72,9 +74,11 @@ app = faust.App(
     web_bind=settings.web_host,
     web_port=settings.web_port,
     web_in_thread=False,
+    web_application_options=web_application_options(),  # HTTP limits (docs/security.md)
     table_standby_replicas=0,
     value_serializer="raw",
     key_serializer="raw",
+    logging_config=logging_config(settings.log_format, settings.log_level),
 )
 
 raw_topic = app.topic(
@@ -103,10 +107,9 @@ country_seen = app.Table(
 )
 country_counts = app.Table(
     "country_counts",
-    key_type=str,
-    value_type=list,
-    partitions=settings.partitions,
-    help="ISO country code -> [distinct stories, offset of the last delta event applied]",
+    key_type=str,  # no value_type: rows are plain JSON lists (Faust's recovery needs a
+    partitions=settings.partitions,  # Record type or none at all)
+    help="ISO code (or #category) -> [stories, last delta offset applied, {window: n}]",
 )
 
 #: Keys of category rows in country_counts (countries are two capital letters).

@@ -86,8 +86,13 @@ def start_broker(
         )
     url = f"tcp://{host}:{port}"
     cmd = [
-        str(broker_binary()), "broker", "--listener-url", url,
-        "--advertised-listener-url", url, *(extra_args or []),
+        str(broker_binary()),
+        "broker",
+        "--listener-url",
+        url,
+        "--advertised-listener-url",
+        url,
+        *(extra_args or []),
     ]
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)

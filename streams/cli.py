@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -58,8 +59,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     s = _settings()
     return main_replay(
-        args.path, s, topic=args.topic or Topics(s.topic_prefix).raw, rate=args.rate,
-        speed=args.speed, loop=args.loop, fresh_ids=args.fresh_ids,
+        args.path,
+        s,
+        topic=args.topic or Topics(s.topic_prefix).raw,
+        rate=args.rate,
+        speed=args.speed,
+        loop=args.loop,
+        fresh_ids=args.fresh_ids,
         show_progress=not args.quiet,
     )
 
@@ -67,10 +73,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def cmd_tail(args: argparse.Namespace) -> int:
     from streams.subscriber import tail
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(tail(_settings(), args.topic, follow=args.follow, max_messages=args.max))
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
@@ -140,7 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--tagger", choices=["fast", "accurate"])
     g.set_defaults(func=cmd_tag)
 
-    sub.add_parser("eval", help="measure enrichment quality on annotated JSON Lines", add_help=False)
+    sub.add_parser(
+        "eval", help="measure enrichment quality on annotated JSON Lines", add_help=False
+    )
+    sub.add_parser(
+        "bench", help="throughput/latency benchmark (see docs/performance.md)", add_help=False
+    )
 
     rd = sub.add_parser("redrive", help="send dead letters back to news.raw")
     rd.add_argument("--reason", help="only letters with this reason (e.g. invalid_json)")
@@ -164,6 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if argv and argv[0] == "eval":
         return cmd_eval(argv[1:])
+    if argv and argv[0] == "bench":
+        from streams.bench import main as bench_main
+
+        return bench_main(argv[1:])
     args = build_parser().parse_args(argv)
     return int(args.func(args))
 

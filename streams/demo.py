@@ -54,8 +54,11 @@ def run_demo(path: Path, timeout: float = 180.0) -> int:
     try:
         asyncio.run(ensure_topics(s))
         worker = start_worker(
-            broker_url=s.broker_url, web_port=free_port(), data_dir=work / "data",
-            log_path=work / "worker.log", env={"NEWSSTREAM_LOG_LEVEL": os.environ.get("NEWSSTREAM_LOG_LEVEL", "info")},
+            broker_url=s.broker_url,
+            web_port=free_port(),
+            data_dir=work / "data",
+            log_path=work / "worker.log",
+            env={"NEWSSTREAM_LOG_LEVEL": os.environ.get("NEWSSTREAM_LOG_LEVEL", "info")},
         )
         worker.wait_ready(timeout=90)
         t0 = time.monotonic()
@@ -69,9 +72,7 @@ def run_demo(path: Path, timeout: float = 180.0) -> int:
         def seen_all(records: list[Any]) -> bool:
             got = set()
             for r in records:
-                if r.topic == topics.enriched:
-                    got.add(r.key.decode())
-                elif r.key is not None:
+                if r.topic == topics.enriched or r.key is not None:
                     got.add(r.key.decode())
             return expected_ids <= got
 
@@ -93,9 +94,7 @@ def run_demo(path: Path, timeout: float = 180.0) -> int:
                 break
             time.sleep(0.3)
         elapsed = time.monotonic() - t0
-        per_topic = asyncio.run(
-            consume(s, topics.all_category_topics(), idle=2.0, timeout=30)
-        )
+        per_topic = asyncio.run(consume(s, topics.all_category_topics(), idle=2.0, timeout=30))
         cat = Counter(r.topic for r in per_topic)
         _print_report(counts, cat, len(enriched), len(dead), elapsed, topics)
         if counts != dict(expected):
@@ -109,7 +108,11 @@ def run_demo(path: Path, timeout: float = 180.0) -> int:
 
 
 def _print_report(
-    counts: dict[str, int], cat: Counter[str], n_enriched: int, n_dead: int, secs: float,
+    counts: dict[str, int],
+    cat: Counter[str],
+    n_enriched: int,
+    n_dead: int,
+    secs: float,
     topics: Topics,
 ) -> None:
     print(f"\n{n_enriched} stories enriched, {n_dead} dead-lettered, in {secs:.1f}s\n")

@@ -14,7 +14,11 @@ from streams.topics import Topics
 
 
 async def ingest_to_kafka(
-    s: Settings, sources: list[str], *, poll: float | None, max_polls: int | None = None,
+    s: Settings,
+    sources: list[str],
+    *,
+    poll: float | None,
+    max_polls: int | None = None,
     state_dir: Path | None = None,
 ) -> IngestReport:
     producer = await start_producer(s)
@@ -26,15 +30,22 @@ async def ingest_to_kafka(
 
     def progress(outcome: PollOutcome) -> None:
         note = "not modified" if outcome.not_modified else f"{outcome.published} new"
-        print(f"ingest: {outcome.location} poll {outcome.poll}: {note}, "
-              f"{outcome.skipped_seen} seen, {len(outcome.errors)} errors", file=sys.stderr)
+        print(
+            f"ingest: {outcome.location} poll {outcome.poll}: {note}, "
+            f"{outcome.skipped_seen} seen, {len(outcome.errors)} errors",
+            file=sys.stderr,
+        )
         for err in outcome.errors:
             print(f"ingest: error: {err.location}: {err.reason}", file=sys.stderr)
 
     try:
         return await ingest(
-            sources, publish, poll=poll, max_polls=max_polls,
-            state_dir=state_dir or Path(s.data_dir) / "feeds", on_progress=progress,
+            sources,
+            publish,
+            poll=poll,
+            max_polls=max_polls,
+            state_dir=state_dir or Path(s.data_dir) / "feeds",
+            on_progress=progress,
         )
     finally:
         await producer.stop()
@@ -48,6 +59,9 @@ def main_ingest(s: Settings, sources: list[str], poll: float | None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    print(f"ingest: published {report.published} stories from {len(sources)} feed(s); "
-          f"{len(report.errors)} error(s)", file=sys.stderr)
+    print(
+        f"ingest: published {report.published} stories from {len(sources)} feed(s); "
+        f"{len(report.errors)} error(s)",
+        file=sys.stderr,
+    )
     return 0 if report.ok else 1

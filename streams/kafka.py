@@ -7,15 +7,15 @@ import ssl
 from typing import Any
 
 import faust
-from aiokafka.helpers import create_ssl_context
 
+from streams.security import load_ssl_context
 from streams.settings import Settings
 
 
 def ssl_context(s: Settings) -> ssl.SSLContext | None:
     if s.security_protocol not in ("SSL", "SASL_SSL"):
         return None
-    return create_ssl_context(cafile=s.ssl_cafile, certfile=s.ssl_certfile, keyfile=s.ssl_keyfile)
+    return load_ssl_context(s)
 
 
 def client_kwargs(s: Settings) -> dict[str, Any]:

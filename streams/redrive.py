@@ -25,9 +25,13 @@ from streams.topics import Topics
 async def _original_value(s: Settings, dl: DeadLetter) -> bytes | None:
     if not dl.value_truncated:
         return dl.original_value()
-    consumer = AIOKafkaConsumer(**client_kwargs(s), group_id=None, enable_auto_commit=False,
-                                fetch_max_bytes=8 * s.max_message_bytes,
-                                max_partition_fetch_bytes=8 * s.max_message_bytes)
+    consumer = AIOKafkaConsumer(
+        **client_kwargs(s),
+        group_id=None,
+        enable_auto_commit=False,
+        fetch_max_bytes=8 * s.max_message_bytes,
+        max_partition_fetch_bytes=8 * s.max_message_bytes,
+    )
     await consumer.start()
     try:
         tp = TopicPartition(dl.topic, dl.partition)
@@ -48,8 +52,12 @@ async def redrive(
     t = Topics(s.topic_prefix)
     stats: Counter[str] = Counter()
     consumer = AIOKafkaConsumer(
-        t.deadletter, **client_kwargs(s), group_id=f"{s.app_id}-redrive",
-        auto_offset_reset="earliest", enable_auto_commit=False, fetch_max_wait_ms=100,
+        t.deadletter,
+        **client_kwargs(s),
+        group_id=f"{s.app_id}-redrive",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        fetch_max_wait_ms=100,
         session_timeout_ms=int(s.session_timeout_s * 1000),
         heartbeat_interval_ms=int(s.session_timeout_s * 1000 / 3),
     )
@@ -105,6 +113,8 @@ def main_redrive(s: Settings, reason: str | None, dry_run: bool) -> int:
     stats = asyncio.run(redrive(s, reason=reason, dry_run=dry_run))
     sent = sum(n for k, n in stats.items() if k not in ("skipped", "unrecoverable"))
     verb = "would redrive" if dry_run else "redrove"
-    print(f"{verb} {sent} dead letters to {Topics(s.topic_prefix).raw}: {dict(stats)}",
-          file=sys.stderr)
+    print(
+        f"{verb} {sent} dead letters to {Topics(s.topic_prefix).raw}: {dict(stats)}",
+        file=sys.stderr,
+    )
     return 1 if stats["unrecoverable"] else 0

@@ -6,15 +6,20 @@ validated at start-up and never re-read mid-stream.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="NEWSSTREAM_", extra="ignore")
+    # hide_input_in_errors: a validation error must never echo the raw input (it holds the
+    # SASL password); see docs/security.md.
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSSTREAM_", extra="ignore", hide_input_in_errors=True
+    )
 
     # --- Kafka -----------------------------------------------------------------------
     broker_url: str = Field(
@@ -54,16 +59,23 @@ class Settings(BaseSettings):
     window_retention_s: int = Field(default=7 * 86400, ge=3600, description="Windows kept.")
     neardup: bool = Field(default=True, description="Detect near-duplicate stories.")
     neardup_threshold: float = Field(
-        default=0.5, gt=0.0, le=1.0, description="MinHash Jaccard; 0.5 measured best (docs/neardup.md)"
+        default=0.5,
+        gt=0.0,
+        le=1.0,
+        description="MinHash Jaccard; 0.5 measured best (docs/neardup.md)",
     )
     count_clusters_once: bool = Field(
         default=False, description="Country counts count a near-duplicate cluster once."
     )
     log_level: str = "info"
-    log_format: Literal["text", "json"] = "text"
+    log_format: Literal["text", "json"] = Field(
+        default="text", validation_alias=AliasChoices("NEWSSTREAM_LOG_FORMAT", "LOG_FORMAT")
+    )
 
+    # --- security validation (docs/security.md) ---------------------------------------
     @model_validator(mode="after")
     def _check_security(self) -> Settings:
+        # Messages name settings and paths, never a password or a file's contents.
         if self.security_protocol.startswith("SASL"):
             if not (self.sasl_mechanism and self.sasl_username and self.sasl_password):
                 raise ValueError(
@@ -76,7 +88,27 @@ class Settings(BaseSettings):
             )
         if (self.ssl_certfile is None) != (self.ssl_keyfile is None):
             raise ValueError("NEWSSTREAM_SSL_CERTFILE and NEWSSTREAM_SSL_KEYFILE go together")
+        tls_files = {
+            "NEWSSTREAM_SSL_CAFILE": self.ssl_cafile,
+            "NEWSSTREAM_SSL_CERTFILE": self.ssl_certfile,
+            "NEWSSTREAM_SSL_KEYFILE": self.ssl_keyfile,
+        }
+        if self.security_protocol not in ("SSL", "SASL_SSL"):
+            given = [name for name, path in tls_files.items() if path]
+            if given:
+                raise ValueError(
+                    f"{', '.join(given)} set but NEWSSTREAM_SECURITY_PROTOCOL is "
+                    f"{self.security_protocol}; set SSL or SASL_SSL"
+                )
+        for name, path in tls_files.items():
+            if not path:
+                continue
+            if not os.path.isfile(path):
+                raise ValueError(f"{name}: no such file: {path}")
+            if not os.access(path, os.R_OK):
+                raise ValueError(f"{name}: file not readable: {path}")
         return self
+    # --- end of security validation ---------------------------------------------------
 
     @property
     def bootstrap_servers(self) -> list[str]:

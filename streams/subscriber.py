@@ -70,8 +70,12 @@ def record_json(record: ConsumerRecord[Any, Any]) -> bytes:
 
 async def tail(s: Settings, topic: str, *, follow: bool, max_messages: int | None) -> int:
     consumer = AIOKafkaConsumer(
-        topic, **client_kwargs(s), group_id=None, auto_offset_reset="earliest",
-        enable_auto_commit=False, fetch_max_wait_ms=100,
+        topic,
+        **client_kwargs(s),
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        fetch_max_wait_ms=100,
     )
     await consumer.start()
     n = 0

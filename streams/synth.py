@@ -11,9 +11,17 @@ from typing import Any
 from streams.seeds import read_stories
 
 _PLACES = [
-    ("Taiwan", "Kenya"), ("Japan", "Brazil"), ("India", "Germany"), ("Russia", "Nigeria"),
-    ("China", "Mexico"), ("Lebanon", "Peru"), ("Ukraine", "Chile"), ("Moscow", "Nairobi"),
-    ("Taipei", "Lagos"), ("New York", "Sydney"), ("Pyongyang", "Cairo"),
+    ("Taiwan", "Kenya"),
+    ("Japan", "Brazil"),
+    ("India", "Germany"),
+    ("Russia", "Nigeria"),
+    ("China", "Mexico"),
+    ("Lebanon", "Peru"),
+    ("Ukraine", "Chile"),
+    ("Moscow", "Nairobi"),
+    ("Taipei", "Lagos"),
+    ("New York", "Sydney"),
+    ("Pyongyang", "Cairo"),
 ]
 _PEOPLE = [("Putin", "Ramaphosa"), ("Kim", "Lula"), ("Rushdie", "Adichie"), ("Biden", "Macron")]
 _TOPICS = [
@@ -26,8 +34,23 @@ _TOPICS = [
     "Researchers unveiled a new AI chip and software for smartphones.",
     "Voters head to the polls as parliament debates the election law.",
 ]
-_ALT_PLACES = ["France", "Italy", "Canada", "Egypt", "Turkey", "Spain", "Poland", "Vietnam",
-               "Argentina", "Indonesia", "Pakistan", "Ghana", "Norway", "Iran", "Israel"]
+_ALT_PLACES = [
+    "France",
+    "Italy",
+    "Canada",
+    "Egypt",
+    "Turkey",
+    "Spain",
+    "Poland",
+    "Vietnam",
+    "Argentina",
+    "Indonesia",
+    "Pakistan",
+    "Ghana",
+    "Norway",
+    "Iran",
+    "Israel",
+]
 
 
 def synthetic_stories(seed_path: str | Path, n: int, seed: int = 7) -> Iterator[dict[str, Any]]:

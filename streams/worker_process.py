@@ -60,7 +60,12 @@ class WorkerProcess:
 
 
 def start_worker(
-    *, broker_url: str, web_port: int, data_dir: Path, log_path: Path, env: dict[str, str] | None = None
+    *,
+    broker_url: str,
+    web_port: int,
+    data_dir: Path,
+    log_path: Path,
+    env: dict[str, str] | None = None,
 ) -> WorkerProcess:
     full_env = {
         **os.environ,
@@ -72,6 +77,9 @@ def start_worker(
     out = open(log_path, "ab")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "streams.cli", "worker"],
-        env=full_env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        env=full_env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     return WorkerProcess(proc, web_port, log_path)

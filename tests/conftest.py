@@ -73,8 +73,10 @@ class Pipeline:
     def start_worker(self, data_dir: Path | None = None, **env: str) -> WorkerProcess:
         n = len(self.workers)
         w = start_worker(
-            broker_url=self.kafka_url, web_port=free_port(),
-            data_dir=data_dir or self.tmp / f"data{n}", log_path=self.tmp / f"worker{n}.log",
+            broker_url=self.kafka_url,
+            web_port=free_port(),
+            data_dir=data_dir or self.tmp / f"data{n}",
+            log_path=self.tmp / f"worker{n}.log",
             env={**self.env, **env},
         )
         self.workers.append(w)

@@ -18,7 +18,9 @@ from streams.worker_process import WorkerProcess
 
 
 async def _produce(s: Settings, topic: str, items: list[tuple[bytes | None, bytes | None]]) -> None:
-    producer = AIOKafkaProducer(**client_kwargs(s), acks=-1, linger_ms=5, max_request_size=4_000_000)
+    producer = AIOKafkaProducer(
+        **client_kwargs(s), acks=-1, linger_ms=5, max_request_size=4_000_000
+    )
     await producer.start()
     try:
         futs = [await producer.send(topic, value=v, key=k) for k, v in items]
@@ -31,7 +33,13 @@ def produce(s: Settings, topic: str, items: list[tuple[bytes | None, bytes | Non
     asyncio.run(_produce(s, topic, items))
 
 
-def read(s: Settings, topics: list[str], until: Any = None, timeout: float = 90, idle: float | None = None) -> list[Any]:
+def read(
+    s: Settings,
+    topics: list[str],
+    until: Any = None,
+    timeout: float = 90,
+    idle: float | None = None,
+) -> list[Any]:
     return asyncio.run(consume(s, topics, until=until, timeout=timeout, idle=idle))
 
 
@@ -43,7 +51,9 @@ def expected_counts(enriched_values: list[bytes]) -> dict[str, int]:
     return dict(Counter(cc for ccs in per_story.values() for cc in ccs))
 
 
-def wait_counts(worker: WorkerProcess, expected: dict[str, int], timeout: float = 60) -> dict[str, int]:
+def wait_counts(
+    worker: WorkerProcess, expected: dict[str, int], timeout: float = 60
+) -> dict[str, int]:
     """Poll /countries/ until it equals ``expected`` (or time out and return the last)."""
     deadline = time.monotonic() + timeout
     counts: dict[str, int] = {}

@@ -1,14 +1,25 @@
 """The ingest path never raises: any bytes give a story or a rejection with a reason."""
 
 import json
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schemas.models import RawStory
 from streams.ingest import Limits, Rejection, decode_story
 
-REASONS = {"empty", "oversized", "not_utf8", "invalid_json", "wrong_shape", "too_deep",
-           "missing_body", "nul_bytes", "bad_date", "invalid_fields"}
+REASONS = {
+    "empty",
+    "oversized",
+    "not_utf8",
+    "invalid_json",
+    "wrong_shape",
+    "too_deep",
+    "missing_body",
+    "nul_bytes",
+    "bad_date",
+    "invalid_fields",
+}
 
 
 def test_good_story() -> None:
@@ -32,7 +43,9 @@ def test_arbitrary_bytes(data: bytes) -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=8), kids, max_size=4),
+    lambda kids: (
+        st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=8), kids, max_size=4)
+    ),
     max_leaves=30,
 )
 
@@ -45,8 +58,13 @@ def test_arbitrary_json(value: object) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.sampled_from(["id", "headline", "body", "url", "published_at",
-                                        "source", "language"]), json_values, max_size=7))
+@given(
+    st.dictionaries(
+        st.sampled_from(["id", "headline", "body", "url", "published_at", "source", "language"]),
+        json_values,
+        max_size=7,
+    )
+)
 def test_arbitrary_story_shaped_json(value: dict) -> None:
     r = decode_story(json.dumps(value).encode())
     if isinstance(r, RawStory):

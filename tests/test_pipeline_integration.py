@@ -63,7 +63,9 @@ def test_seeds_flow_through_enriched_routed_counted(pipeline: Pipeline) -> None:
         assert st.categories, "every story gets at least its best category"
     by_head = {st.headline: st for st in stories}
     assert set(by_head["US lawmakers arrive in Taiwan amid China tensions"].countries) == {
-        "US", "TW", "CN"
+        "US",
+        "TW",
+        "CN",
     }
 
     # routing: each story is on the topic of its best category
@@ -114,17 +116,14 @@ def test_feed_files_ingested_end_to_end(pipeline: Pipeline) -> None:
     pipeline.start_worker()
     s, t = pipeline.settings, pipeline.topics
     feeds = sorted(str(p) for p in (ROOT / "tests" / "feeds").glob("*.xml"))[:6]
-    report = asyncio.run(
-        ingest_to_kafka(s, feeds, poll=None, state_dir=pipeline.tmp / "feedstate")
-    )
+    report = asyncio.run(ingest_to_kafka(s, feeds, poll=None, state_dir=pipeline.tmp / "feedstate"))
     assert report.published > 0
-    out = read(s, [t.enriched, t.deadletter], until=lambda rs: len(rs) >= report.published,
-               timeout=60)
+    out = read(
+        s, [t.enriched, t.deadletter], until=lambda rs: len(rs) >= report.published, timeout=60
+    )
     enriched = [r for r in out if r.topic == t.enriched]
     # fixture feeds may share guids across files; each distinct id comes out once
     assert 0 < len(enriched) <= report.published
     assert len({r.key for r in enriched}) == len(enriched)
-    again = asyncio.run(
-        ingest_to_kafka(s, feeds, poll=None, state_dir=pipeline.tmp / "feedstate")
-    )
+    again = asyncio.run(ingest_to_kafka(s, feeds, poll=None, state_dir=pipeline.tmp / "feedstate"))
     assert again.published == 0, "seen-set survives across runs"

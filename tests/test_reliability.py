@@ -58,10 +58,16 @@ def test_accounting_good_duplicate_bad(pipeline: Pipeline) -> None:
 
     # redrive: dead letters go back to news.raw unchanged and come back as dead letters
     rc = subprocess.run(
-        [sys.executable, "-X", "dev", "-c",
-         "import logging,sys; logging.basicConfig(level=logging.INFO); "
-         "from streams.cli import main; sys.exit(main(['redrive']))"],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-X",
+            "dev",
+            "-c",
+            "import logging,sys; logging.basicConfig(level=logging.INFO); "
+            "from streams.cli import main; sys.exit(main(['redrive']))",
+        ],
+        capture_output=True,
+        text=True,
         env={**pipeline.env, "NEWSSTREAM_BROKER_URL": pipeline.kafka_url, "PATH": ""},
         timeout=60,
     )
@@ -74,15 +80,19 @@ def test_accounting_good_duplicate_bad(pipeline: Pipeline) -> None:
 def test_sigkill_during_replay_counts_stay_exact(pipeline: Pipeline) -> None:
     s, t = pipeline.settings, pipeline.topics
     stories = list(synthetic_stories(SEEDS, 3000, seed=5))
+    path = pipeline.tmp / "stories.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(st) + b"\n" for st in stories))
     worker = pipeline.start_worker()
     producer = threading.Thread(
-        target=lambda: produce(s, t.raw, _events(stories)), daemon=True
+        target=lambda: asyncio.run(replay(path, s, topic=t.raw, rate=200, show_progress=False)),
+        daemon=True,
     )
     producer.start()
-    rng = random.Random(3)
+    rng = random.Random()
     kills = 0
     for _ in range(3):
-        time.sleep(rng.uniform(1.0, 4.0))
+        # a (re)started worker needs ~5 s to join the group: kill while it processes
+        time.sleep(rng.uniform(5.5, 9.0))
         worker.kill()
         kills += 1
         worker = pipeline.start_worker(data_dir=pipeline.tmp / f"d{kills}")
@@ -136,7 +146,9 @@ def test_replay_fails_clearly_when_broker_unreachable(tmp_path) -> None:
     port = free_port()
     proc = subprocess.run(
         [sys.executable, "-m", "streams.cli", "replay", str(SEEDS), "--quiet"],
-        capture_output=True, text=True, timeout=180,
+        capture_output=True,
+        text=True,
+        timeout=180,
         env={"NEWSSTREAM_BROKER_URL": f"kafka://127.0.0.1:{port}", "PATH": ""},
     )
     assert proc.returncode == 2

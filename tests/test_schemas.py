@@ -31,8 +31,14 @@ def test_raw_story_round_trip() -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    [{}, {"body": ""}, {"body": "  "}, {"body": 3}, {"body": "a\x00b"},
-     {"body": "x", "published_at": "1066-10-14T00:00:00Z"}],
+    [
+        {},
+        {"body": ""},
+        {"body": "  "},
+        {"body": 3},
+        {"body": "a\x00b"},
+        {"body": "x", "published_at": "1066-10-14T00:00:00Z"},
+    ],
 )
 def test_raw_story_rejects(payload: dict) -> None:
     with pytest.raises(ValidationError):
@@ -41,17 +47,22 @@ def test_raw_story_rejects(payload: dict) -> None:
 
 def test_enriched_story_round_trip() -> None:
     e = EnrichedStory(
-        id="x", body="Putin spoke.", entities=[{"text": "Putin", "label": "PER", "start": 0, "end": 5}],
-        countries=["RU"], categories=[{"slug": "politics", "score": 0.9}],
-        enriched_at=datetime.now(UTC), pipeline_version="t",
+        id="x",
+        body="Putin spoke.",
+        entities=[{"text": "Putin", "label": "PER", "start": 0, "end": 5}],
+        countries=["RU"],
+        categories=[{"slug": "politics", "score": 0.9}],
+        enriched_at=datetime.now(UTC),
+        pipeline_version="t",
     )
     assert EnrichedStory.from_bytes(e.to_bytes()) == e
 
 
 def test_dead_letter_is_lossless_for_binary() -> None:
     raw = bytes(range(256))
-    dl = DeadLetter.build(key=b"\x00k", value=raw, reason="not_utf8", error="e", topic="t",
-                          partition=1, offset=7)
+    dl = DeadLetter.build(
+        key=b"\x00k", value=raw, reason="not_utf8", error="e", topic="t", partition=1, offset=7
+    )
     back = DeadLetter.from_bytes(dl.to_bytes())
     assert back.original_value() == raw and back.original_key() == b"\x00k"
     assert not back.value_truncated and back.value_size == 256

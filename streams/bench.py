@@ -1,0 +1,276 @@
+"""The benchmark behind `newsstream bench` and `scripts/bench`: the pipeline against two
+limits measured in the same run (see docs/performance.md).
+
+    newsstream bench [--stories 50000] [--runs 3] [--latency-seconds 25] [--rate 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from schemas.models import RawStory
+from streams.admin import ensure_topics
+from streams.broker import free_port, start_broker
+from streams.enrich import enrich_story
+from streams.ingest import decode_story
+from streams.processing import process_story
+from streams.settings import Settings
+from streams.synth import synthetic_stories
+from streams.topics import Topics
+from streams.worker_process import start_worker
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds" / "000_1ea569509353b790.txt"
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+async def produce_all(s: Settings, topic: str, values: list[tuple[bytes, bytes]]) -> None:
+    p = AIOKafkaProducer(
+        bootstrap_servers=s.bootstrap_servers, linger_ms=5, acks=1, max_batch_size=256 * 1024
+    )
+    await p.start()
+    try:
+        futs = [await p.send(topic, v, key=k) for k, v in values]
+        await asyncio.gather(*futs)
+    finally:
+        await p.stop()
+
+
+async def consume_n(s: Settings, topic: str, n: int, timeout: float = 600) -> float:
+    """Read until n distinct keys arrived; return the wall time of the last arrival."""
+    c = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=s.bootstrap_servers,
+        group_id=None,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=50,
+    )
+    await c.start()
+    seen: set[bytes] = set()
+    last = time.monotonic()
+    deadline = time.monotonic() + timeout
+    try:
+        while len(seen) < n and time.monotonic() < deadline:
+            for recs in (await c.getmany(timeout_ms=200, max_records=10000)).values():
+                for r in recs:
+                    seen.add(r.key)
+                last = time.monotonic()
+    finally:
+        await c.stop()
+    if len(seen) < n:
+        raise RuntimeError(f"only {len(seen)}/{n} arrived on {topic}")
+    return last
+
+
+async def limit_loop(s: Settings, src: str, dst_prefix: str, n: int, enrich: bool) -> float:
+    """Framework-free aiokafka loop: (a) decode→produce, (b) the pipeline's work."""
+    t = Topics(dst_prefix)
+    c = AIOKafkaConsumer(
+        src,
+        bootstrap_servers=s.bootstrap_servers,
+        group_id=None,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=50,
+    )
+    p = AIOKafkaProducer(
+        bootstrap_servers=s.bootstrap_servers, linger_ms=5, acks=1, max_batch_size=256 * 1024
+    )
+    await c.start()
+    await p.start()
+    counts: Counter[str] = Counter()
+    seen: set[str] = set()
+    done = 0
+    t0 = time.monotonic()
+    try:
+        while done < n:
+            batch = await c.getmany(timeout_ms=500, max_records=5000)
+            futs = []
+            for recs in batch.values():
+                for r in recs:
+                    done += 1
+                    if not enrich:
+                        obj = orjson.loads(r.value)
+                        futs.append(await p.send(t.enriched, orjson.dumps(obj), key=r.key))
+                        continue
+                    story = decode_story(r.value)
+                    if not isinstance(story, RawStory) or story.id in seen:
+                        continue
+                    seen.add(story.id)
+                    out = process_story(story, "fast", 0.5)
+                    futs.append(await p.send(t.enriched, out.value, key=r.key))
+                    for slug in out.slugs:
+                        futs.append(await p.send(t.category(slug), out.value, key=r.key))
+                    counts.update(out.countries)
+            if futs:
+                await asyncio.gather(*futs)
+    finally:
+        await c.stop()
+        await p.stop()
+    return n / (time.monotonic() - t0)
+
+
+def enrich_rate(stories: list[dict], tagger: str) -> float:
+    try:
+        enrich_story(stories[0]["headline"], stories[0]["body"], tagger)
+    except Exception as exc:  # the accurate model may be missing
+        print(f"enrichment ({tagger}) unavailable: {exc}", file=sys.stderr)
+        return float("nan")
+    t0 = time.perf_counter()
+    for st in stories:
+        enrich_story(st["headline"], st["body"], tagger)
+    return len(stories) / (time.perf_counter() - t0)
+
+
+def run_once(n: int, latency_s: float, rate: float, workers: int) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="newsstream-bench-"))
+    port = free_port()
+    broker = start_broker("127.0.0.1", port, log_path=work / "broker.log")
+    s = Settings(broker_url=f"kafka://127.0.0.1:{port}")
+    res: dict = {}
+    try:
+        stories = list(synthetic_stories(SEEDS, n, seed=int(time.time())))
+        values = [(st["id"].encode(), orjson.dumps(st)) for st in stories]
+        asyncio.run(ensure_topics(Settings(broker_url=s.broker_url, topic_prefix="lim.")))
+        asyncio.run(ensure_topics(s))
+        asyncio.run(produce_all(s, "lim.news.raw", values))
+        res["limit_a"] = asyncio.run(limit_loop(s, "lim.news.raw", "la.", n, enrich=False))
+        res["limit_b"] = asyncio.run(limit_loop(s, "lim.news.raw", "lb.", n, enrich=True))
+        ws = [
+            start_worker(
+                broker_url=s.broker_url,
+                web_port=free_port(),
+                data_dir=work / f"d{i}",
+                log_path=work / f"worker{i}.log",
+                env={"NEWSSTREAM_NEARDUP": "false"},
+            )
+            for i in range(workers)
+        ]
+        for w in ws:
+            w.wait_ready()
+        time.sleep(2)
+        t0 = time.monotonic()
+        asyncio.run(produce_all(s, "news.raw", values))
+        last = asyncio.run(consume_n(s, "news.enriched", n))
+        res["pipeline"] = n / (last - t0)
+        res["latency_ms"] = asyncio.run(latency(s, rate, latency_s))
+        res["worker_rss_mb"] = max(rss_mb(w.process.pid) for w in ws)
+        res["broker_rss_mb"] = rss_mb(broker.process.pid)
+        for w in ws:
+            w.stop()
+    finally:
+        broker.stop()
+    return res
+
+
+async def latency(s: Settings, rate: float, seconds: float) -> dict:
+    stories = list(synthetic_stories(SEEDS, int(rate * seconds), seed=99))
+    c = AIOKafkaConsumer(
+        "news.enriched",
+        bootstrap_servers=s.bootstrap_servers,
+        group_id=None,
+        auto_offset_reset="latest",
+        fetch_max_wait_ms=10,
+    )
+    await c.start()
+    await c.getmany(timeout_ms=500)
+    p = AIOKafkaProducer(bootstrap_servers=s.bootstrap_servers, linger_ms=0, acks=1)
+    await p.start()
+    sent: dict[bytes, float] = {}
+    lat: list[float] = []
+
+    async def reader() -> None:
+        while len(lat) < len(stories):
+            for recs in (await c.getmany(timeout_ms=100)).values():
+                now = time.time()
+                for r in recs:
+                    if r.key in sent:
+                        lat.append((now - sent.pop(r.key)) * 1000)
+
+    task = asyncio.create_task(reader())
+    t0 = time.monotonic()
+    for i, st in enumerate(stories):
+        wait = t0 + i / rate - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        key = st["id"].encode()
+        sent[key] = time.time()
+        await p.send("news.raw", orjson.dumps(st), key=key)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(task, 60)
+    await p.stop()
+    await c.stop()
+    drop = int(len(lat) * 0.2)  # the first seconds are warm-up
+    tail = sorted(lat[drop:]) or [float("nan")]
+    q = lambda f: tail[min(len(tail) - 1, int(f * len(tail)))]  # noqa: E731
+    return {"p50": q(0.5), "p90": q(0.9), "p99": q(0.99), "n": len(tail)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="newsstream bench")
+    ap.add_argument("--stories", type=int, default=50_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--latency-seconds", type=float, default=25)
+    ap.add_argument("--rate", type=float, default=1000)
+    ap.add_argument("--workers", type=int, default=1)
+    a = ap.parse_args(argv)
+    sample = list(synthetic_stories(SEEDS, 3000, seed=1))
+    runs = [run_once(a.stories, a.latency_seconds, a.rate, a.workers) for _ in range(a.runs)]
+    med = lambda k: statistics.median(r[k] for r in runs)  # noqa: E731
+    out = {
+        "stories": a.stories,
+        "runs": a.runs,
+        "workers": a.workers,
+        "limit_a_events_per_s": med("limit_a"),
+        "limit_b_stories_per_s": med("limit_b"),
+        "enrich_fast_per_s": enrich_rate(sample, "fast"),
+        "enrich_accurate_per_s": enrich_rate(sample[:500], "accurate"),
+        "pipeline_stories_per_s": med("pipeline"),
+        "latency_ms": {
+            k: statistics.median(r["latency_ms"][k] for r in runs) for k in ("p50", "p90", "p99")
+        },
+        "worker_peak_rss_mb": med("worker_rss_mb"),
+        "broker_peak_rss_mb": med("broker_rss_mb"),
+        "bench_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    out["pipeline_vs_limit_a"] = out["pipeline_stories_per_s"] / out["limit_a_events_per_s"]
+    out["pipeline_vs_limit_b"] = out["pipeline_stories_per_s"] / out["limit_b_stories_per_s"]
+    rows = [
+        ("limit (a) raw consume→decode→produce", f"{out['limit_a_events_per_s']:,.0f} ev/s"),
+        ("limit (b) same work, no framework", f"{out['limit_b_stories_per_s']:,.0f} st/s"),
+        ("enrichment alone, fast", f"{out['enrich_fast_per_s']:,.0f} st/s"),
+        ("enrichment alone, accurate", f"{out['enrich_accurate_per_s']:,.0f} st/s"),
+        (f"pipeline, {a.workers} worker(s)", f"{out['pipeline_stories_per_s']:,.0f} st/s"),
+        ("pipeline / limit (a)", f"{out['pipeline_vs_limit_a']:.2f}"),
+        ("pipeline / limit (b)", f"{out['pipeline_vs_limit_b']:.2f}"),
+        (
+            "latency p50/p90/p99 @ rate",
+            "{p50:.0f}/{p90:.0f}/{p99:.0f} ms".format(**out["latency_ms"]),
+        ),
+        ("worker peak RSS", f"{out['worker_peak_rss_mb']:.0f} MB"),
+        ("broker peak RSS", f"{out['broker_peak_rss_mb']:.0f} MB"),
+    ]
+    for name, val in rows:
+        print(f"{name:<42}{val:>20}")
+    print(json.dumps(out))
+    return 0

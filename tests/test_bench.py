@@ -1,0 +1,46 @@
+"""The benchmark runs end to end on a tiny input and prints well-formed output (no timing
+assertions here: figures belong in docs/performance.md)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.integration
+
+
+def test_bench_tiny_run_prints_table_and_json() -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "bench"),
+            "--stories",
+            "200",
+            "--runs",
+            "1",
+            "--latency-seconds",
+            "3",
+            "--rate",
+            "50",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    lines = proc.stdout.strip().splitlines()
+    result = json.loads(lines[-1])
+    for key in (
+        "limit_a_events_per_s",
+        "limit_b_stories_per_s",
+        "pipeline_stories_per_s",
+        "pipeline_vs_limit_a",
+        "pipeline_vs_limit_b",
+        "worker_peak_rss_mb",
+    ):
+        assert result[key] > 0, key
+    assert set(result["latency_ms"]) == {"p50", "p90", "p99"}
+    assert any(line.startswith("pipeline / limit (b)") for line in lines)
