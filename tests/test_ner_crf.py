@@ -114,4 +114,4 @@ def test_dev_sample_floor() -> None:
     assert f1 >= FLOOR, f"PER/ORG/LOC micro F1 on 40 dev docs {f1:.4f} < {FLOOR}"
 
 
-FLOOR = 0.88  # set a little under the shipped model's figure on these 40 docs
+FLOOR = 0.92  # shipped model: 0.943 on these 40 docs; the floor leaves a little room
