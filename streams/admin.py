@@ -51,7 +51,7 @@ async def ensure_topics(s: Settings, retries: int = 20) -> list[str]:
                 )
             # create_topics does not raise for per-topic errors: check they exist now
             still = set(missing)
-            for _ in range(20):  # metadata of new topics may lag on a cluster
+            for _ in range(10):  # metadata of new topics may lag on a cluster
                 still -= set(await admin.list_topics())
                 if not still:
                     break

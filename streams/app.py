@@ -345,11 +345,34 @@ class CountriesView(View):
 
 
 @app.page("/countries/{code}/")
-@app.table_route(table=country_counts, match_info="code")
 async def country_detail(web: View, request: Request, code: str) -> Response:
-    """``GET /countries/{code}/``: one country's count, answered by the worker owning it."""
-    value = country_counts.get(code.upper())
-    return web.json({"country": code.upper(), "count": value[0] if value else 0})
+    """``GET /countries/{code}/``: one country's count, answered by the worker owning it.
+
+    Routed by the same partitioner that placed the row (murmur2 of the raw key, as the
+    delta producer does), not Faust's ``table_route`` (it hashes the JSON-serialised key).
+    """
+    cc = code.upper()
+    if not (len(cc) == 2 and cc.isalpha()):
+        return web.json({"error": f"{code!r} is not an ISO 3166-1 alpha-2 code"}, status=400)
+    partition = _partition_of(cc)
+    changelog = country_counts.changelog_topic.get_topic_name()
+    me = str(app.conf.canonical_url).rstrip("/")
+    owner = None
+    for host, assigned in app.router.table_metadata(country_counts.name).items():
+        if partition in assigned.get(changelog, []):
+            owner = host.rstrip("/")
+    if owner is None:
+        return web.json({"error": "partitions not assigned yet; retry"}, status=503)
+    if owner != me:
+        try:
+            async with app.http_client.get(f"{owner}/countries/{cc}/", timeout=5) as r:
+                return web.json(await r.json(), status=r.status)
+        except Exception as exc:
+            return web.json(
+                {"error": f"owner {owner} unreachable: {type(exc).__name__}"}, status=503
+            )
+    value = country_counts.get(cc)
+    return web.json({"country": cc, "count": value[0] if value else 0})
 
 
 @app.page("/trending/")
