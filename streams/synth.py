@@ -59,6 +59,10 @@ def synthetic_stories(seed_path: str | Path, n: int, seed: int = 7) -> Iterator[
     for i in range(n):
         story = base[i % len(base)]
         body = story["body"]
+        k = i + 1
+        while len(body.split()) < 140:  # pad short seeds with another story's paragraphs
+            body += "\n\n" + base[k % len(base)]["body"]
+            k += 1
         head = story["headline"] or ""
         for old, new in rng.sample(_PLACES, 3):
             new = rng.choice([new, *_ALT_PLACES])
