@@ -6,11 +6,11 @@ Topology
     news.country-deltas ──count──▶ table country_counts (+ changelog)
 
 Exactness without transactions (the embedded broker has none):
-* ``process`` de-duplicates stories by id in table ``seen_ids``; the mark is written only
+* ``process`` de-duplicates stories by id (table ``seen_batches``); the mark is written only
   after the story's outputs were acknowledged, so a crash can repeat outputs (a subscriber
   de-duplicates by id) but never loses them.
 * ``count`` keeps, per country, a mark for every (country, story) pair it has counted
-  (table ``country_seen``, value = offset of the delta event that counted it) and the count
+  (table ``count_marks``, with the offset of the delta event that counted it) and the count
   together with the offset of the last delta applied (one record in ``country_counts``,
   so count and offset change atomically). Marks are flushed before counts are written, so
   after a crash a redelivered delta event is recognised either by its marks or by the offset.
@@ -93,18 +93,38 @@ deltas_topic = app.topic(
     internal=True,
 )
 
-seen_ids = app.Table(
-    "seen_ids",
+seen_batches = app.Table(
+    "seen_batches",
     key_type=str,
-    value_type=int,
     partitions=settings.partitions,
+    help="'<partition>:<offset>' -> ids of the stories first processed in that batch",
 )
-country_seen = app.Table(
-    "country_seen",
+count_marks = app.Table(
+    "count_marks",
     key_type=str,
-    value_type=int,
     partitions=settings.partitions,
+    help="'<key>@<delta offset>' -> story ids that delta event counted for the key",
 )
+#: In-memory indexes over the two mark tables: one changelog record per batch instead of
+#: one per story (or per story and country), rebuilt from the tables after each recovery.
+_seen: set[str] = set()
+_marks: dict[str, int] = {}
+
+
+@seen_batches.on_recover
+async def _rebuild_seen() -> None:
+    for ids in seen_batches.values():
+        _seen.update(ids)
+
+
+@count_marks.on_recover
+async def _rebuild_marks() -> None:
+    for key, ids in count_marks.items():
+        k, _, off = key.rpartition("@")
+        for sid in ids:
+            _marks[f"{k}|{sid}"] = int(off)
+
+
 country_counts = app.Table(
     "country_counts",
     key_type=str,  # no value_type: rows are plain JSON lists (Faust's recovery needs a
@@ -185,7 +205,7 @@ async def process(stream: Any) -> None:
                 out.append((topics.deadletter, msg.key, dl.to_bytes()))
                 continue
             sid = result.id
-            if sid in in_batch or seen_ids.get(sid) is not None:
+            if sid in in_batch or sid in _seen:
                 metrics.duplicates.inc()
                 continue  # a duplicate of a story already processed
             in_batch.add(sid)
@@ -234,9 +254,15 @@ async def process(stream: Any) -> None:
         out.extend((topics.country_deltas, k.encode(), orjson.dumps(v)) for k, v in deltas.items())
         await _send_all(out)
         done_at = time.time()
-        for event, sid in fresh:
+        by_partition: dict[int, tuple[Any, list[str]]] = {}
+        for event, sid in fresh:  # one mark record per source partition per batch
+            _, ids = by_partition.get(event.message.partition, (None, []))
+            ids.append(sid)
+            by_partition[event.message.partition] = (event, ids)
+        for part, (event, ids) in by_partition.items():
             with acting_for(event):
-                seen_ids[sid] = 1
+                seen_batches[f"{part}:{event.message.offset}"] = ids
+            _seen.update(ids)
         metrics.stories_enriched.inc(len(fresh))
         for received, rec in stories:
             metrics.e2e_lag_seconds.observe(max(0.0, done_at - received))
@@ -260,15 +286,19 @@ async def count(stream: Any) -> None:
             key = msg.key.decode()
             off = msg.offset
             windows: list[int] = []
-            with acting_for(event):
-                for sid, window in orjson.loads(msg.value):
-                    mark_key = f"{key}|{sid}"
-                    mark = country_seen.get(mark_key)
-                    if mark is None:
-                        country_seen[mark_key] = off
-                        windows.append(window)
-                    elif mark == off:
-                        windows.append(window)  # marked by this very event before a crash
+            new_ids: list[str] = []
+            for sid, window in orjson.loads(msg.value):
+                mark = _marks.get(f"{key}|{sid}")
+                if mark is None:
+                    new_ids.append(sid)
+                    windows.append(window)
+                elif mark == off:
+                    windows.append(window)  # marked by this very event before a crash
+            if new_ids:
+                with acting_for(event):
+                    count_marks[f"{key}@{off}"] = new_ids
+                for sid in new_ids:
+                    _marks[f"{key}|{sid}"] = off
             added.append((event, key, off, windows))
         await app.producer.flush()  # marks durable before the counts that rely on them
         changed = False

@@ -1,4 +1,4 @@
-"""Two adjustments to faust-streaming's aiokafka driver, applied once at app creation.
+"""Three adjustments to faust-streaming's aiokafka driver, applied once at app creation.
 
 1. Fetch wait: Faust hard-codes ``fetch_max_wait_ms=1500``; against a broker that wakes
    waiting consumers late that alone costs ~1 s of latency. We use the setting instead.
@@ -8,6 +8,7 @@
    offset lies past that "highwater". Fetch is right, so we read forward from the reported
    end to find the true one. On Apache Kafka the probe finds nothing more to read and costs
    one short fetch per changelog partition at recovery.
+3. Producer buffer: see :func:`apply`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 import aiokafka
 from aiokafka.structs import TopicPartition
 from faust.transport.drivers import aiokafka as faust_aiokafka
+from faust.transport.producer import ProducerBuffer
 
 log = logging.getLogger(__name__)
 _applied = False
@@ -70,12 +72,18 @@ async def probe_true_end_offsets(
     return result
 
 
-def apply(fetch_max_wait_ms: int, probe_highwater: bool) -> None:
+def apply(
+    fetch_max_wait_ms: int, probe_highwater: bool, buffer_max_messages: int = 100_000
+) -> None:
     """Patch the driver (idempotent). Kept in one place so it is easy to drop later."""
     global _applied
     if _applied:
         return
     _applied = True
+    # Table writes queue in Faust's ProducerBuffer; past 100 pending messages the stream
+    # stops and drains it one message at a time (and logs a warning each time). A batch
+    # pipeline writes more than 100 at once; the aiokafka producer batches them anyway.
+    ProducerBuffer.max_messages = buffer_max_messages
     thread_cls = faust_aiokafka.AIOKafkaConsumerThread
     create = thread_cls._create_worker_consumer
 
