@@ -5,7 +5,7 @@ A multinomial logistic regression over unigram + bigram counts, trained offline 
 library only and fast (~tens of µs per story): each feature's 17 class weights, its
 squared idf and a counter are pre-packed, as fixed-width unsigned fields, into ONE
 Python int, so scoring a story is a single C-level ``sum`` of ints over its tokens
-("SIMD within a register"), then 17 shifts and a softmax.
+("SIMD within a register"), then one struct unpack of the fields and a softmax.
 
 Per story the logit of class ``c`` is ``b_c + sum_t w_ct / sqrt(sum_t idf_t**2)``:
 the model was trained on exactly this idf-weighted, length-normalised representation,
@@ -19,6 +19,7 @@ import gzip
 import html
 import math
 import re
+import struct
 from itertools import pairwise, repeat
 from operator import add, mul
 from pathlib import Path
@@ -29,8 +30,9 @@ import orjson
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "categories.json.gz"
 MAX_TOKENS = 20_000  # keeps the packed field sums far from overflow (see _check_capacity)
 
-# >= 2 chars, starting with a letter (Latin scripts): drops "s" of "world's" and bare numbers.
-_TOKEN_RE = re.compile(r"[a-z\u00c0-\u024f][a-z0-9\u00c0-\u024f]+")
+# Words: >= 2 chars starting with a letter (Latin scripts), so the "s" of "world's" is dropped.
+# Also digit runs ("2004", "7") and the symbols "$" and "%": cues for sport scores, markets.
+_TOKEN_RE = re.compile(r"[a-z\u00c0-\u024f][a-z0-9\u00c0-\u024f]+|\d+|[$%]")
 _TAG_RE = re.compile(r"<[^>]{0,200}>")
 # HTML entities whose '&' was lost upstream ("quot;", "#39;"): markup residue, not words.
 _ENTITY_RESIDUE_RE = re.compile(r"(?<![\w&])(?:quot|amp|nbsp|apos|lt|gt|#\d{1,5});")
@@ -95,6 +97,8 @@ class _Model:
         self.bi = {ids[a] * self.k + ids[b]: value for a, b, value in pairs}
         self.mask = (1 << self.bits) - 1
         self.n_fields = n_fields
+        self._n_bytes = n_fields * width
+        self._unpack = struct.Struct(f"<{n_fields}I").unpack if self.bits == 32 else None
         self._check_capacity()
 
     def _check_capacity(self) -> None:
@@ -109,15 +113,15 @@ class _Model:
         total += sum(map(self.bi.get, bigram_keys, repeat(0)))
         if not total:
             return list(self.bias)
-        bits, mask, off = self.bits, self.mask, self.offset
-        n_cls = len(self.classes)
-        count = (total >> (bits * (n_cls + 1))) & mask  # counter field: +1 per matched feature
-        base = count * off
-        idf2 = ((total >> (bits * n_cls)) & mask) - base
-        norm = self.scale * math.sqrt(max(idf2, 1) / self.idf2_scale)
-        return [
-            b + ((((total >> (bits * c)) & mask) - base) / norm) for c, b in enumerate(self.bias)
-        ]
+        if self._unpack is not None:  # all fields in one C call (32-bit fields)
+            fields = self._unpack(total.to_bytes(self._n_bytes, "little"))
+        else:
+            bits, mask = self.bits, self.mask
+            fields = tuple((total >> (bits * f)) & mask for f in range(self.n_fields))
+        base = fields[-1] * self.offset  # counter field: +1 per matched feature
+        idf2 = fields[-2] - base
+        inv = 1.0 / (self.scale * math.sqrt(max(idf2, 1) / self.idf2_scale))
+        return [b + (v - base) * inv for b, v in zip(self.bias, fields[:-2], strict=True)]
 
 
 _MODEL: _Model | None = None
@@ -135,10 +139,10 @@ def load_model(path: Path | None = None) -> _Model:
 
 def _softmax_ranked(classes: tuple[str, ...], logits: list[float]) -> list[tuple[str, float]]:
     top = max(logits)
-    exps = [math.exp(z - top) for z in logits]
-    total = sum(exps)
-    ranked = sorted(zip(classes, exps, strict=True), key=lambda kv: -kv[1])
-    return [(c, e / total) for c, e in ranked]
+    exps = list(map(math.exp, [z - top for z in logits]))
+    inv = 1.0 / sum(exps)
+    ranked = sorted(zip(exps, classes, strict=True), reverse=True)
+    return [(c, e * inv) for e, c in ranked]
 
 
 def classify(text: str) -> list[tuple[str, float]]:
