@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import aiohttp
 import faust
 import orjson
 from aiokafka.partitioner import murmur2
@@ -161,6 +162,22 @@ async def _send_all(records: list[tuple[str, bytes | None, bytes]]) -> None:
         await asyncio.gather(*futures)
 
 
+def _dead_letter(msg: Any, reason: str, error: str) -> tuple[str, bytes | None, bytes]:
+    """The dead-letter record for a source message (original bytes kept)."""
+    metrics.dead_letters.labels(reason).inc()
+    dl = DeadLetter.build(
+        key=msg.key,
+        value=msg.value,
+        reason=reason,
+        error=error,
+        topic=msg.topic,
+        partition=msg.partition,
+        offset=msg.offset,
+        max_value_bytes=DEADLETTER_KEEP_BYTES if reason == "oversized" else None,
+    )
+    return (topics.deadletter, msg.key, dl.to_bytes())
+
+
 def _window_start(story: Any, now: datetime) -> int:
     """Tumbling window of the story's event time (published_at, else received_at)."""
     ts = (story.published_at or story.received_at or now).timestamp()
@@ -191,18 +208,7 @@ async def process(stream: Any) -> None:
             metrics.events_in.labels(msg.topic).inc()
             result = decode_story(msg.value, _limits, now)
             if isinstance(result, Rejection):
-                metrics.dead_letters.labels(result.reason).inc()
-                dl = DeadLetter.build(
-                    key=msg.key,
-                    value=msg.value,
-                    reason=result.reason,
-                    error=result.error,
-                    topic=msg.topic,
-                    partition=msg.partition,
-                    offset=msg.offset,
-                    max_value_bytes=DEADLETTER_KEEP_BYTES if result.reason == "oversized" else None,
-                )
-                out.append((topics.deadletter, msg.key, dl.to_bytes()))
+                out.append(_dead_letter(msg, result.reason, result.error))
                 continue
             sid = result.id
             if sid in in_batch or sid in _seen:
@@ -214,17 +220,7 @@ async def process(stream: Any) -> None:
                 rec = enriched_record(result, tagger)
             except Exception as exc:  # enrichment bug: dead-letter, never stop the stream
                 log.exception("enrichment failed for story %s", sid)
-                metrics.dead_letters.labels("enrichment_error").inc()
-                dl = DeadLetter.build(
-                    key=msg.key,
-                    value=msg.value,
-                    reason="enrichment_error",
-                    error=f"{type(exc).__name__}: {exc}",
-                    topic=msg.topic,
-                    partition=msg.partition,
-                    offset=msg.offset,
-                )
-                out.append((topics.deadletter, msg.key, dl.to_bytes()))
+                out.append(_dead_letter(msg, "enrichment_error", f"{type(exc).__name__}: {exc}"))
                 continue
             metrics.enrich_seconds.observe(time.perf_counter() - t0)
             count_as = sid
@@ -266,10 +262,7 @@ async def process(stream: Any) -> None:
         metrics.stories_enriched.inc(len(fresh))
         for received, rec in stories:
             metrics.e2e_lag_seconds.observe(max(0.0, done_at - received))
-            if live.feed.has_subscribers or len(live.feed.latest) < live.feed.latest.maxlen:
-                live.feed.publish({"type": "story", "data": rec})
-            else:
-                live.feed.latest.appendleft(rec)
+            live.feed.publish({"type": "story", "data": rec})
 
 
 @app.agent(deltas_topic, name="count")
@@ -336,6 +329,9 @@ def local_counts() -> dict[str, int]:
     return {k: v[0] for k, v in local_rows().items() if not k.startswith(CATEGORY_KEY_PREFIX)}
 
 
+_PEER_TIMEOUT = aiohttp.ClientTimeout(total=5)
+
+
 def _partition_of(key: str) -> int:
     return (murmur2(key.encode()) & 0x7FFFFFFF) % settings.partitions
 
@@ -350,7 +346,7 @@ async def _gather_rows() -> tuple[dict[str, list[Any]], list[str]]:
         if host == me:
             continue
         try:
-            async with app.http_client.get(f"{host}/internal/rows/", timeout=5) as r:
+            async with app.http_client.get(f"{host}/internal/rows/", timeout=_PEER_TIMEOUT) as r:
                 rows.update((await r.json())["rows"])
         except Exception as exc:
             errors.append(f"{host}: {type(exc).__name__}")
@@ -395,7 +391,7 @@ async def country_detail(web: View, request: Request, code: str) -> Response:
         return web.json({"error": "partitions not assigned yet; retry"}, status=503)
     if owner != me:
         try:
-            async with app.http_client.get(f"{owner}/countries/{cc}/", timeout=5) as r:
+            async with app.http_client.get(f"{owner}/countries/{cc}/", timeout=_PEER_TIMEOUT) as r:
                 return web.json(await r.json(), status=r.status)
         except Exception as exc:
             return web.json(
@@ -425,7 +421,7 @@ async def trending_view(web: View, request: Request) -> Response:
 async def report_consumer_lag() -> None:
     consumer = app.consumer
     for tp in consumer.assignment():
-        committed = consumer._committed_offset.get(tp)
+        committed = getattr(consumer, "_committed_offset", {}).get(tp)
         try:
             hw = consumer.highwater(tp)
         except Exception:

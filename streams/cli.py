@@ -9,11 +9,15 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from streams.settings import Settings
 
 DEFAULT_SEEDS = Path(__file__).resolve().parent.parent / "seeds" / "000_1ea569509353b790.txt"
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     from streams.settings import get_settings
 
     return get_settings()

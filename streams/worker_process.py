@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,14 @@ class WorkerProcess:
     def get(self, path: str, timeout: float = 5.0) -> bytes:
         with urllib.request.urlopen(f"{self.url}{path}", timeout=timeout) as r:
             return bytes(r.read())
+
+    def get_status(self, path: str, timeout: float = 5.0) -> int:
+        """HTTP status of a GET, for tests of error answers."""
+        try:
+            with urllib.request.urlopen(f"{self.url}{path}", timeout=timeout) as r:
+                return int(r.status)
+        except urllib.error.HTTPError as exc:
+            return int(exc.code)
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout

@@ -127,3 +127,53 @@ def test_feed_files_ingested_end_to_end(pipeline: Pipeline) -> None:
     assert len({r.key for r in enriched}) == len(enriched)
     again = asyncio.run(ingest_to_kafka(s, feeds, poll=None, state_dir=pipeline.tmp / "feedstate"))
     assert again.published == 0, "seen-set survives across runs"
+
+
+def test_trending_near_duplicates_and_time_keeping_replay(pipeline: Pipeline) -> None:
+    import asyncio
+    import time
+
+    worker = pipeline.start_worker()
+    s, t = pipeline.settings, pipeline.topics
+    path = pipeline.tmp / "timed.jsonl"
+    lede = (
+        "Officials in Nairobi said on Tuesday that Kenya would expand its coastal "
+        "defences after a week of record floods along the Indian Ocean shore, where "
+        "thousands of families were moved to higher ground and schools were closed."
+    )
+    stories = [
+        {"id": "w1", "headline": "Kenya floods", "body": lede + "\n\nMore rain is expected.",
+         "published_at": "2024-05-01T10:00:00Z"},
+        # the same wire story, republished with a new headline and a trimmed tail
+        {"id": "w2", "headline": "Kenya to expand flood defences", "body": lede,
+         "published_at": "2024-05-01T10:00:02Z"},
+        {"id": "w3", "headline": "Peru elects", "body": "Voters in Peru chose a new Congress.",
+         "published_at": "2024-05-01T10:00:04Z"},
+    ]
+    path.write_bytes(b"".join(orjson.dumps(st) + b"\n" for st in stories))
+    # wait until the worker consumes, so the stories are processed in the order they are sent
+    warm = b'{"id": "warm", "body": "Warm-up note.", "published_at": "2024-05-01T10:00:00Z"}'
+    produce(s, t.raw, [(b"warm", warm)])
+    read(s, [t.enriched], until=lambda rs: any(r.key == b"warm" for r in rs))
+    t0 = time.monotonic()
+    report = asyncio.run(replay(path, s, topic=t.raw, speed=2.0, show_progress=False))
+    took = time.monotonic() - t0
+    assert report.sent == 3
+    assert took >= 1.5, "--speed 2 keeps the 4 s spacing of published_at as 2 s"
+
+    out = read(s, [t.enriched], until=lambda rs: len(rs) >= 4)
+    out = [r for r in out if r.key != b"warm"]
+    by_id = {r.key.decode(): orjson.loads(r.value) for r in out}
+    assert by_id["w1"]["cluster_id"] == "w1" and "duplicate_of" not in by_id["w1"]
+    assert by_id["w2"]["duplicate_of"] == "w1" and by_id["w2"]["cluster_id"] == "w1"
+    assert by_id["w3"]["cluster_id"] == "w3"
+
+    expected = expected_counts([r.value for r in out])
+    assert wait_counts(worker, expected) == expected  # stories counted, not clusters
+    trending = json.loads(worker.get("/trending/?window=1h&limit=5"))
+    assert trending["window_start"] == "2024-05-01T10:00:00+00:00"  # event time, not now
+    top = {e["key"]: e["count"] for e in trending["countries"]}
+    assert top["KE"] == 2 and top["PE"] == 1
+    assert trending["categories"], "stories per category per window"
+    bad = worker.get_status("/trending/?window=7m")
+    assert bad == 400

@@ -1,0 +1,42 @@
+import json
+import logging
+
+import pytest
+
+from streams.logs import JsonFormatter, logging_config
+from streams.trending import parse_window, trending
+
+
+def test_json_log_lines() -> None:
+    rec = logging.LogRecord("newsstream", logging.INFO, __file__, 1, "hello %s", ("x",), None)
+    doc = json.loads(JsonFormatter().format(rec))
+    assert doc["msg"] == "hello x" and doc["level"] == "info" and doc["logger"] == "newsstream"
+    assert logging_config("text", "info") is None
+    assert logging_config("json", "info")["root"]["level"] == "INFO"  # type: ignore[index]
+
+
+def test_parse_window() -> None:
+    assert parse_window("1h", 3600) == 3600
+    assert parse_window("1d", 3600) == 86400
+    assert parse_window("7200", 3600) == 7200
+    for bad in ("7m", "0h", "abc", "-1h"):
+        with pytest.raises(ValueError):
+            parse_window(bad, 3600)
+
+
+def test_trend_score_guards_small_numbers() -> None:
+    h = 3600
+    rows = {
+        "US": [10, 5, {str(0): 5, str(h): 5, str(2 * h): 5}],  # steady
+        "KE": [3, 7, {str(2 * h): 3}],  # new this hour
+        "#sport": [2, 9, {str(h): 2}],  # nothing now
+    }
+    res = trending(rows, size=h, base=h, limit=10)
+    assert res["previous_windows"] == 2
+    countries = {e["key"]: e for e in res["countries"]}
+    assert countries["KE"]["score"] == 4.0  # (3 + 1) / (0 + 1)
+    assert countries["US"]["score"] == 1.0  # (5 + 1) / (5 + 1)
+    assert [e["key"] for e in res["countries"]] == ["KE", "US"]
+    assert res["categories"] == []  # sport had no story in the current window
+    coarse = trending(rows, size=2 * h, base=h, limit=10)
+    assert {e["key"]: e["count"] for e in coarse["countries"]} == {"US": 5, "KE": 3}
