@@ -108,6 +108,7 @@ class Settings(BaseSettings):
             if not os.access(path, os.R_OK):
                 raise ValueError(f"{name}: file not readable: {path}")
         return self
+
     # --- end of security validation ---------------------------------------------------
 
     @property

@@ -142,13 +142,25 @@ def test_trending_near_duplicates_and_time_keeping_replay(pipeline: Pipeline) ->
         "thousands of families were moved to higher ground and schools were closed."
     )
     stories = [
-        {"id": "w1", "headline": "Kenya floods", "body": lede + "\n\nMore rain is expected.",
-         "published_at": "2024-05-01T10:00:00Z"},
+        {
+            "id": "w1",
+            "headline": "Kenya floods",
+            "body": lede + "\n\nMore rain is expected.",
+            "published_at": "2024-05-01T10:00:00Z",
+        },
         # the same wire story, republished with a new headline and a trimmed tail
-        {"id": "w2", "headline": "Kenya to expand flood defences", "body": lede,
-         "published_at": "2024-05-01T10:00:02Z"},
-        {"id": "w3", "headline": "Peru elects", "body": "Voters in Peru chose a new Congress.",
-         "published_at": "2024-05-01T10:00:04Z"},
+        {
+            "id": "w2",
+            "headline": "Kenya to expand flood defences",
+            "body": lede,
+            "published_at": "2024-05-01T10:00:02Z",
+        },
+        {
+            "id": "w3",
+            "headline": "Peru elects",
+            "body": "Voters in Peru chose a new Congress.",
+            "published_at": "2024-05-01T10:00:04Z",
+        },
     ]
     path.write_bytes(b"".join(orjson.dumps(st) + b"\n" for st in stories))
     # wait until the worker consumes, so the stories are processed in the order they are sent
