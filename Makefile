@@ -8,8 +8,10 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	@$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
-	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@echo "setting up $(VENV) (first run only; log in $(VENV)/install.log)"
+	@$(BIN)/python -m pip install --disable-pip-version-check --upgrade pip > $(VENV)/install.log 2>&1 \
+		&& $(BIN)/python -m pip install --disable-pip-version-check -e '.[dev]' >> $(VENV)/install.log 2>&1 \
+		|| (tail -40 $(VENV)/install.log; exit 1)
 	@rm -f $(VENV)/.installed-* && touch $@
 
 ## run: the main job on the embedded broker and the seed data, then the counts
