@@ -12,6 +12,7 @@ import contextlib
 import json
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -83,7 +84,9 @@ async def consume_n(s: Settings, topic: str, n: int, timeout: float = 600) -> fl
     return last
 
 
-async def limit_loop(s: Settings, src: str, dst_prefix: str, n: int, enrich: bool) -> float:
+async def limit_loop(
+    s: Settings, src: str, dst_prefix: str, n: int, enrich: bool, fetch_wait_ms: int = 50
+) -> float:
     """Framework-free aiokafka loop: (a) decode→produce, (b) the pipeline's work."""
     t = Topics(dst_prefix)
     c = AIOKafkaConsumer(
@@ -91,7 +94,7 @@ async def limit_loop(s: Settings, src: str, dst_prefix: str, n: int, enrich: boo
         bootstrap_servers=s.bootstrap_servers,
         group_id=None,
         auto_offset_reset="earliest",
-        fetch_max_wait_ms=50,
+        fetch_max_wait_ms=fetch_wait_ms,
     )
     p = AIOKafkaProducer(
         bootstrap_servers=s.bootstrap_servers, linger_ms=5, acks=1, max_batch_size=256 * 1024
@@ -178,15 +181,34 @@ def run_once(n: int, latency_s: float, rate: float, workers: int) -> dict:
         res["broker_rss_mb"] = rss_mb(broker.process.pid)
         for w in ws:
             w.stop()
+        res["limit_b_latency_ms"] = limit_latency(s, rate, latency_s)
     finally:
         broker.stop()
     return res
 
 
-async def latency(s: Settings, rate: float, seconds: float) -> dict:
+def limit_latency(s: Settings, rate: float, seconds: float) -> dict:
+    """Latency of the framework-free loop (b) in its own process, same load, same fetch
+    wait as the worker: the floor this broker and machine allow without Faust."""
+    asyncio.run(ensure_topics(Settings(broker_url=s.broker_url, topic_prefix="ll.")))
+    asyncio.run(ensure_topics(Settings(broker_url=s.broker_url, topic_prefix="llo.")))
+    n = int(rate * seconds)
+    cmd = [sys.executable, "-m", "streams.bench", "_serve_limit", s.broker_url, str(n)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(3)
+        return asyncio.run(latency(s, rate, seconds, "ll.news.raw", "llo.news.enriched"))
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+async def latency(
+    s: Settings, rate: float, seconds: float, src: str = "news.raw", dst: str = "news.enriched"
+) -> dict:
     stories = list(synthetic_stories(SEEDS, int(rate * seconds), seed=99))
     c = AIOKafkaConsumer(
-        "news.enriched",
+        dst,
         bootstrap_servers=s.bootstrap_servers,
         group_id=None,
         auto_offset_reset="latest",
@@ -215,7 +237,7 @@ async def latency(s: Settings, rate: float, seconds: float) -> dict:
             await asyncio.sleep(wait)
         key = st["id"].encode()
         sent[key] = time.time()
-        await p.send("news.raw", orjson.dumps(st), key=key)
+        await p.send(src, orjson.dumps(st), key=key)
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(task, 60)
     await p.stop()
@@ -227,6 +249,10 @@ async def latency(s: Settings, rate: float, seconds: float) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv and argv[0] == "_serve_limit":  # internal: the loop of limit_latency()
+        s = Settings(broker_url=argv[1])
+        asyncio.run(limit_loop(s, "ll.news.raw", "llo.", int(argv[2]), True, s.fetch_max_wait_ms))
+        return 0
     ap = argparse.ArgumentParser(prog="newsstream bench")
     ap.add_argument("--stories", type=int, default=50_000)
     ap.add_argument("--runs", type=int, default=3)
@@ -249,6 +275,10 @@ def main(argv: list[str] | None = None) -> int:
         "latency_ms": {
             k: statistics.median(r["latency_ms"][k] for r in runs) for k in ("p50", "p90", "p99")
         },
+        "limit_b_latency_ms": {
+            k: statistics.median(r["limit_b_latency_ms"][k] for r in runs)
+            for k in ("p50", "p90", "p99")
+        },
         "worker_peak_rss_mb": med("worker_rss_mb"),
         "broker_peak_rss_mb": med("broker_rss_mb"),
         "bench_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -267,6 +297,10 @@ def main(argv: list[str] | None = None) -> int:
             "latency p50/p90/p99 @ rate",
             "{p50:.0f}/{p90:.0f}/{p99:.0f} ms".format(**out["latency_ms"]),
         ),
+        (
+            "latency of limit (b), same load",
+            "{p50:.0f}/{p90:.0f}/{p99:.0f} ms".format(**out["limit_b_latency_ms"]),
+        ),
         ("worker peak RSS", f"{out['worker_peak_rss_mb']:.0f} MB"),
         ("broker peak RSS", f"{out['broker_peak_rss_mb']:.0f} MB"),
     ]
@@ -274,3 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<42}{val:>20}")
     print(json.dumps(out))
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

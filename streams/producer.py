@@ -117,7 +117,7 @@ async def replay(
     t0 = time.perf_counter()
     producer = await start_producer(s, attempts=attempts)
     progress = Progress(len(events), "replay", enabled=show_progress)
-    pending: list[tuple[str, asyncio.Future[Any]]] = []
+    pending: list[_Pending] = []
     try:
         first_pub: float | None = None
         start = time.monotonic()
@@ -133,11 +133,12 @@ async def replay(
                     wait = start + (ts - first_pub) / speed - time.monotonic()
                     if wait > 0:
                         await asyncio.sleep(wait)
-            fut = await producer.send(topic, orjson.dumps(rec), key=sid.encode() or None)
-            pending.append((sid, fut))
+            key, value = sid.encode() or None, orjson.dumps(rec)
+            fut = await producer.send(topic, value, key=key)
+            pending.append((sid, key, value, fut))
             if len(pending) >= 1000:
-                await _settle(pending, report, progress)
-        await _settle(pending, report, progress)
+                await _settle(producer, topic, pending, report, progress)
+        await _settle(producer, topic, pending, report, progress)
         await producer.flush()
     except KafkaError as exc:
         report.error = f"broker error after {report.sent} acknowledged stories: {exc}"
@@ -148,18 +149,48 @@ async def replay(
     return report
 
 
+_Pending = tuple[str, bytes | None, bytes, "asyncio.Future[Any]"]
+#: A send the broker failed (timeout, leader change, ...) is tried again this often.
+SEND_ATTEMPTS = 4
+
+
 async def _settle(
-    pending: list[tuple[str, asyncio.Future[Any]]], report: ReplayReport, progress: Progress
+    producer: AIOKafkaProducer,
+    topic: str,
+    pending: list[_Pending],
+    report: ReplayReport,
+    progress: Progress,
 ) -> None:
-    for sid, fut in pending:
-        try:
-            await fut
-        except KafkaError as exc:
-            report.failed += 1
-            report.error = f"broker rejected a story: {exc}"
-        else:
-            report.sent += 1
-            report.ids.append(sid)
+    """Wait for the acknowledgements; re-send what failed, with backoff, before giving up
+    (the worker de-duplicates by id, so a retried story is never counted twice)."""
+    todo = list(pending)
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        failed: list[_Pending] = []
+        last_error: KafkaError | None = None
+        for sid, key, value, fut in todo:
+            try:
+                await fut
+            except KafkaError as exc:
+                failed.append((sid, key, value, fut))
+                last_error = exc
+            else:
+                report.sent += 1
+                report.ids.append(sid)
+        if not failed:
+            break
+        if attempt == SEND_ATTEMPTS:
+            report.failed += len(failed)
+            report.error = f"broker rejected {len(failed)} stories: {last_error}"
+            break
+        log.warning("re-sending %d stories after %s", len(failed), last_error)
+        await asyncio.sleep(0.5 * 2**attempt)
+        todo = []
+        for sid, key, value, _ in failed:
+            try:
+                todo.append((sid, key, value, await producer.send(topic, value, key=key)))
+            except KafkaError as exc:
+                report.failed += 1
+                report.error = f"broker rejected a story: {exc}"
     progress.update(len(pending))
     pending.clear()
 

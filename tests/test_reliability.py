@@ -33,7 +33,14 @@ def _drain(pipeline: Pipeline, ids: set[str], timeout: float = 180) -> list:
         return ids <= {r.key.decode() for r in recs if r.topic == t.enriched}
 
     out = read(pipeline.settings, [t.enriched], until=done, timeout=timeout)
-    assert done(out), f"missing {len(ids - {r.key.decode() for r in out})} stories"
+    missing = ids - {r.key.decode() for r in out}
+    if missing:  # say where they are: never produced, dead-lettered, or stuck in news.raw
+        raw = read(pipeline.settings, [t.raw, t.deadletter], idle=3, timeout=60)
+        where = {
+            sid: sorted({(r.topic, r.partition, r.offset) for r in raw if r.key == sid.encode()})
+            for sid in sorted(missing)[:5]
+        }
+        raise AssertionError(f"missing {len(missing)} stories: {where}")
     return out
 
 
@@ -83,10 +90,14 @@ def test_sigkill_during_replay_counts_stay_exact(pipeline: Pipeline) -> None:
     path = pipeline.tmp / "stories.jsonl"
     path.write_bytes(b"".join(orjson.dumps(st) + b"\n" for st in stories))
     worker = pipeline.start_worker()
-    producer = threading.Thread(
-        target=lambda: asyncio.run(replay(path, s, topic=t.raw, rate=200, show_progress=False)),
-        daemon=True,
-    )
+    result: dict = {}
+
+    def run_replay() -> None:
+        result["report"] = asyncio.run(
+            replay(path, s, topic=t.raw, rate=200, show_progress=False)
+        )
+
+    producer = threading.Thread(target=run_replay, daemon=True)
     producer.start()
     rng = random.Random()
     kills = 0
@@ -97,6 +108,8 @@ def test_sigkill_during_replay_counts_stay_exact(pipeline: Pipeline) -> None:
         kills += 1
         worker = pipeline.start_worker(data_dir=pipeline.tmp / f"d{kills}")
     producer.join(120)
+    report = result["report"]
+    assert report.sent == len(stories) and not report.error, report.error
     out = _drain(pipeline, {st["id"] for st in stories}, timeout=240)
     per_id = Counter(r.key.decode() for r in out)
     assert set(per_id) == {st["id"] for st in stories}
