@@ -39,18 +39,19 @@ from prometheus_client import generate_latest
 from schemas.models import DeadLetter
 from streams import faust_tuning, live, metrics
 from streams.ingest import Limits, Rejection, decode_story
-from streams.kafka import faust_credentials
+from streams.kafka import client_kwargs, faust_credentials
 from streams.logs import logging_config
-from streams.processing import enriched_record
+from streams.neardup import NearDupIndex
+from streams.processing import process_story
 from streams.settings import get_settings
-from streams.topics import Topics, route_slugs
+from streams.topics import Topics
 from streams.trending import parse_window, trending
 from streams.web.limits import web_application_options
 
 log = logging.getLogger("newsstream")
 settings = get_settings()
 topics = Topics(settings.topic_prefix)
-faust_tuning.apply(settings.fetch_max_wait_ms, probe_highwater=True)
+faust_tuning.apply(settings.fetch_max_wait_ms, probe_kwargs=client_kwargs(settings))
 
 app = faust.App(
     settings.app_id,
@@ -190,11 +191,7 @@ async def process(stream: Any) -> None:
     """Validate, de-duplicate, enrich and route batches of raw events."""
     tagger = settings.tagger
     threshold = settings.route_threshold
-    neardup = None
-    if settings.neardup:
-        from streams.neardup import NearDupIndex
-
-        neardup = NearDupIndex(threshold=settings.neardup_threshold)
+    neardup = NearDupIndex(threshold=settings.neardup_threshold) if settings.neardup else None
     async for events in stream.take_events(settings.batch_size, within=settings.batch_within_s):
         out: list[tuple[str, bytes | None, bytes]] = []
         deltas: dict[str, list[list[Any]]] = defaultdict(list)
@@ -217,25 +214,16 @@ async def process(stream: Any) -> None:
             in_batch.add(sid)
             t0 = time.perf_counter()
             try:
-                rec = enriched_record(result, tagger)
+                done = process_story(result, tagger, threshold, neardup)
             except Exception as exc:  # enrichment bug: dead-letter, never stop the stream
                 log.exception("enrichment failed for story %s", sid)
                 out.append(_dead_letter(msg, "enrichment_error", f"{type(exc).__name__}: {exc}"))
                 continue
             metrics.enrich_seconds.observe(time.perf_counter() - t0)
-            count_as = sid
-            if neardup is not None:
-                dup = neardup.check_and_add(sid, result.text)
-                rec["cluster_id"] = dup.cluster_id
-                if dup.duplicate_of is not None:
-                    rec["duplicate_of"] = dup.duplicate_of
-                    metrics.near_duplicates.inc()
-                if settings.count_clusters_once:
-                    count_as = dup.cluster_id
-            value = orjson.dumps(rec)
-            key = sid.encode()
-            cats = [(c["slug"], c["score"]) for c in rec["categories"]]
-            slugs = route_slugs(cats, threshold)
+            if done.duplicate_of is not None:
+                metrics.near_duplicates.inc()
+            count_as = done.cluster_id if settings.count_clusters_once else sid
+            rec, value, slugs, key = done.record, done.value, done.slugs, sid.encode()
             out.append((topics.enriched, key, value))
             out.extend((topics.category(slug), key, value) for slug in slugs)
             window = _window_start(result, now)

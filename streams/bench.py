@@ -124,7 +124,7 @@ async def limit_loop(
                     futs.append(await p.send(t.enriched, out.value, key=r.key))
                     for slug in out.slugs:
                         futs.append(await p.send(t.category(slug), out.value, key=r.key))
-                    counts.update(out.countries)
+                    counts.update(out.record["countries"])
             if futs:
                 await asyncio.gather(*futs)
     finally:

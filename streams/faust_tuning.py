@@ -27,23 +27,19 @@ _applied = False
 
 
 async def probe_true_end_offsets(
-    consumer: aiokafka.AIOKafkaConsumer, reported: Mapping[Any, int]
+    reported: Mapping[Any, int], client_kwargs: Mapping[str, Any]
 ) -> dict[Any, int]:
-    """Return end offsets corrected by reading past each reported end offset."""
+    """Return end offsets corrected by reading past each reported end offset.
+
+    ``client_kwargs`` are the connection settings of the worker (streams.kafka).
+    """
     if not reported:
         return {}
-    client = consumer._client
     probe = aiokafka.AIOKafkaConsumer(
-        bootstrap_servers=client._bootstrap_servers,
-        security_protocol=client._security_protocol,
-        ssl_context=client._ssl_context,
-        sasl_mechanism=client._sasl_mechanism,
-        sasl_plain_username=client._sasl_plain_username,
-        sasl_plain_password=client._sasl_plain_password,
+        **{**client_kwargs, "client_id": "newsstream-highwater-probe"},
         enable_auto_commit=False,
         group_id=None,
         fetch_max_wait_ms=20,
-        client_id="newsstream-highwater-probe",
     )
     result = {tp: off for tp, off in reported.items()}
     await probe.start()
@@ -73,7 +69,9 @@ async def probe_true_end_offsets(
 
 
 def apply(
-    fetch_max_wait_ms: int, probe_highwater: bool, buffer_max_messages: int = 100_000
+    fetch_max_wait_ms: int,
+    probe_kwargs: Mapping[str, Any] | None,
+    buffer_max_messages: int = 100_000,
 ) -> None:
     """Patch the driver (idempotent). Kept in one place so it is easy to drop later."""
     global _applied
@@ -94,13 +92,13 @@ def apply(
 
     thread_cls._create_worker_consumer = _create_worker_consumer  # type: ignore[method-assign]
 
-    if probe_highwater:
+    if probe_kwargs is not None:
         highwaters = thread_cls._highwaters
 
         async def _highwaters(self: Any, partitions: list[Any]) -> Mapping[Any, int]:
             reported = await highwaters(self, partitions)
             if self.consumer.in_transaction:
                 return reported
-            return await probe_true_end_offsets(self._ensure_consumer(), reported)
+            return await probe_true_end_offsets(reported, probe_kwargs)
 
         thread_cls._highwaters = _highwaters  # type: ignore[method-assign]

@@ -14,6 +14,7 @@ import orjson
 
 from schemas.models import RawStory
 from streams.enrich import enrich_story
+from streams.neardup import NearDupIndex
 from streams.topics import route_slugs
 
 PIPELINE_VERSION = "newsstream-0.1.0"
@@ -21,11 +22,11 @@ PIPELINE_VERSION = "newsstream-0.1.0"
 
 @dataclass(frozen=True, slots=True)
 class Processed:
-    story_id: str
-    value: bytes  # EnrichedStory as JSON bytes
+    record: dict[str, Any]  # the EnrichedStory as a dict
+    value: bytes  # the same, as JSON bytes
     slugs: list[str]  # category topics to copy to
-    countries: list[str]
-    categories: list[tuple[str, float]]
+    cluster_id: str
+    duplicate_of: str | None
 
 
 def enriched_record(story: RawStory, tagger: str) -> dict[str, Any]:
@@ -44,13 +45,23 @@ def enriched_record(story: RawStory, tagger: str) -> dict[str, Any]:
     return rec
 
 
-def process_story(story: RawStory, tagger: str, threshold: float) -> Processed:
+def process_story(
+    story: RawStory, tagger: str, threshold: float, neardup: NearDupIndex | None = None
+) -> Processed:
+    """Enrich, mark near-duplicates (when an index is given) and decide the routes."""
     rec = enriched_record(story, tagger)
+    cluster_id, duplicate_of = story.id, None
+    if neardup is not None:
+        dup = neardup.check_and_add(story.id, story.text)
+        cluster_id, duplicate_of = dup.cluster_id, dup.duplicate_of
+        rec["cluster_id"] = cluster_id
+        if duplicate_of is not None:
+            rec["duplicate_of"] = duplicate_of
     cats = [(c["slug"], c["score"]) for c in rec["categories"]]
     return Processed(
-        story_id=story.id,
+        record=rec,
         value=orjson.dumps(rec),
         slugs=route_slugs(cats, threshold),
-        countries=rec["countries"],
-        categories=cats,
+        cluster_id=cluster_id,
+        duplicate_of=duplicate_of,
     )

@@ -93,9 +93,7 @@ def test_sigkill_during_replay_counts_stay_exact(pipeline: Pipeline) -> None:
     result: dict = {}
 
     def run_replay() -> None:
-        result["report"] = asyncio.run(
-            replay(path, s, topic=t.raw, rate=200, show_progress=False)
-        )
+        result["report"] = asyncio.run(replay(path, s, topic=t.raw, rate=200, show_progress=False))
 
     producer = threading.Thread(target=run_replay, daemon=True)
     producer.start()
