@@ -5,15 +5,17 @@ Topology
                     └────▶ news.country-deltas (one event per country per batch)
     news.country-deltas ──count──▶ table country_counts (+ changelog)
 
-Exactness without transactions (the embedded broker has none):
-* ``process`` de-duplicates stories by id (table ``seen_batches``); the mark is written only
-  after the story's outputs were acknowledged, so a crash can repeat outputs (a subscriber
-  de-duplicates by id) but never loses them.
-* ``count`` keeps, per country, a mark for every (country, story) pair it has counted
-  (table ``count_marks``, with the offset of the delta event that counted it) and the count
-  together with the offset of the last delta applied (one record in ``country_counts``,
-  so count and offset change atomically). Marks are flushed before counts are written, so
-  after a crash a redelivered delta event is recognised either by its marks or by the offset.
+Exactness without transactions (the embedded broker has none), in constant memory:
+* ``process`` skips redelivered events by a per-partition offset watermark (table
+  ``dedupe``, key ``<partition>``), written only after the batch's outputs were
+  acknowledged: a crash can repeat outputs (a subscriber de-duplicates by id) but never
+  loses them. Stories published again under the same id are recognised by fingerprint
+  within a horizon of the last ``NEWSSTREAM_DEDUPE_HORIZON`` stories (streams/dedupe.py;
+  persisted as one ``<partition>@<offset>`` record per batch, deleted when it expires).
+* Each delta entry names its source (raw partition, offset). A ``country_counts`` row keeps,
+  next to the count, the highest source offset counted per raw partition, in the same record:
+  a delta re-emitted after a crash of ``process`` carries offsets already counted and is
+  skipped, so counts are exact across restarts without a mark per story.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import contextlib
 import logging
 import time
 import weakref
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -38,6 +40,7 @@ from prometheus_client import generate_latest
 
 from schemas.models import DeadLetter
 from streams import faust_tuning, live, metrics
+from streams.dedupe import IdHorizon, fingerprint, pack, unpack
 from streams.ingest import Limits, Rejection, decode_story
 from streams.kafka import client_kwargs, faust_credentials
 from streams.logs import logging_config
@@ -95,43 +98,42 @@ deltas_topic = app.topic(
     internal=True,
 )
 
-seen_batches = app.Table(
-    "seen_batches",
+dedupe_table = app.Table(
+    "dedupe",
     key_type=str,
     partitions=settings.partitions,
-    help="'<partition>:<offset>' -> ids of the stories first processed in that batch",
+    help="'<p>' -> last offset of raw partition p processed; '<p>@<offset>' -> fingerprints",
 )
-count_marks = app.Table(
-    "count_marks",
-    key_type=str,
-    partitions=settings.partitions,
-    help="'<key>@<delta offset>' -> story ids that delta event counted for the key",
-)
-#: In-memory indexes over the two mark tables: one changelog record per batch instead of
-#: one per story (or per story and country), rebuilt from the tables after each recovery.
-_seen: set[str] = set()
-_marks: dict[str, int] = {}
+#: In-memory view of ``dedupe``, rebuilt after each recovery.
+_horizon = IdHorizon(settings.dedupe_horizon)
+_watermarks: dict[int, int] = {}
+_expired: dict[int, list[str]] = defaultdict(list)  # records to delete, per partition
+#: With NEWSSTREAM_COUNT_CLUSTERS_ONCE: countries already counted per near-dup cluster.
+_cluster_countries: OrderedDict[str, set[str]] = OrderedDict()
 
 
-@seen_batches.on_recover
-async def _rebuild_seen() -> None:
-    for ids in seen_batches.values():
-        _seen.update(ids)
-
-
-@count_marks.on_recover
-async def _rebuild_marks() -> None:
-    for key, ids in count_marks.items():
-        k, _, off = key.rpartition("@")
-        for sid in ids:
-            _marks[f"{k}|{sid}"] = int(off)
+@dedupe_table.on_recover
+async def _rebuild_dedupe() -> None:
+    _horizon.clear()
+    _watermarks.clear()
+    _expired.clear()
+    records: list[tuple[int, int, str, str]] = []
+    for key, value in dedupe_table.items():
+        part, sep, offset = key.partition("@")
+        if sep:
+            records.append((int(offset), int(part), key, value))
+        else:
+            _watermarks[int(part)] = int(value)
+    for _, part, key, value in sorted(records):
+        for p, old in _horizon.add(part, key, unpack(value)):
+            _expired[p].append(old)
 
 
 country_counts = app.Table(
     "country_counts",
     key_type=str,  # no value_type: rows are plain JSON lists (Faust's recovery needs a
     partitions=settings.partitions,  # Record type or none at all)
-    help="ISO code (or #category) -> [stories, last delta offset applied, {window: n}]",
+    help="ISO code (or #category) -> [stories, last delta offset, {window: n}, {raw p: offset}]",
 )
 
 #: Keys of category rows in country_counts (countries are two capital letters).
@@ -195,23 +197,31 @@ async def process(stream: Any) -> None:
     async for events in stream.take_events(settings.batch_size, within=settings.batch_within_s):
         out: list[tuple[str, bytes | None, bytes]] = []
         deltas: dict[str, list[list[Any]]] = defaultdict(list)
-        fresh: list[tuple[Any, str]] = []
+        last: dict[int, Any] = {}  # partition -> last event of the batch
+        fresh: dict[int, list[int]] = defaultdict(list)  # partition -> new fingerprints
+        in_batch: set[int] = set()
         stories: list[tuple[float, dict[str, Any]]] = []
-        in_batch: set[str] = set()
+        n_fresh = 0
         now = datetime.now(UTC)
         metrics.batch_size.observe(len(events))
         for event in events:
             msg = event.message
+            part, offset = msg.partition, msg.offset
             metrics.events_in.labels(msg.topic).inc()
+            if offset <= _watermarks.get(part, -1):
+                metrics.duplicates.inc()
+                continue  # redelivered after a crash or rebalance: already processed
+            last[part] = event
             result = decode_story(msg.value, _limits, now)
             if isinstance(result, Rejection):
                 out.append(_dead_letter(msg, result.reason, result.error))
                 continue
             sid = result.id
-            if sid in in_batch or sid in _seen:
+            fp = fingerprint(sid)
+            if fp in in_batch or fp in _horizon:
                 metrics.duplicates.inc()
-                continue  # a duplicate of a story already processed
-            in_batch.add(sid)
+                continue  # the same story published again
+            in_batch.add(fp)
             t0 = time.perf_counter()
             try:
                 done = process_story(result, tagger, threshold, neardup)
@@ -222,77 +232,86 @@ async def process(stream: Any) -> None:
             metrics.enrich_seconds.observe(time.perf_counter() - t0)
             if done.duplicate_of is not None:
                 metrics.near_duplicates.inc()
-            count_as = done.cluster_id if settings.count_clusters_once else sid
             rec, value, slugs, key = done.record, done.value, done.slugs, sid.encode()
             out.append((topics.enriched, key, value))
             out.extend((topics.category(slug), key, value) for slug in slugs)
             window = _window_start(result, now)
-            for cc in rec["countries"]:
-                deltas[cc].append([count_as, window])
+            source = [part, offset, window]
+            for cc in _countries_to_count(rec["countries"], done.cluster_id):
+                deltas[cc].append(source)
                 metrics.routed_country.labels(cc).inc()
             for slug in slugs:
-                deltas[CATEGORY_KEY_PREFIX + slug].append([sid, window])
+                deltas[CATEGORY_KEY_PREFIX + slug].append(source)
                 metrics.routed_category.labels(slug).inc()
-            fresh.append((event, sid))
+            fresh[part].append(fp)
+            n_fresh += 1
             stories.append((result.received_at.timestamp() if result.received_at else 0.0, rec))
         out.extend((topics.country_deltas, k.encode(), orjson.dumps(v)) for k, v in deltas.items())
         await _send_all(out)
         done_at = time.time()
-        by_partition: dict[int, tuple[Any, list[str]]] = {}
-        for event, sid in fresh:  # one mark record per source partition per batch
-            _, ids = by_partition.get(event.message.partition, (None, []))
-            ids.append(sid)
-            by_partition[event.message.partition] = (event, ids)
-        for part, (event, ids) in by_partition.items():
+        for part, event in last.items():  # outputs acknowledged: now mark the batch
+            offset = event.message.offset
             with acting_for(event):
-                seen_batches[f"{part}:{event.message.offset}"] = ids
-            _seen.update(ids)
-        metrics.stories_enriched.inc(len(fresh))
+                if fresh[part]:
+                    record = f"{part}@{offset}"
+                    dedupe_table[record] = pack(fresh[part])
+                    for p, old in _horizon.add(part, record, fresh[part]):
+                        _expired[p].append(old)
+                dedupe_table[str(part)] = offset
+                for old in _expired.pop(part, ()):
+                    dedupe_table.pop(old, None)
+            _watermarks[part] = offset
+        metrics.stories_enriched.inc(n_fresh)
         for received, rec in stories:
             metrics.e2e_lag_seconds.observe(max(0.0, done_at - received))
             live.feed.publish({"type": "story", "data": rec})
 
 
+def _countries_to_count(countries: list[str], cluster_id: str) -> list[str]:
+    """The story's countries, or with COUNT_CLUSTERS_ONCE those its cluster lacks so far."""
+    if not settings.count_clusters_once:
+        return countries
+    counted = _cluster_countries.get(cluster_id)
+    if counted is None:
+        counted = _cluster_countries[cluster_id] = set()
+        if len(_cluster_countries) > settings.dedupe_horizon:
+            _cluster_countries.popitem(last=False)
+    new = [cc for cc in countries if cc not in counted]
+    counted.update(new)
+    return new
+
+
 @app.agent(deltas_topic, name="count")
 async def count(stream: Any) -> None:
-    """Apply per-batch deltas to ``country_counts``, exactly once per (key, story).
+    """Apply per-batch deltas to ``country_counts``, exactly once per source event.
 
-    A row is ``[distinct stories, offset of the last delta applied, {window start: n}]``:
-    total, offset and windows change in one record, so they stay consistent after a crash.
+    A row is ``[stories, offset of the last delta applied, {window start: n},
+    {raw partition: highest raw offset counted}]``, written as one record, so count,
+    windows and source offsets stay consistent after a crash.
     """
     async for events in stream.take_events(1000, within=settings.batch_within_s):
-        added: list[tuple[Any, str, int, list[int]]] = []
+        changed = False
         for event in events:
             msg = event.message
             key = msg.key.decode()
-            off = msg.offset
-            windows: list[int] = []
-            new_ids: list[str] = []
-            for sid, window in orjson.loads(msg.value):
-                mark = _marks.get(f"{key}|{sid}")
-                if mark is None:
-                    new_ids.append(sid)
-                    windows.append(window)
-                elif mark == off:
-                    windows.append(window)  # marked by this very event before a crash
-            if new_ids:
-                with acting_for(event):
-                    count_marks[f"{key}@{off}"] = new_ids
-                for sid in new_ids:
-                    _marks[f"{key}|{sid}"] = off
-            added.append((event, key, off, windows))
-        await app.producer.flush()  # marks durable before the counts that rely on them
-        changed = False
-        for event, key, off, windows in added:
             with acting_for(event):
-                total, last, per_window = country_counts.get(key) or (0, -1, {})
-                if off <= last:
-                    continue
-                per_window = dict(per_window)
-                for w in windows:
-                    per_window[str(w)] = per_window.get(str(w), 0) + 1
-                country_counts[key] = [total + len(windows), off, trim_windows(per_window)]
-                changed = changed or bool(windows)
+                row: list[Any] = country_counts.get(key) or [0, -1, {}, {}]
+                if msg.offset <= row[1]:
+                    continue  # this delta event was applied before a crash
+                sources: dict[str, int] = dict(row[3]) if len(row) > 3 else {}
+                per_window: dict[str, int] = dict(row[2])
+                added = 0
+                for part, offset, window in orjson.loads(msg.value):
+                    p = str(part)
+                    if offset <= sources.get(p, -1):
+                        continue  # re-emitted after a crash of `process`: counted already
+                    sources[p] = offset
+                    w = str(window)
+                    per_window[w] = per_window.get(w, 0) + 1
+                    added += 1
+                windows = trim_windows(per_window)
+                country_counts[key] = [row[0] + added, msg.offset, windows, sources]
+                changed = changed or bool(added)
         if changed and live.feed.has_subscribers:
             live.feed.publish({"type": "counts", "data": local_counts()})
 

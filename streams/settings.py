@@ -64,6 +64,12 @@ class Settings(BaseSettings):
         le=1.0,
         description="MinHash Jaccard; 0.5 measured best (docs/neardup.md)",
     )
+    dedupe_horizon: int = Field(
+        default=1_000_000,
+        ge=1000,
+        description="Story ids remembered per worker to recognise re-published stories "
+        "(24 bytes each, allocated at start; redeliveries are exact at any size).",
+    )
     count_clusters_once: bool = Field(
         default=False, description="Country counts count a near-duplicate cluster once."
     )

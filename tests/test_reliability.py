@@ -131,6 +131,13 @@ def test_restart_recovers_counts_from_changelog(pipeline: Pipeline, store: str) 
     data_dir = pipeline.tmp / ("store" if store == "rocksdb://" else "empty")
     again = pipeline.start_worker(data_dir=data_dir, NEWSSTREAM_STORE_URL=store)
     assert wait_counts(again, expected, timeout=90) == expected, again.tail_log()
+    # the id horizon came back too: the same stories published again are not counted again
+    more = list(synthetic_stories(SEEDS, 50, seed=10))
+    produce(s, t.raw, _events(stories[:400] + more))
+    out = _drain(pipeline, {st["id"] for st in stories + more})
+    assert Counter(r.key.decode() for r in out).most_common(1)[0][1] == 1
+    expected = expected_counts([r.value for r in out])
+    assert wait_counts(again, expected, timeout=90) == expected, again.tail_log()
 
 
 def test_two_workers_share_and_take_over(pipeline: Pipeline) -> None:
