@@ -2,6 +2,7 @@
 limits measured in the same run (see docs/performance.md).
 
     newsstream bench [--stories 50000] [--runs 3] [--latency-seconds 25] [--rate 1000]
+    newsstream bench --soak 300 [--rate 1000]     # worker memory over a long run
 """
 
 from __future__ import annotations
@@ -44,6 +45,103 @@ def rss_mb(pid: int) -> float:
     except OSError:
         pass
     return float("nan")
+
+
+def current_rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def soak(seconds: float, rate: float, sample_s: float = 10.0) -> dict:
+    """Offer ``rate`` stories/s to one worker (default settings, near-duplicates on) for
+    ``seconds`` and sample the worker's and the broker's resident memory."""
+    work = Path(tempfile.mkdtemp(prefix="newsstream-soak-"))
+    port = free_port()
+    broker = start_broker("127.0.0.1", port, log_path=work / "broker.log")
+    s = Settings(broker_url=f"kafka://127.0.0.1:{port}")
+    try:
+        asyncio.run(ensure_topics(s))
+        w = start_worker(
+            broker_url=s.broker_url,
+            web_port=free_port(),
+            data_dir=work / "d",
+            log_path=work / "worker.log",
+        )
+        try:
+            w.wait_ready()
+            time.sleep(2)
+            pids = (w.process.pid, broker.process.pid)
+            res = asyncio.run(_soak_load(s, rate, seconds, sample_s, pids))
+        finally:
+            w.stop()
+    finally:
+        broker.stop()
+    after = [(t, m) for t, m, _ in res["samples"] if t >= 60]
+    slope = None
+    if len(after) >= 2:
+        ts, ms = [t for t, _ in after], [m for _, m in after]
+        mt, mm = statistics.fmean(ts), statistics.fmean(ms)
+        den = sum((t - mt) ** 2 for t in ts)
+        slope = 60 * sum((t - mt) * (m - mm) for t, m in after) / den if den else None
+    res.update(
+        seconds=seconds,
+        rate=rate,
+        worker_rss_mb_at_60s=after[0][1] if after else None,
+        worker_rss_mb_end=res["samples"][-1][1] if res["samples"] else None,
+        worker_growth_mb_per_min_after_60s=slope,
+    )
+    return res
+
+
+async def _soak_load(
+    s: Settings, rate: float, seconds: float, sample_s: float, pids: tuple[int, int]
+) -> dict:
+    n = int(rate * seconds)
+    c = AIOKafkaConsumer(
+        "news.enriched",
+        bootstrap_servers=s.bootstrap_servers,
+        group_id=None,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=50,
+    )
+    await c.start()
+    p = AIOKafkaProducer(bootstrap_servers=s.bootstrap_servers, linger_ms=5, acks=1)
+    await p.start()
+    arrived = 0
+    samples: list[tuple[float, float, float]] = []
+
+    async def reader() -> None:
+        nonlocal arrived
+        while True:
+            batch = await c.getmany(timeout_ms=200)
+            arrived += sum(len(v) for v in batch.values())
+
+    async def sampler() -> None:
+        while True:
+            await asyncio.sleep(sample_s)
+            t = time.monotonic() - t0
+            samples.append((round(t), current_rss_mb(pids[0]), current_rss_mb(pids[1])))
+
+    t0 = time.monotonic()
+    tasks = [asyncio.create_task(reader()), asyncio.create_task(sampler())]
+    for i, st in enumerate(synthetic_stories(SEEDS, n, seed=4242)):
+        wait = t0 + i / rate - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        await p.send("news.raw", orjson.dumps(st), key=st["id"].encode())
+    deadline = time.monotonic() + 60
+    while arrived < n and time.monotonic() < deadline:
+        await asyncio.sleep(0.5)
+    for task in tasks:
+        task.cancel()
+    await p.stop()
+    await c.stop()
+    return {"offered": n, "arrived": arrived, "samples": samples}
 
 
 async def produce_all(s: Settings, topic: str, values: list[tuple[bytes, bytes]]) -> None:
@@ -259,7 +357,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--latency-seconds", type=float, default=25)
     ap.add_argument("--rate", type=float, default=1000)
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--soak", type=float, metavar="SECONDS", help="memory over a long run")
     a = ap.parse_args(argv)
+    if a.soak:
+        res = soak(a.soak, a.rate)
+        print(f"{'seconds':>8}{'worker RSS MB':>16}{'broker RSS MB':>16}")
+        for t, wm, bm in res["samples"]:
+            print(f"{t:>8}{wm:>16.0f}{bm:>16.0f}")
+        growth = res["worker_growth_mb_per_min_after_60s"]
+        print(
+            f"offered {res['offered']}, arrived {res['arrived']}; worker growth after 60 s: "
+            + ("n/a" if growth is None else f"{growth:.1f} MB/min")
+        )
+        print(json.dumps(res))
+        return 0 if res["arrived"] >= res["offered"] else 1
     sample = list(synthetic_stories(SEEDS, 3000, seed=1))
     runs = [run_once(a.stories, a.latency_seconds, a.rate, a.workers) for _ in range(a.runs)]
     med = lambda k: statistics.median(r[k] for r in runs)  # noqa: E731

@@ -159,10 +159,11 @@ class NearDupIndex:
         self._pow = np.ones(1, dtype=_U64)
         self._inv_pow = np.ones(1, dtype=_U64)
 
-        # Ring buffer, slot = seq % window: 4 bytes per permutation per story.
-        self._sigs = np.zeros((window, num_perm), dtype=np.uint32)
-        self._band_keys = np.zeros((window, self.bands), dtype=np.uint64)
-        self._indexed = np.zeros(window, dtype=bool)
+        # Ring buffer, slot = seq % window: 4 bytes per permutation per story. np.full writes
+        # every page now (np.zeros would map them lazily), so memory is taken at start.
+        self._sigs = np.full((window, num_perm), 0, dtype=np.uint32)
+        self._band_keys = np.full((window, self.bands), 0, dtype=np.uint64)
+        self._indexed = np.full(window, False, dtype=bool)
         self._slot_id: list[str | None] = [None] * window
         self._slot_cluster: list[str] = [""] * window
         # band key -> seq (one story) or list of seqs; most buckets hold a single story.

@@ -44,3 +44,16 @@ def test_bench_tiny_run_prints_table_and_json() -> None:
         assert result[key] > 0, key
     assert set(result["latency_ms"]) == {"p50", "p90", "p99"}
     assert any(line.startswith("pipeline / limit (b)") for line in lines)
+
+
+def test_bench_soak_tiny_run_samples_memory() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench"), "--soak", "12", "--rate", "20"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["offered"] == result["arrived"] == 240
+    assert result["samples"] and all(len(s) == 3 and s[1] > 0 for s in result["samples"])
