@@ -63,3 +63,12 @@ def test_shouted_headline_keeps_only_gazetteer_names() -> None:
 def test_spans_sorted_and_disjoint() -> None:
     spans = tag("Talks in Trinidad and Tobago and the United States of America ended.")
     assert [sp.text for sp in spans] == ["Trinidad and Tobago", "United States of America"]
+
+
+def test_compass_words_before_a_place_keep_it_a_place() -> None:
+    # geo-geovirus-dev-224: "a caravan park in Cornwall in South West England" was a person,
+    # so the story lost GB.
+    got = labels("A caravan park in Cornwall in South West England was closed.")
+    assert ("South West England", "LOC") in got
+    assert ("Western Australia", "LOC") in labels("Flooding hit Western Australia on Monday.")
+    assert ("Jordan Henderson", "PER") in labels("Jordan Henderson scored.")

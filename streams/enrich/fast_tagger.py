@@ -197,8 +197,8 @@ def _classify(doc: _Doc, toks: list[tuple[int, int]], initial: bool | None) -> N
             and (_sentence_initial(text, s) if initial is None else initial)
         ):
             _classify(doc, toks[1:], False)  # "Neighbouring Uganda has ..."
-        elif len(toks) == 2 and words[0] in _GEO_PREFIXES:
-            doc.emit(s, e, "LOC")
+        elif last.start == toks[-1][0] and all(w in _GEO_PREFIXES for w in words[:-1]):
+            doc.emit(s, e, "LOC")  # "South West England", "Western Australia"
         else:
             doc.emit(s, e, "PER")
         return
