@@ -292,8 +292,13 @@ class TLSProxy:
         ).result(10)
 
     def stop(self) -> None:
-        if self.server is not None:
-            self.server.close()
+        server = self.server
+        if server is not None:  # asyncio objects are closed on their own loop's thread
+
+            async def close() -> None:
+                server.close()
+
+            asyncio.run_coroutine_threadsafe(close(), self.loop).result(5)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
 
