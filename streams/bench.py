@@ -37,20 +37,11 @@ from streams.worker_process import start_worker
 SEEDS = Path(__file__).resolve().parent.parent / "seeds" / "000_1ea569509353b790.txt"
 
 
-def rss_mb(pid: int) -> float:
+def rss_mb(pid: int, field: str = "VmHWM") -> float:
+    """Peak (VmHWM) or current (VmRSS) resident memory of a process, in MB."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
-
-
-def current_rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
@@ -125,7 +116,7 @@ async def _soak_load(
         while True:
             await asyncio.sleep(sample_s)
             t = time.monotonic() - t0
-            samples.append((round(t), current_rss_mb(pids[0]), current_rss_mb(pids[1])))
+            samples.append((round(t), rss_mb(pids[0], "VmRSS"), rss_mb(pids[1], "VmRSS")))
 
     t0 = time.monotonic()
     tasks = [asyncio.create_task(reader()), asyncio.create_task(sampler())]

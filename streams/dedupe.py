@@ -58,34 +58,28 @@ class FingerprintSet:
     def __len__(self) -> int:
         return self._len
 
-    def __contains__(self, fp: int) -> bool:
+    def _slot(self, fp: int) -> int:
+        """The slot holding ``fp``, else the empty slot where it would go."""
         slots, mask = self._slots, self._mask
         i = fp & mask
         while True:
             v = slots[i]
-            if v == fp:
-                return True
-            if v == 0:
-                return False
+            if v == fp or v == 0:
+                return i
             i = (i + 1) & mask
+
+    def __contains__(self, fp: int) -> bool:
+        return self._slots[self._slot(fp)] == fp
 
     def add(self, fp: int) -> bool:
         """Add ``fp``; False if it was already present. Evicts the oldest when full."""
-        slots, mask = self._slots, self._mask
-        i = fp & mask
-        while True:
-            v = slots[i]
-            if v == fp:
-                return False
-            if v == 0:
-                break
-            i = (i + 1) & mask
+        i = self._slot(fp)
+        if self._slots[i] == fp:
+            return False
         if self._len == self.capacity:
             self._remove(self._ring[self._head])
-            i = fp & mask  # the removal may have shifted the free slot
-            while slots[i] != 0:
-                i = (i + 1) & mask
-        slots[i] = fp
+            i = self._slot(fp)  # the removal may have shifted the free slot
+        self._slots[i] = fp
         self._ring[self._head] = fp
         self._head = (self._head + 1) % self.capacity
         self._len += 1
@@ -94,11 +88,9 @@ class FingerprintSet:
 
     def _remove(self, fp: int) -> None:
         slots, mask = self._slots, self._mask
-        i = fp & mask
-        while slots[i] != fp:
-            if slots[i] == 0:
-                return
-            i = (i + 1) & mask
+        i = self._slot(fp)
+        if slots[i] != fp:
+            return
         j = i
         while True:  # backward shift: move later members of the cluster into the hole
             j = (j + 1) & mask
