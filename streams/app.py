@@ -147,7 +147,7 @@ def acting_for(event: Any) -> Iterator[None]:
     """Make table writes inside a batch go to the partition of ``event``.
 
     Faust routes a table write to the partition of the *current* event; inside
-    ``take_events`` that would be whichever event arrived last, so we set it explicitly.
+    a batch that would be whichever event arrived last, so we set it explicitly.
     """
     token = _current_event.set(weakref.ref(event))
     try:
