@@ -25,7 +25,7 @@ import contextlib
 import logging
 import time
 import weakref
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict, defaultdict, deque
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -40,6 +40,7 @@ from prometheus_client import generate_latest
 
 from schemas.models import DeadLetter
 from streams import faust_tuning, live, metrics
+from streams.batching import batches
 from streams.dedupe import IdHorizon, fingerprint, pack, unpack
 from streams.ingest import Limits, Rejection, decode_story
 from streams.kafka import client_kwargs, faust_credentials
@@ -69,7 +70,7 @@ app = faust.App(
     broker_heartbeat_interval=min(3.0, settings.session_timeout_s / 3),
     broker_request_timeout=max(90.0, settings.session_timeout_s * 2),
     consumer_auto_offset_reset="earliest",
-    producer_linger_ms=5,
+    producer_linger_ms=settings.producer_linger_ms,
     producer_acks=-1 if settings.producer_acks in ("all", "-1") else int(settings.producer_acks),
     producer_max_batch_size=256 * 1024,
     # a dead letter carries its value in base64 (4/3 of the limit) plus metadata
@@ -148,7 +149,7 @@ def acting_for(event: Any) -> Iterator[None]:
     """Make table writes inside a batch go to the partition of ``event``.
 
     Faust routes a table write to the partition of the *current* event; inside
-    ``take_events`` that would be whichever event arrived last, so we set it explicitly.
+    a batch that would be whichever event arrived last, so we set it explicitly.
     """
     token = _current_event.set(weakref.ref(event))
     try:
@@ -157,12 +158,10 @@ def acting_for(event: Any) -> Iterator[None]:
         _current_event.reset(token)
 
 
-async def _send_all(records: list[tuple[str, bytes | None, bytes]]) -> None:
-    """Send pre-serialised records and wait until the broker acknowledged all of them."""
-    producer = app.producer
-    futures = [await producer.send(t, k, v, None, None, None) for t, k, v in records]
-    if futures:
-        await asyncio.gather(*futures)
+async def _send_all(records: list[tuple[str, bytes | None, bytes]]) -> list[Any]:
+    """Hand pre-serialised records to the producer; return the futures of their acks."""
+    send = app.producer.send
+    return [await send(t, k, v, None, None, None) for t, k, v in records]
 
 
 def _dead_letter(msg: Any, reason: str, error: str) -> tuple[str, bytes | None, bytes]:
@@ -188,83 +187,145 @@ def _window_start(story: Any, now: datetime) -> int:
     return int(ts // size * size)
 
 
+#: Fingerprints of stories whose outputs were sent but not acknowledged yet (their batch
+#: is finishing): a copy arriving meanwhile is a duplicate, as if already remembered.
+_inflight: set[int] = set()
+
+
+async def _finish_batch(
+    stream: Any,
+    events: list[Any],
+    futures: list[Any],
+    last: dict[int, Any],
+    fresh: dict[int, list[int]],
+    stories: list[tuple[float, dict[str, Any]]],
+) -> None:
+    """Once every output of a batch is acknowledged: write its dedupe records and
+    watermarks, then ack its events.
+
+    Runs while the agent already works on the next batch. If a send fails, nothing of the
+    batch is marked or acked (the offsets stay uncommitted, the events are redelivered).
+    """
+    fps = [fp for part_fps in fresh.values() for fp in part_fps]
+    try:
+        # In order, one at a time: most are done by the time we get to them (cheaper than
+        # gather, which adds a callback per future); raises on the first failed send.
+        for fut in futures:
+            await fut
+    except BaseException:
+        _inflight.difference_update(fps)
+        raise
+    done_at = time.time()
+    for part, event in last.items():
+        offset = event.message.offset
+        with acting_for(event):
+            if fresh.get(part):
+                record = f"{part}@{offset}"
+                dedupe_table[record] = pack(fresh[part])
+                for p, old in _horizon.add(part, record, fresh[part]):
+                    _expired[p].append(old)
+            if offset > _watermarks.get(part, -1):
+                dedupe_table[str(part)] = offset
+                _watermarks[part] = offset
+            for old in _expired.pop(part, ()):
+                dedupe_table.pop(old, None)
+    _inflight.difference_update(fps)
+    for event in events:  # after the marks: a committed offset implies a written mark
+        await stream.ack(event)
+    metrics.stories_enriched.inc(len(fps))
+    for received, rec in stories:
+        metrics.e2e_lag_seconds.observe(max(0.0, done_at - received))
+        live.feed.publish({"type": "story", "data": rec})
+
+
 @app.agent(raw_topic, name="process")
 async def process(stream: Any) -> None:
-    """Validate, de-duplicate, enrich and route batches of raw events."""
+    """Validate, de-duplicate, enrich and route batches of raw events.
+
+    Batches overlap: while the outputs of one batch wait for their acknowledgements
+    (:func:`_finish_batch`), the next one is processed; at most
+    ``settings.inflight_batches`` batches wait at a time.
+    """
     tagger = settings.tagger
     threshold = settings.route_threshold
     neardup = NearDupIndex(threshold=settings.neardup_threshold) if settings.neardup else None
-    async for events in stream.take_events(settings.batch_size, within=settings.batch_within_s):
-        out: list[tuple[str, bytes | None, bytes]] = []
-        deltas: dict[str, list[list[Any]]] = defaultdict(list)
-        last: dict[int, Any] = {}  # partition -> last event of the batch
-        fresh: dict[int, list[int]] = defaultdict(list)  # partition -> new fingerprints
-        in_batch: set[int] = set()
-        stories: list[tuple[float, dict[str, Any]]] = []
-        n_fresh = 0
-        now = datetime.now(UTC)
-        metrics.batch_size.observe(len(events))
-        for event in events:
-            msg = event.message
-            part, offset = msg.partition, msg.offset
-            metrics.events_in.labels(msg.topic).inc()
-            if offset <= _watermarks.get(part, -1):
-                metrics.duplicates.inc()
-                continue  # redelivered after a crash or rebalance: already processed
-            last[part] = event
-            result = decode_story(msg.value, _limits, now)
-            if isinstance(result, Rejection):
-                out.append(_dead_letter(msg, result.reason, result.error))
-                continue
-            sid = result.id
-            fp = fingerprint(sid)
-            if fp in in_batch or fp in _horizon:
-                metrics.duplicates.inc()
-                continue  # the same story published again
-            in_batch.add(fp)
-            t0 = time.perf_counter()
-            try:
-                done = process_story(result, tagger, threshold, neardup)
-            except Exception as exc:  # enrichment bug: dead-letter, never stop the stream
-                log.exception("enrichment failed for story %s", sid)
-                out.append(_dead_letter(msg, "enrichment_error", f"{type(exc).__name__}: {exc}"))
-                continue
-            metrics.enrich_seconds.observe(time.perf_counter() - t0)
-            if done.duplicate_of is not None:
-                metrics.near_duplicates.inc()
-            rec, value, slugs, key = done.record, done.value, done.slugs, sid.encode()
-            out.append((topics.enriched, key, value))
-            out.extend((topics.category(slug), key, value) for slug in slugs)
-            window = _window_start(result, now)
-            source = [part, offset, window]
-            for cc in _countries_to_count(rec["countries"], done.cluster_id):
-                deltas[cc].append(source)
-                metrics.routed_country.labels(cc).inc()
-            for slug in slugs:
-                deltas[CATEGORY_KEY_PREFIX + slug].append(source)
-                metrics.routed_category.labels(slug).inc()
-            fresh[part].append(fp)
-            n_fresh += 1
-            stories.append((result.received_at.timestamp() if result.received_at else 0.0, rec))
-        out.extend((topics.country_deltas, k.encode(), orjson.dumps(v)) for k, v in deltas.items())
-        await _send_all(out)
-        done_at = time.time()
-        for part, event in last.items():  # outputs acknowledged: now mark the batch
-            offset = event.message.offset
-            with acting_for(event):
-                if fresh[part]:
-                    record = f"{part}@{offset}"
-                    dedupe_table[record] = pack(fresh[part])
-                    for p, old in _horizon.add(part, record, fresh[part]):
-                        _expired[p].append(old)
-                dedupe_table[str(part)] = offset
-                for old in _expired.pop(part, ()):
-                    dedupe_table.pop(old, None)
-            _watermarks[part] = offset
-        metrics.stories_enriched.inc(n_fresh)
-        for received, rec in stories:
-            metrics.e2e_lag_seconds.observe(max(0.0, done_at - received))
-            live.feed.publish({"type": "story", "data": rec})
+    finishing: deque[asyncio.Future[None]] = deque()
+    max_inflight = settings.inflight_batches
+    events_in = metrics.events_in.labels(topics.raw)
+    try:
+        async for events in batches(
+            stream, settings.batch_size, settings.batch_within_s, settings.batch_idle_s
+        ):
+            while finishing and finishing[0].done():
+                finishing.popleft().result()  # a failed send stops the agent here
+            out: list[tuple[str, bytes | None, bytes]] = []
+            deltas: dict[str, list[list[Any]]] = defaultdict(list)
+            last: dict[int, Any] = {}  # partition -> last event of the batch
+            fresh: dict[int, list[int]] = defaultdict(list)  # partition -> new fingerprints
+            in_batch: set[int] = set()
+            stories: list[tuple[float, dict[str, Any]]] = []
+            now = datetime.now(UTC)
+            metrics.batch_size.observe(len(events))
+            events_in.inc(len(events))
+            for event in events:
+                msg = event.message
+                part, offset = msg.partition, msg.offset
+                if offset <= _watermarks.get(part, -1):
+                    metrics.duplicates.inc()
+                    continue  # redelivered after a crash or rebalance: already processed
+                last[part] = event
+                result = decode_story(msg.value, _limits, now)
+                if isinstance(result, Rejection):
+                    out.append(_dead_letter(msg, result.reason, result.error))
+                    continue
+                sid = result.id
+                fp = fingerprint(sid)
+                if fp in in_batch or fp in _horizon or fp in _inflight:
+                    metrics.duplicates.inc()
+                    continue  # the same story published again
+                in_batch.add(fp)
+                t0 = time.perf_counter()
+                try:
+                    done = process_story(result, tagger, threshold, neardup)
+                except Exception as exc:  # enrichment bug: dead-letter, never stop the stream
+                    log.exception("enrichment failed for story %s", sid)
+                    out.append(
+                        _dead_letter(msg, "enrichment_error", f"{type(exc).__name__}: {exc}")
+                    )
+                    continue
+                metrics.enrich_seconds.observe(time.perf_counter() - t0)
+                if done.duplicate_of is not None:
+                    metrics.near_duplicates.inc()
+                rec, value, slugs, key = done.record, done.value, done.slugs, sid.encode()
+                out.append((topics.enriched, key, value))
+                out.extend((topics.category(slug), key, value) for slug in slugs)
+                source = [part, offset, _window_start(result, now)]
+                for cc in _countries_to_count(rec["countries"], done.cluster_id):
+                    deltas[cc].append(source)
+                for slug in slugs:
+                    deltas[CATEGORY_KEY_PREFIX + slug].append(source)
+                fresh[part].append(fp)
+                stories.append((result.received_at.timestamp() if result.received_at else 0.0, rec))
+            for k, v in deltas.items():  # metrics per batch: a labelled .inc() costs ~µs
+                if k.startswith(CATEGORY_KEY_PREFIX):
+                    metrics.routed_category.labels(k[len(CATEGORY_KEY_PREFIX) :]).inc(len(v))
+                else:
+                    metrics.routed_country.labels(k).inc(len(v))
+            out.extend(
+                (topics.country_deltas, k.encode(), orjson.dumps(v)) for k, v in deltas.items()
+            )
+            futures = await _send_all(out)
+            _inflight.update(in_batch)
+            finishing.append(
+                asyncio.ensure_future(_finish_batch(stream, events, futures, last, fresh, stories))
+            )
+            if len(finishing) > max_inflight:
+                await finishing.popleft()
+    finally:
+        # Stopping (shutdown, crash): let the batches already sent finish, so their events
+        # are acked and their marks written; a failure there is not this task's to report.
+        if finishing:
+            await asyncio.wait(finishing, timeout=settings.session_timeout_s)
 
 
 def _countries_to_count(countries: list[str], cluster_id: str) -> list[str]:

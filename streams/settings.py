@@ -42,7 +42,12 @@ class Settings(BaseSettings):
     session_timeout_s: float = Field(
         default=10.0, gt=0, description="Short, because the embedded broker joins slowly."
     )
-    fetch_max_wait_ms: int = Field(default=100, ge=0)
+    fetch_max_wait_ms: int = Field(
+        default=20, ge=0, description="The embedded broker wakes waiting fetches late."
+    )
+    producer_linger_ms: int = Field(
+        default=1, ge=0, description="How long the producer waits to fill a batch."
+    )
 
     # --- worker ----------------------------------------------------------------------
     store_url: str = Field(default="memory://", description="memory:// or rocksdb://")
@@ -54,7 +59,15 @@ class Settings(BaseSettings):
     max_message_bytes: int = Field(default=1_000_000, ge=1024)
     max_json_depth: int = Field(default=32, ge=2)
     batch_size: int = Field(default=500, ge=1, description="Events per stream.take batch.")
-    batch_within_s: float = Field(default=0.1, gt=0)
+    batch_within_s: float = Field(
+        default=0.1, gt=0, description="Longest wait of a batch's first event for more."
+    )
+    batch_idle_s: float = Field(
+        default=0.002, gt=0, description="Hand a batch over when no event came this long."
+    )
+    inflight_batches: int = Field(
+        default=2, ge=1, description="Batches whose outputs may await acks at once."
+    )
     window_s: int = Field(default=3600, ge=60, description="Tumbling window size for trends.")
     window_retention_s: int = Field(default=7 * 86400, ge=3600, description="Windows kept.")
     neardup: bool = Field(default=True, description="Detect near-duplicate stories.")
