@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -53,6 +54,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     # Load the enrichment models (gazetteer, category model) now, not on the first story:
     # otherwise the first batch after a start waits ~2 s behind the loading.
     enrich_story("Warm-up in Paris", "Markets in France and Germany rose on Monday.", s.tagger)
+    # The models are long-lived: move them out of the collector's view, or every full
+    # collection walks them again (~50 ms pauses, a visible share of the p99 latency).
+    gc.collect()
+    gc.freeze()
 
     # Faust's own level names; "warn" makes Faust build a DEBUG record per message behind
     # its spinner (measured 14-24% slower), so quiet levels still run Faust at "info".
