@@ -27,6 +27,11 @@ import numpy as np
 __all__ = ["DupResult", "NearDupIndex", "lsh_params", "normalise"]
 
 _SEED = 0x5EED_D0C5
+#: Stories kept per LSH bucket (the most recent). A bucket only grows past a few entries
+#: when many near-identical stories arrive (a wire story republished by hundreds of
+#: outlets); its members are then one cluster, and comparing with the latest ones is
+#: enough. Without the cap a flood of copies costs O(window) per story.
+BUCKET_CAP = 32
 _M64 = (1 << 64) - 1
 _BASE = 0x100000001B3  # odd, so it is invertible mod 2^64 (FNV-1 64-bit prime)
 _BASE_INV = pow(_BASE, -1, 1 << 64)
@@ -212,6 +217,8 @@ class NearDupIndex:
                     table[key] = [bucket, seq]
                 else:
                     bucket.append(seq)
+                    if len(bucket) > BUCKET_CAP:
+                        del bucket[0]  # the oldest; _evict tolerates its absence
             self._sigs[slot] = sig
             self._band_keys[slot] = keys
             self._indexed[slot] = True
@@ -253,7 +260,7 @@ class NearDupIndex:
                 bucket = table[key]
                 if isinstance(bucket, int):
                     del table[key]
-                else:
+                elif old_seq in bucket:  # not there if the cap dropped it already
                     bucket.remove(old_seq)
                     if len(bucket) == 1:
                         table[key] = bucket[0]

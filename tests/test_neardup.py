@@ -218,3 +218,19 @@ def test_precision_recall_floor_on_dev_sample() -> None:
     precision, recall = tp / max(tp + fp, 1), tp / expected
     assert precision >= 0.98, (precision, fp)
     assert recall >= 0.9, recall
+
+
+def test_flood_of_copies_keeps_buckets_bounded_and_one_cluster() -> None:
+    # A wire story republished many times: every copy lands in the same buckets. Buckets keep
+    # only the latest BUCKET_CAP stories, so the work per story stays bounded.
+    from streams.neardup import BUCKET_CAP
+
+    idx = NearDupIndex(threshold=0.5, window=500)
+    base = " ".join(f"word{i}" for i in range(120))
+    results = [idx.check_and_add(f"c{i}", f"{base} edition {i}") for i in range(1200)]
+    assert results[0].duplicate_of is None
+    assert {r.cluster_id for r in results} == {"c0"}
+    assert all(
+        isinstance(b, int) or len(b) <= BUCKET_CAP for table in idx._tables for b in table.values()
+    )
+    assert len(idx) == 500
