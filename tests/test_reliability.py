@@ -140,6 +140,40 @@ def test_restart_recovers_counts_from_changelog(pipeline: Pipeline, store: str) 
     assert wait_counts(again, expected, timeout=90) == expected, again.tail_log()
 
 
+def test_dedupe_horizon_expires_records_and_survives_restart(pipeline: Pipeline) -> None:
+    """A small horizon: expired fingerprint records are deleted from the table (changelog
+    tombstones), the rest comes back after a restart, and the horizon means what it says."""
+    s, t = pipeline.settings, pipeline.topics
+    env = {"NEWSSTREAM_DEDUPE_HORIZON": "1000"}
+    worker = pipeline.start_worker(**env)
+    stories = list(synthetic_stories(SEEDS, 2500, seed=41))
+    produce(s, t.raw, _events(stories))
+    out = _drain(pipeline, {st["id"] for st in stories})
+    expected = expected_counts([r.value for r in out])
+    assert wait_counts(worker, expected) == expected
+    worker.stop()
+    again = pipeline.start_worker(data_dir=pipeline.tmp / "empty", **env)
+    assert wait_counts(again, expected, timeout=90) == expected, again.tail_log()
+    # the newest stories are inside the horizon: published again, nothing happens
+    marker = list(synthetic_stories(SEEDS, 1, seed=42))
+    produce(s, t.raw, _events(stories[-300:] + marker))
+    out = _drain(pipeline, {st["id"] for st in stories + marker})
+    assert Counter(r.key.decode() for r in out).most_common(1)[0][1] == 1
+    expected = expected_counts([r.value for r in out])
+    assert wait_counts(again, expected, timeout=90) == expected, again.tail_log()
+    # the oldest are past it (documented): processed and counted as new stories
+    produce(s, t.raw, _events(stories[:5]))
+    old_ids = {st["id"] for st in stories[:5]}
+
+    def repeated(recs: list) -> bool:
+        return sum(1 for r in recs if r.key.decode() in old_ids) >= 10
+
+    out = read(s, [t.enriched], until=repeated, timeout=60)
+    assert sum(1 for r in out if r.key.decode() in old_ids) == 10
+    for w in (worker, again):  # deleting expired records never failed
+        assert "Traceback" not in w.log_path.read_text(errors="replace"), w.tail_log()
+
+
 def test_two_workers_share_and_take_over(pipeline: Pipeline) -> None:
     s, t = pipeline.settings, pipeline.topics
     w1 = pipeline.start_worker()
