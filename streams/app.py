@@ -300,7 +300,7 @@ async def process(stream: Any) -> None:
                 out.append((topics.enriched, key, value))
                 out.extend((topics.category(slug), key, value) for slug in slugs)
                 source = [part, offset, _window_start(result, now)]
-                for cc in _countries_to_count(rec["countries"], done.cluster_id):
+                for cc in _countries_to_count(rec["countries"], done.cluster_id, neardup):
                     deltas[cc].append(source)
                 for slug in slugs:
                     deltas[CATEGORY_KEY_PREFIX + slug].append(source)
@@ -328,14 +328,20 @@ async def process(stream: Any) -> None:
             await asyncio.wait(finishing, timeout=settings.session_timeout_s)
 
 
-def _countries_to_count(countries: list[str], cluster_id: str) -> list[str]:
-    """The story's countries, or with COUNT_CLUSTERS_ONCE those its cluster lacks so far."""
-    if not settings.count_clusters_once:
+def _countries_to_count(
+    countries: list[str], cluster_id: str, neardup: NearDupIndex | None
+) -> list[str]:
+    """The story's countries, or with COUNT_CLUSTERS_ONCE those its cluster lacks so far.
+
+    A cluster can only grow while its stories are in the near-duplicate window, so the
+    map keeps as many clusters as that window holds stories.
+    """
+    if not settings.count_clusters_once or neardup is None:
         return countries
     counted = _cluster_countries.get(cluster_id)
     if counted is None:
         counted = _cluster_countries[cluster_id] = set()
-        if len(_cluster_countries) > settings.dedupe_horizon:
+        if len(_cluster_countries) > neardup.window:
             _cluster_countries.popitem(last=False)
     new = [cc for cc in countries if cc not in counted]
     counted.update(new)

@@ -74,11 +74,8 @@ def soak(seconds: float, rate: float, sample_s: float = 10.0) -> dict:
         broker.stop()
     after = [(t, m) for t, m, _ in res["samples"] if t >= 60]
     slope = None
-    if len(after) >= 2:
-        ts, ms = [t for t, _ in after], [m for _, m in after]
-        mt, mm = statistics.fmean(ts), statistics.fmean(ms)
-        den = sum((t - mt) ** 2 for t in ts)
-        slope = 60 * sum((t - mt) * (m - mm) for t, m in after) / den if den else None
+    if len(after) >= 2:  # least-squares MB per second, as MB per minute
+        slope = 60 * statistics.linear_regression(*zip(*after, strict=True)).slope
     res.update(
         seconds=seconds,
         rate=rate,

@@ -142,4 +142,5 @@ class IdHorizon:
         return out
 
     def clear(self) -> None:
-        self.__init__(self.ids.capacity)  # type: ignore[misc]
+        self.ids = FingerprintSet(self.ids.capacity)
+        self._records.clear()

@@ -117,6 +117,19 @@ def test_sigkill_during_replay_counts_stay_exact(pipeline: Pipeline) -> None:
     print(f"kills={kills} stories={len(stories)} repeated outputs={repeated}")
 
 
+def _republish_changes_nothing(
+    pipeline: Pipeline, worker, stories: list[dict], resend: list[dict], seed: int, new: int
+) -> None:
+    """Publish ``resend`` again plus ``new`` fresh stories: each story is output once and
+    the counts are those of the distinct stories."""
+    fresh = list(synthetic_stories(SEEDS, new, seed=seed))
+    produce(pipeline.settings, pipeline.topics.raw, _events(resend + fresh))
+    out = _drain(pipeline, {st["id"] for st in stories + fresh})
+    assert Counter(r.key.decode() for r in out).most_common(1)[0][1] == 1
+    expected = expected_counts([r.value for r in out])
+    assert wait_counts(worker, expected, timeout=90) == expected, worker.tail_log()
+
+
 @pytest.mark.parametrize("store", ["memory://", "rocksdb://"])
 def test_restart_recovers_counts_from_changelog(pipeline: Pipeline, store: str) -> None:
     s, t = pipeline.settings, pipeline.topics
@@ -132,12 +145,7 @@ def test_restart_recovers_counts_from_changelog(pipeline: Pipeline, store: str) 
     again = pipeline.start_worker(data_dir=data_dir, NEWSSTREAM_STORE_URL=store)
     assert wait_counts(again, expected, timeout=90) == expected, again.tail_log()
     # the id horizon came back too: the same stories published again are not counted again
-    more = list(synthetic_stories(SEEDS, 50, seed=10))
-    produce(s, t.raw, _events(stories[:400] + more))
-    out = _drain(pipeline, {st["id"] for st in stories + more})
-    assert Counter(r.key.decode() for r in out).most_common(1)[0][1] == 1
-    expected = expected_counts([r.value for r in out])
-    assert wait_counts(again, expected, timeout=90) == expected, again.tail_log()
+    _republish_changes_nothing(pipeline, again, stories, stories[:400], seed=10, new=50)
 
 
 def test_dedupe_horizon_expires_records_and_survives_restart(pipeline: Pipeline) -> None:
@@ -155,12 +163,7 @@ def test_dedupe_horizon_expires_records_and_survives_restart(pipeline: Pipeline)
     again = pipeline.start_worker(data_dir=pipeline.tmp / "empty", **env)
     assert wait_counts(again, expected, timeout=90) == expected, again.tail_log()
     # the newest stories are inside the horizon: published again, nothing happens
-    marker = list(synthetic_stories(SEEDS, 1, seed=42))
-    produce(s, t.raw, _events(stories[-300:] + marker))
-    out = _drain(pipeline, {st["id"] for st in stories + marker})
-    assert Counter(r.key.decode() for r in out).most_common(1)[0][1] == 1
-    expected = expected_counts([r.value for r in out])
-    assert wait_counts(again, expected, timeout=90) == expected, again.tail_log()
+    _republish_changes_nothing(pipeline, again, stories, stories[-300:], seed=42, new=1)
     # the oldest are past it (documented): processed and counted as new stories
     produce(s, t.raw, _events(stories[:5]))
     old_ids = {st["id"] for st in stories[:5]}
