@@ -39,7 +39,7 @@ from faust.web import Request, Response, View
 from prometheus_client import generate_latest
 
 from schemas.models import DeadLetter
-from streams import faust_tuning, live, metrics
+from streams import diagnostics, faust_tuning, live, metrics
 from streams.batching import batches
 from streams.dedupe import IdHorizon, fingerprint, pack, unpack
 from streams.ingest import Limits, Rejection, decode_story
@@ -502,6 +502,11 @@ async def report_consumer_lag() -> None:
             continue
         if hw is not None and committed is not None:
             metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(max(0, hw - committed))
+
+
+@app.task
+async def _install_diagnostics() -> None:
+    diagnostics.install(app)  # kill -USR1 <pid>: consumer state and task stacks in the log
 
 
 @app.page("/metrics")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import json
+import signal
+import time
 from collections import Counter
 
 import orjson
@@ -101,6 +103,15 @@ def test_seeds_flow_through_enriched_routed_counted(pipeline: Pipeline) -> None:
     assert sum(1 for r in out2 if r.key != b"marker") == 6
     expected2 = expected_counts([r.value for r in out2])
     assert wait_counts(worker, expected2) == expected2
+
+    # kill -USR1: the live worker logs its partitions and task stacks, and keeps running
+    worker.process.send_signal(signal.SIGUSR1)
+    deadline = time.monotonic() + 10
+    while "diagnostics: tasks" not in worker.log_path.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    dump = worker.log_path.read_text()
+    assert f"{t.raw}:0" in dump and "Stack for <Task" in dump, worker.tail_log()
+    assert json.loads(worker.get("/health/"))["status"] == "ok"
 
 
 def r_key_matches(records: list, sid: str) -> bool:
