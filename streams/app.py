@@ -69,6 +69,7 @@ app = faust.App(
     broker_session_timeout=settings.session_timeout_s,
     broker_heartbeat_interval=min(3.0, settings.session_timeout_s / 3),
     broker_request_timeout=max(90.0, settings.session_timeout_s * 2),
+    broker_commit_interval=settings.commit_interval_s,
     consumer_auto_offset_reset="earliest",
     producer_linger_ms=settings.producer_linger_ms,
     producer_acks=-1 if settings.producer_acks in ("all", "-1") else int(settings.producer_acks),

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     producer_linger_ms: int = Field(
         default=1, ge=0, description="How long the producer waits to fill a batch."
     )
+    commit_interval_s: float = Field(
+        default=2.8, gt=0, description="How often acked offsets are committed (Faust's)."
+    )
 
     # --- worker ----------------------------------------------------------------------
     store_url: str = Field(default="memory://", description="memory:// or rocksdb://")
