@@ -40,6 +40,8 @@ def test_bench_tiny_run_prints_table_and_json() -> None:
         "pipeline_vs_limit_a",
         "pipeline_vs_limit_b",
         "worker_peak_rss_mb",
+        "enrich_fast_per_s",
+        "story_words",
     ):
         assert result[key] > 0, key
     assert set(result["latency_ms"]) == {"p50", "p90", "p99"}
