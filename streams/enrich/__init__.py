@@ -3,6 +3,7 @@
 ``tagger="fast"`` uses the rule/gazetteer tagger (about 100 µs a story);
 ``tagger="accurate"`` uses the statistical tagger from ``ner_crf``. Country resolution is the
 same code for both, so the two differ only in which spans give the gazetteer its context.
+The category classifier gets geo features (``categories.geo_tokens``) from the same pass.
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ def non_overlapping(spans: list[Span]) -> list[Span]:
     return out
 
 
-def _classify(text: str) -> list[tuple[str, float]]:
+def _classify(text: str, geo: list[str]) -> list[tuple[str, float]]:
     try:
-        return categories.classify(text)
+        return categories.classify(text, geo)
     except NotImplementedError:  # the classifier has not landed yet
         return []
 
@@ -51,7 +52,11 @@ def enrich_details(text: str, tagger: str = "fast") -> tuple[Enrichment, set[int
     spans = fast_tagger.tag(text, hits) if tagger == "fast" else _accurate_spans(text)
     spans = non_overlapping(spans)
     spans, codes, demonyms = countries.resolve(text, spans, hits)
-    return Enrichment(spans, codes, _classify(text)), demonyms
+    # The classifier's geo features come from this pass (no second gazetteer/tagger run).
+    # The model was trained on fast-tagger features; the accurate path gives it its own
+    # spans and countries (the ones it reports), so only the entity-derived flags can shift.
+    geo = categories.geo_tokens(codes, spans, demonyms)
+    return Enrichment(spans, codes, _classify(text, geo)), demonyms
 
 
 def enrich_text(text: str, tagger: str = "fast") -> Enrichment:
