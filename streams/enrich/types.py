@@ -5,9 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Span:
-    """An entity mention: ``text == story_text[start:end]``; ``country`` only for places."""
+    """An entity mention: ``text == story_text[start:end]``; ``country`` only for places.
+
+    Not frozen: a frozen dataclass builds each instance through ``object.__setattr__``
+    (396 ns against 90 ns), and a story creates ~35 spans on the fast path (~5 % of it).
+    Treat spans as values all the same; nothing hashes them.
+    """
 
     text: str
     label: str  # PER | ORG | LOC | MISC
