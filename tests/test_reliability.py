@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 
 import orjson
 import pytest
@@ -130,20 +131,30 @@ def _republish_changes_nothing(
     assert wait_counts(worker, expected, timeout=90) == expected, worker.tail_log()
 
 
-@pytest.mark.parametrize("store", ["memory://", "rocksdb://"])
-def test_restart_recovers_counts_from_changelog(pipeline: Pipeline, store: str) -> None:
-    s, t = pipeline.settings, pipeline.topics
-    worker = pipeline.start_worker(data_dir=pipeline.tmp / "store", NEWSSTREAM_STORE_URL=store)
-    # bursty, batched traffic: the embedded broker then under-reports end offsets
-    stories = list(synthetic_stories(SEEDS, 1500, seed=9))
-    produce(s, t.raw, _events(stories))
+def _count_then_restart(
+    pipeline: Pipeline, worker, stories: list[dict], data_dir: Path, **env: str
+):
+    """Publish ``stories``, wait for exact counts, stop the worker and start another on
+    ``data_dir`` that must serve the same counts (recovered from the changelogs)."""
+    produce(pipeline.settings, pipeline.topics.raw, _events(stories))
     out = _drain(pipeline, {st["id"] for st in stories})
     expected = expected_counts([r.value for r in out])
     assert wait_counts(worker, expected) == expected
     worker.stop()
-    data_dir = pipeline.tmp / ("store" if store == "rocksdb://" else "empty")
-    again = pipeline.start_worker(data_dir=data_dir, NEWSSTREAM_STORE_URL=store)
+    again = pipeline.start_worker(data_dir=data_dir, **env)
     assert wait_counts(again, expected, timeout=90) == expected, again.tail_log()
+    return again
+
+
+@pytest.mark.parametrize("store", ["memory://", "rocksdb://"])
+def test_restart_recovers_counts_from_changelog(pipeline: Pipeline, store: str) -> None:
+    worker = pipeline.start_worker(data_dir=pipeline.tmp / "store", NEWSSTREAM_STORE_URL=store)
+    # bursty, batched traffic: the embedded broker then under-reports end offsets
+    stories = list(synthetic_stories(SEEDS, 1500, seed=9))
+    data_dir = pipeline.tmp / ("store" if store == "rocksdb://" else "empty")
+    again = _count_then_restart(
+        pipeline, worker, stories, data_dir=data_dir, NEWSSTREAM_STORE_URL=store
+    )
     # the id horizon came back too: the same stories published again are not counted again
     _republish_changes_nothing(pipeline, again, stories, stories[:400], seed=10, new=50)
 
@@ -155,13 +166,7 @@ def test_dedupe_horizon_expires_records_and_survives_restart(pipeline: Pipeline)
     env = {"NEWSSTREAM_DEDUPE_HORIZON": "1000"}
     worker = pipeline.start_worker(**env)
     stories = list(synthetic_stories(SEEDS, 2500, seed=41))
-    produce(s, t.raw, _events(stories))
-    out = _drain(pipeline, {st["id"] for st in stories})
-    expected = expected_counts([r.value for r in out])
-    assert wait_counts(worker, expected) == expected
-    worker.stop()
-    again = pipeline.start_worker(data_dir=pipeline.tmp / "empty", **env)
-    assert wait_counts(again, expected, timeout=90) == expected, again.tail_log()
+    again = _count_then_restart(pipeline, worker, stories, data_dir=pipeline.tmp / "empty", **env)
     # the newest stories are inside the horizon: published again, nothing happens
     _republish_changes_nothing(pipeline, again, stories, stories[-300:], seed=42, new=1)
     # the oldest are past it (documented): processed and counted as new stories

@@ -12,7 +12,15 @@ from schemas.models import story_text
 from streams.enrich import categories, countries, fast_tagger, gazetteer
 from streams.enrich.types import Enrichment, Span
 
-__all__ = ["TAGGERS", "Enrichment", "Span", "enrich_story", "enrich_text", "non_overlapping"]
+__all__ = [
+    "TAGGERS",
+    "Enrichment",
+    "Span",
+    "enrich_story",
+    "enrich_text",
+    "non_overlapping",
+    "resolve_entities",
+]
 
 TAGGERS = ("fast", "accurate")
 
@@ -44,14 +52,19 @@ def _accurate_spans(text: str) -> list[Span]:
     return [Span(s.text, s.label, s.start, s.end) for s in ner_crf.tag_entities(text)]
 
 
-def enrich_details(text: str, tagger: str = "fast") -> tuple[Enrichment, set[int]]:
-    """The enrichment plus the starts of spans whose country came from a demonym."""
+def resolve_entities(text: str, tagger: str = "fast") -> tuple[list[Span], list[str], set[int]]:
+    """Entity spans with their countries, the story's countries, and the starts of spans
+    whose country came from a demonym: everything of the enrichment but the categories."""
     if tagger not in TAGGERS:
         raise ValueError(f"unknown tagger {tagger!r}; expected one of {', '.join(TAGGERS)}")
     hits = gazetteer.find(text)
     spans = fast_tagger.tag(text, hits) if tagger == "fast" else _accurate_spans(text)
-    spans = non_overlapping(spans)
-    spans, codes, demonyms = countries.resolve(text, spans, hits)
+    return countries.resolve(text, non_overlapping(spans), hits)
+
+
+def enrich_details(text: str, tagger: str = "fast") -> tuple[Enrichment, set[int]]:
+    """The enrichment plus the starts of spans whose country came from a demonym."""
+    spans, codes, demonyms = resolve_entities(text, tagger)
     # The classifier's geo features come from this pass (no second gazetteer/tagger run).
     # The model was trained on fast-tagger features; the accurate path gives it its own
     # spans and countries (the ones it reports), so only the entity-derived flags can shift.

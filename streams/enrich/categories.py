@@ -103,11 +103,9 @@ def geo_tokens(codes: Sequence[str], spans: Iterable[Span], demonyms: Collection
 def text_geo_tokens(text: str) -> list[str]:
     """``geo_tokens`` for a bare text via the fast enrichment steps (gazetteer, fast tagger,
     country resolution): what training uses and what ``classify`` does without entity info."""
-    from streams.enrich import countries, fast_tagger, gazetteer, non_overlapping  # no cycle
+    from streams.enrich import resolve_entities  # here: the package imports this module
 
-    hits = gazetteer.find(text)
-    spans = non_overlapping(fast_tagger.tag(text, hits))
-    spans, codes, demonyms = countries.resolve(text, spans, hits)
+    spans, codes, demonyms = resolve_entities(text, "fast")
     return geo_tokens(codes, spans, demonyms)
 
 
@@ -225,9 +223,7 @@ def classify(text: str, geo: Sequence[str] | None = None) -> list[tuple[str, flo
     if geo is None:
         geo = text_geo_tokens(text)
     model = load_model()
-    tokens = tokenize(text)
-    tokens += geo  # unigrams only: see _Model.logits
-    return _softmax_ranked(model.classes, model.logits(tokens))
+    return _softmax_ranked(model.classes, model.logits(tokenize(text), geo))
 
 
 def classify_batch(
