@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -22,12 +23,14 @@ from pathlib import Path
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 
 from schemas.models import RawStory, story_text
 from streams.admin import ensure_topics
 from streams.broker import free_port, start_broker
 from streams.enrich import enrich_story
 from streams.ingest import decode_story
+from streams.kafka import client_kwargs
 from streams.processing import process_story
 from streams.settings import Settings
 from streams.synth import synthetic_stories
@@ -48,6 +51,15 @@ def rss_mb(pid: int, field: str = "VmHWM") -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (0.0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def soak(seconds: float, rate: float, sample_s: float = 10.0) -> dict:
     """Offer ``rate`` stories/s to one worker (default settings, near-duplicates on) for
     ``seconds`` and sample the worker's and the broker's resident memory."""
@@ -65,7 +77,7 @@ def soak(seconds: float, rate: float, sample_s: float = 10.0) -> dict:
         )
         try:
             w.wait_ready()
-            time.sleep(2)
+            asyncio.run(wait_pipeline_live(s, 1))
             pids = (w.process.pid, broker.process.pid)
             res = asyncio.run(_soak_load(s, rate, seconds, sample_s, pids))
         finally:
@@ -107,7 +119,7 @@ async def _soak_load(
         nonlocal arrived
         while True:
             batch = await c.getmany(timeout_ms=200)
-            arrived += sum(len(v) for v in batch.values())
+            arrived += sum(1 for v in batch.values() for r in v if not _is_probe(r.key))
 
     async def sampler() -> None:
         while True:
@@ -144,8 +156,8 @@ async def produce_all(s: Settings, topic: str, values: list[tuple[bytes, bytes]]
         await p.stop()
 
 
-async def consume_n(s: Settings, topic: str, n: int, timeout: float = 600) -> float:
-    """Read until n distinct keys arrived; return the wall time of the last arrival."""
+async def consume_n(s: Settings, topic: str, keys: set[bytes], timeout: float = 600) -> float:
+    """Read until every key arrived; return the wall time of the last arrival."""
     c = AIOKafkaConsumer(
         topic,
         bootstrap_servers=s.bootstrap_servers,
@@ -154,20 +166,64 @@ async def consume_n(s: Settings, topic: str, n: int, timeout: float = 600) -> fl
         fetch_max_wait_ms=50,
     )
     await c.start()
-    seen: set[bytes] = set()
+    missing = set(keys)
     last = time.monotonic()
     deadline = time.monotonic() + timeout
     try:
-        while len(seen) < n and time.monotonic() < deadline:
+        while missing and time.monotonic() < deadline:
             for recs in (await c.getmany(timeout_ms=200, max_records=10000)).values():
                 for r in recs:
-                    seen.add(r.key)
+                    missing.discard(r.key)
                 last = time.monotonic()
     finally:
         await c.stop()
-    if len(seen) < n:
-        raise RuntimeError(f"only {len(seen)}/{n} arrived on {topic}")
+    if missing:
+        raise RuntimeError(f"only {len(keys) - len(missing)}/{len(keys)} arrived on {topic}")
     return last
+
+
+PROBE_PREFIX = "bench-probe-"
+
+
+def _is_probe(key: bytes | None) -> bool:
+    return key is not None and key.startswith(PROBE_PREFIX.encode())
+
+
+async def wait_pipeline_live(s: Settings, workers: int, timeout: float = 120) -> None:
+    """Return once the worker group is stable with every worker in it and a probe story
+    sent to each raw partition came out on ``news.enriched``.
+
+    A group join takes half the session timeout on the embedded broker (5 s by default),
+    and a second worker's join rebalances the first; a worker's web server is up long
+    before. Timed from then, the pipeline figure counted up to 3 s of start-up.
+    """
+    deadline = time.monotonic() + timeout
+    admin = AIOKafkaAdminClient(**client_kwargs(s))
+    await admin.start()
+    try:
+        while True:
+            groups = [g for r in await admin.describe_consumer_groups([s.app_id]) for g in r.groups]
+            if any(g[2] == "Stable" and len(g[5]) == workers for g in groups):
+                break
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"group {s.app_id} not stable with {workers} members")
+            await asyncio.sleep(0.2)
+    finally:
+        await admin.close()
+    topics = Topics(s.topic_prefix)
+    probe = next(synthetic_stories(SEEDS, 1, seed=0))
+    keys = set()
+    p = AIOKafkaProducer(**client_kwargs(s))
+    await p.start()
+    try:
+        for part in range(s.partitions):
+            key = f"{PROBE_PREFIX}{part}-{time.time_ns()}"
+            keys.add(key.encode())
+            value = orjson.dumps({**probe, "id": key})
+            await p.send_and_wait(topics.raw, value, key=key.encode(), partition=part)
+    finally:
+        await p.stop()
+    await consume_n(s, topics.enriched, keys, timeout=max(1.0, deadline - time.monotonic()))
 
 
 async def limit_loop(
@@ -257,11 +313,18 @@ def run_once(n: int, latency_s: float, rate: float, workers: int) -> dict:
         ]
         for w in ws:
             w.wait_ready()
-        time.sleep(2)
+        asyncio.run(wait_pipeline_live(s, len(ws)))
+        pids = {"workers": [w.process.pid for w in ws], "broker": [broker.process.pid]}
+        pids["bench"] = [os.getpid()]
+        cpu0 = {k: sum(map(cpu_seconds, v)) for k, v in pids.items()}
         t0 = time.monotonic()
         asyncio.run(produce_all(s, "news.raw", values))
-        last = asyncio.run(consume_n(s, "news.enriched", n))
+        last = asyncio.run(consume_n(s, "news.enriched", {k for k, _ in values}))
         res["pipeline"] = n / (last - t0)
+        # where the two cores went while the pipeline ran (1.0 = one core busy)
+        res["pipeline_cpu_cores"] = {
+            k: (sum(map(cpu_seconds, v)) - cpu0[k]) / (last - t0) for k, v in pids.items()
+        }
         res["latency_ms"] = asyncio.run(latency(s, rate, latency_s))
         res["worker_rss_mb"] = max(rss_mb(w.process.pid) for w in ws)
         res["broker_rss_mb"] = rss_mb(broker.process.pid)
@@ -383,6 +446,10 @@ def main(argv: list[str] | None = None) -> int:
             k: statistics.median(r["limit_b_latency_ms"][k] for r in runs)
             for k in ("p50", "p90", "p99")
         },
+        "pipeline_cpu_cores": {
+            k: statistics.median(r["pipeline_cpu_cores"][k] for r in runs)
+            for k in ("workers", "broker", "bench")
+        },
         "worker_peak_rss_mb": med("worker_rss_mb"),
         "broker_peak_rss_mb": med("broker_rss_mb"),
         "bench_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -397,6 +464,10 @@ def main(argv: list[str] | None = None) -> int:
         (f"pipeline, {a.workers} worker(s)", f"{out['pipeline_stories_per_s']:,.0f} st/s"),
         ("pipeline / limit (a)", f"{out['pipeline_vs_limit_a']:.2f}"),
         ("pipeline / limit (b)", f"{out['pipeline_vs_limit_b']:.2f}"),
+        (
+            "cores used: workers/broker/bench",
+            "{workers:.2f}/{broker:.2f}/{bench:.2f}".format(**out["pipeline_cpu_cores"]),
+        ),
         (
             "latency p50/p90/p99 @ rate",
             "{p50:.0f}/{p90:.0f}/{p99:.0f} ms".format(**out["latency_ms"]),
