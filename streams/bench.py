@@ -35,7 +35,7 @@ from streams.processing import process_story
 from streams.settings import Settings
 from streams.synth import synthetic_stories
 from streams.topics import Topics
-from streams.worker_process import start_worker
+from streams.worker_process import WorkerProcess, start_worker
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds" / "000_1ea569509353b790.txt"
 
@@ -293,6 +293,7 @@ def run_once(n: int, latency_s: float, rate: float, workers: int) -> dict:
     broker = start_broker("127.0.0.1", port, log_path=work / "broker.log")
     s = Settings(broker_url=f"kafka://127.0.0.1:{port}")
     res: dict = {}
+    ws: list[WorkerProcess] = []
     try:
         stories = list(synthetic_stories(SEEDS, n, seed=int(time.time())))
         values = [(st["id"].encode(), orjson.dumps(st)) for st in stories]
@@ -332,6 +333,8 @@ def run_once(n: int, latency_s: float, rate: float, workers: int) -> dict:
             w.stop()
         res["limit_b_latency_ms"] = limit_latency(s, rate, latency_s)
     finally:
+        for w in ws:  # no-op for those already stopped; a failed run leaves none behind
+            w.stop()
         broker.stop()
     return res
 
