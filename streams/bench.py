@@ -202,8 +202,10 @@ async def wait_pipeline_live(s: Settings, workers: int, timeout: float = 120) ->
     await admin.start()
     try:
         while True:
-            groups = [g for r in await admin.describe_consumer_groups([s.app_id]) for g in r.groups]
-            if any(g[2] == "Stable" and len(g[5]) == workers for g in groups):
+            responses = await admin.describe_consumer_groups([s.app_id])
+            # a group is (error, id, state, protocol type, protocol, members, ...)
+            states = [(g[2], len(g[5])) for r in responses for g in r.groups]
+            if ("Stable", workers) in states:
                 break
             if time.monotonic() > deadline:
                 raise TimeoutError(f"group {s.app_id} not stable with {workers} members")
@@ -315,8 +317,11 @@ def run_once(n: int, latency_s: float, rate: float, workers: int) -> dict:
         for w in ws:
             w.wait_ready()
         asyncio.run(wait_pipeline_live(s, len(ws)))
-        pids = {"workers": [w.process.pid for w in ws], "broker": [broker.process.pid]}
-        pids["bench"] = [os.getpid()]
+        pids = {
+            "workers": [w.process.pid for w in ws],
+            "broker": [broker.process.pid],
+            "bench": [os.getpid()],
+        }
         cpu0 = {k: sum(map(cpu_seconds, v)) for k, v in pids.items()}
         t0 = time.monotonic()
         asyncio.run(produce_all(s, "news.raw", values))
