@@ -56,7 +56,11 @@ from streams.web.limits import web_application_options
 log = logging.getLogger("newsstream")
 settings = get_settings()
 topics = Topics(settings.topic_prefix)
-faust_tuning.apply(settings.fetch_max_wait_ms, probe_kwargs=client_kwargs(settings))
+faust_tuning.apply(
+    settings.fetch_max_wait_ms,
+    probe_kwargs=client_kwargs(settings),
+    fetch_min_bytes=settings.fetch_min_bytes,
+)
 
 app = faust.App(
     settings.app_id,

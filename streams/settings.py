@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     fetch_max_wait_ms: int = Field(
         default=20, ge=0, description="The embedded broker wakes waiting fetches late."
     )
+    fetch_min_bytes: int = Field(
+        default=32 * 1024,
+        ge=1,
+        description="A fetch returns once this much data waits, else after the fetch wait: "
+        "at light load ~50 fetches/s instead of one per few stories (docs/performance.md).",
+    )
     producer_linger_ms: int = Field(
         default=1, ge=0, description="How long the producer waits to fill a batch."
     )
