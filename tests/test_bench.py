@@ -45,6 +45,7 @@ def test_bench_tiny_run_prints_table_and_json() -> None:
     ):
         assert result[key] > 0, key
     assert set(result["latency_ms"]) == {"p50", "p90", "p99"}
+    assert result["load_linger_ms"] == 5  # the project's producers' linger (streams/producer.py)
     assert any(line.startswith("pipeline / limit (b)") for line in lines)
 
 
