@@ -33,15 +33,13 @@ from streams.enrich import enrich_story
 from streams.ingest import decode_story
 from streams.kafka import client_kwargs
 from streams.processing import process_story
+from streams.producer import PRODUCER_LINGER_MS
 from streams.settings import Settings
 from streams.synth import synthetic_stories
 from streams.topics import Topics
 from streams.worker_process import WorkerProcess, start_worker
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds" / "000_1ea569509353b790.txt"
-#: Linger of the latency load generator: that of the project's own producers
-#: (streams/producer.py) and Apache Kafka's producer default since 4.0 (KIP-1030).
-LOAD_LINGER_MS = 5
 
 
 def rss_mb(pid: int, field: str = "VmHWM") -> float:
@@ -114,7 +112,9 @@ async def _soak_load(
         fetch_max_wait_ms=50,
     )
     await c.start()
-    p = AIOKafkaProducer(bootstrap_servers=s.bootstrap_servers, linger_ms=5, acks=1)
+    p = AIOKafkaProducer(
+        bootstrap_servers=s.bootstrap_servers, linger_ms=PRODUCER_LINGER_MS, acks=1
+    )
     await p.start()
     arrived = 0
     samples: list[tuple[float, float, float]] = []
@@ -150,7 +150,10 @@ async def _soak_load(
 
 async def produce_all(s: Settings, topic: str, values: list[tuple[bytes, bytes]]) -> None:
     p = AIOKafkaProducer(
-        bootstrap_servers=s.bootstrap_servers, linger_ms=5, acks=1, max_batch_size=256 * 1024
+        bootstrap_servers=s.bootstrap_servers,
+        linger_ms=PRODUCER_LINGER_MS,
+        acks=1,
+        max_batch_size=256 * 1024,
     )
     await p.start()
     try:
@@ -252,7 +255,10 @@ async def limit_loop(
         fetch_min_bytes=fetch_min_bytes,
     )
     p = AIOKafkaProducer(
-        bootstrap_servers=s.bootstrap_servers, linger_ms=5, acks=1, max_batch_size=256 * 1024
+        bootstrap_servers=s.bootstrap_servers,
+        linger_ms=PRODUCER_LINGER_MS,
+        acks=1,
+        max_batch_size=256 * 1024,
     )
     await c.start()
     await p.start()
@@ -301,7 +307,7 @@ def enrich_rate(stories: list[dict], tagger: str) -> float:
 
 
 def run_once(
-    n: int, latency_s: float, rate: float, workers: int, linger_ms: int = LOAD_LINGER_MS
+    n: int, latency_s: float, rate: float, workers: int, linger_ms: int = PRODUCER_LINGER_MS
 ) -> dict:
     work = Path(tempfile.mkdtemp(prefix="newsstream-bench-"))
     port = free_port()
@@ -381,7 +387,7 @@ async def latency(
     seconds: float,
     src: str = "news.raw",
     dst: str = "news.enriched",
-    linger_ms: int = LOAD_LINGER_MS,
+    linger_ms: int = PRODUCER_LINGER_MS,
 ) -> dict:
     """End-to-end latency from the moment a story is handed to the producer (so a
     linger counts) to its arrival on ``dst``, at ``rate`` stories/s; the first 20 % of
@@ -446,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--load-linger-ms",
         type=int,
-        default=LOAD_LINGER_MS,
+        default=PRODUCER_LINGER_MS,
         help="linger of the latency load generator (0: one request per story)",
     )
     ap.add_argument("--soak", type=float, metavar="SECONDS", help="memory over a long run")

@@ -23,6 +23,9 @@ from streams.seeds import read_stories
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
+#: How long a producer of stories waits to fill a batch: a request per few stories instead
+#: of one per story (Apache Kafka's producer default since 4.0, KIP-1030).
+PRODUCER_LINGER_MS = 5
 
 
 class BrokerUnavailable(RuntimeError):
@@ -67,7 +70,7 @@ async def start_producer(s: Settings, *, attempts: int = 6, **extra: Any) -> AIO
         producer = AIOKafkaProducer(
             **client_kwargs(s),
             acks=-1 if s.producer_acks in ("all", "-1") else int(s.producer_acks),
-            linger_ms=5,
+            linger_ms=PRODUCER_LINGER_MS,
             request_timeout_ms=60_000,
             retry_backoff_ms=250,
             **extra,
