@@ -27,7 +27,13 @@ class Settings(BaseSettings):
         description="Bootstrap servers, Faust style: kafka://host:port[;host:port].",
     )
     topic_prefix: str = Field(default="", description="Prepended to every topic name.")
-    partitions: int = Field(default=4, ge=1, description="Partitions of news.raw and tables.")
+    partitions: int = Field(
+        default=2,
+        ge=1,
+        description="Partitions of news.raw and tables: at most this many workers share the "
+        "work. 2 fits one 2-core machine; the embedded broker's fetches cost more per "
+        "partition (docs/performance.md), a cluster sets more (docker-compose.yml: 6).",
+    )
     replication_factor: int = Field(default=1, ge=1)
     client_id: str = "newsstream"
     app_id: str = Field(default="newsstream", description="Faust app id = consumer group.")

@@ -61,7 +61,12 @@ class Pipeline:
             "NEWSSTREAM_LOG_LEVEL": "info",
             **(env or {}),
         }
-        self.settings = Settings(broker_url=kafka_url, topic_prefix=self.prefix)
+        partitions = self.env.get("NEWSSTREAM_PARTITIONS")
+        self.settings = Settings(
+            broker_url=kafka_url,
+            topic_prefix=self.prefix,
+            **({"partitions": int(partitions)} if partitions else {}),
+        )
         self.topics = Topics(self.prefix)
         self.kafka_url = kafka_url
         self.tmp = tmp
@@ -91,6 +96,16 @@ class Pipeline:
 @pytest.fixture
 def pipeline(kafka_url: str, tmp_path: Path) -> Iterator[Pipeline]:
     p = Pipeline(kafka_url, tmp_path)
+    try:
+        yield p
+    finally:
+        p.stop()
+
+
+@pytest.fixture
+def pipeline4(kafka_url: str, tmp_path: Path) -> Iterator[Pipeline]:
+    """A pipeline with 4 partitions: two workers each own several, as on a cluster."""
+    p = Pipeline(kafka_url, tmp_path, {"NEWSSTREAM_PARTITIONS": "4"})
     try:
         yield p
     finally:

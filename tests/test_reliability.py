@@ -183,24 +183,24 @@ def test_dedupe_horizon_expires_records_and_survives_restart(pipeline: Pipeline)
 
 
 @pytest.mark.parametrize("w1_commits", [True, False], ids=["committed", "never-committed"])
-def test_two_workers_share_and_take_over(pipeline: Pipeline, w1_commits: bool) -> None:
+def test_two_workers_share_and_take_over(pipeline4: Pipeline, w1_commits: bool) -> None:
     """The survivor takes the killed worker's partitions over. Never-committed: the killed
     worker had committed no offset, so the survivor re-reads those partitions from the
     beginning (Faust + aiokafka used to lose the records fetched during the rebalance,
     streams/faust_tuning.py item 5) and its watermarks skip what was already output."""
-    s, t = pipeline.settings, pipeline.topics
-    w1 = pipeline.start_worker(**({} if w1_commits else {"NEWSSTREAM_COMMIT_INTERVAL_S": "3600"}))
-    w2 = pipeline.start_worker()
+    s, t = pipeline4.settings, pipeline4.topics
+    w1 = pipeline4.start_worker(**({} if w1_commits else {"NEWSSTREAM_COMMIT_INTERVAL_S": "3600"}))
+    w2 = pipeline4.start_worker()
     first = list(synthetic_stories(SEEDS, 600, seed=21))
     produce(s, t.raw, _events(first))
-    out = _drain(pipeline, {st["id"] for st in first})
+    out = _drain(pipeline4, {st["id"] for st in first})
     expected = expected_counts([r.value for r in out])
     assert wait_counts(w1, expected, timeout=90) == expected
     assert wait_counts(w2, expected, timeout=30) == expected  # either worker answers all
     w1.kill()
     second = list(synthetic_stories(SEEDS, 600, seed=22))
     produce(s, t.raw, _events(second))
-    out = _drain(pipeline, {st["id"] for st in first + second}, timeout=240)
+    out = _drain(pipeline4, {st["id"] for st in first + second}, timeout=240)
     expected = expected_counts([r.value for r in out])
     assert wait_counts(w2, expected, timeout=120) == expected, w2.tail_log()
     repeated = Counter(r.key for r in out if r.topic == t.enriched)
