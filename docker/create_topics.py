@@ -1,6 +1,6 @@
 """One-shot job of the ``topics`` service in docker-compose.yml.
 
-Creates every topic the pipeline uses with :func:`streams.admin.ensure_topics` (partitions
+Creates every topic the pipeline uses with :func:`streams.kafka.admin.ensure_topics` (partitions
 and replication factor from ``NEWSSTREAM_PARTITIONS`` / ``NEWSSTREAM_REPLICATION_FACTOR``,
 ``min.insync.replicas=2``), then reads the cluster's metadata back and exits non-zero when a
 topic is missing or does not have what the workers need. The workers depend on this job
@@ -20,8 +20,8 @@ from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient
 
-from streams.admin import ensure_topics
-from streams.kafka import client_kwargs
+from streams.kafka.admin import ensure_topics
+from streams.kafka.client import client_kwargs
 from streams.settings import Settings, get_settings
 from streams.topics import Topics
 

@@ -25,7 +25,7 @@ def _settings() -> Settings:
 
 
 def cmd_broker(args: argparse.Namespace) -> int:
-    from streams.broker import BrokerError, start_broker
+    from streams.local.broker import BrokerError, start_broker
 
     try:
         broker = start_broker(args.host, args.port)
@@ -45,11 +45,11 @@ def cmd_broker(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     s = _settings()
-    from streams.admin import ensure_topics
+    from streams.kafka.admin import ensure_topics
 
     asyncio.run(ensure_topics(s))
-    from streams.app import app
     from streams.enrich import enrich_story
+    from streams.worker.app import app
 
     # Load the enrichment models (gazetteer, category model) now, not on the first story:
     # otherwise the first batch after a start waits ~2 s behind the loading.
@@ -68,7 +68,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from streams.producer import main_replay
+    from streams.kafka.producer import main_replay
     from streams.topics import Topics
 
     s = _settings()
@@ -85,7 +85,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_tail(args: argparse.Namespace) -> int:
-    from streams.subscriber import tail
+    from streams.kafka.subscriber import tail
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(tail(_settings(), args.topic, follow=args.follow, max_messages=args.max))
@@ -93,7 +93,7 @@ def cmd_tail(args: argparse.Namespace) -> int:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from streams.tagging import tag_lines
+    from streams.enrich.tagging import tag_lines
 
     out = sys.stdout.buffer
     for line in tag_lines(sys.stdin.buffer, args.tagger or _settings().tagger):
@@ -103,25 +103,25 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(argv: list[str]) -> int:
-    from streams.evaluation import main as eval_main
+    from streams.enrich.evaluation import main as eval_main
 
     return int(eval_main(argv) or 0)
 
 
 def cmd_redrive(args: argparse.Namespace) -> int:
-    from streams.redrive import main_redrive
+    from streams.kafka.redrive import main_redrive
 
     return main_redrive(_settings(), args.reason, args.dry_run)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from streams.ingest_feeds import main_ingest
+    from streams.sources.feeds.publish import main_ingest
 
     return main_ingest(_settings(), args.sources, args.poll)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from streams.demo import run_demo
+    from streams.local.run import run_demo
 
     return run_demo(Path(args.path), timeout=args.timeout)
 
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "eval":
         return cmd_eval(argv[1:])
     if argv and argv[0] == "bench":
-        from streams.bench import main as bench_main
+        from streams.devtools.bench import main as bench_main
 
         return bench_main(argv[1:])
     args = build_parser().parse_args(argv)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from streams.broker import EmbeddedBroker, free_port, start_broker
+from streams.local.broker import EmbeddedBroker, free_port, start_broker
+from streams.local.worker_process import WorkerProcess, start_worker
 from streams.settings import Settings
 from streams.topics import Topics
-from streams.worker_process import WorkerProcess, start_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds" / "000_1ea569509353b790.txt"
@@ -71,7 +71,7 @@ class Pipeline:
         self.kafka_url = kafka_url
         self.tmp = tmp
         self.workers: list[WorkerProcess] = []
-        from streams.admin import ensure_topics
+        from streams.kafka.admin import ensure_topics
 
         asyncio.run(ensure_topics(self.settings))
 

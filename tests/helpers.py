@@ -11,10 +11,10 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaProducer
 
-from streams.kafka import client_kwargs
+from streams.kafka.client import client_kwargs
+from streams.kafka.subscriber import consume
+from streams.local.worker_process import WorkerProcess
 from streams.settings import Settings
-from streams.subscriber import consume
-from streams.worker_process import WorkerProcess
 
 
 async def _produce(s: Settings, topic: str, items: list[tuple[bytes | None, bytes | None]]) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from streams.broker import free_port
+from streams.local.broker import free_port
 from streams.settings import Settings
 from streams.topics import Topics
 
@@ -467,9 +467,9 @@ def create_topics() -> ModuleType:
 
 
 def _patch(monkeypatch: pytest.MonkeyPatch, module: ModuleType, cluster: FakeCluster) -> None:
-    import streams.admin
+    import streams.kafka.admin
 
-    monkeypatch.setattr(streams.admin, "AIOKafkaAdminClient", cluster.client)
+    monkeypatch.setattr(streams.kafka.admin, "AIOKafkaAdminClient", cluster.client)
     monkeypatch.setattr(module, "AIOKafkaAdminClient", cluster.client)
 
 

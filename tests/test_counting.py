@@ -2,7 +2,7 @@
 
 import orjson
 
-from streams.counting import EMPTY_ROW, apply_delta, delta_items, trim_windows
+from streams.pipeline.counting import EMPTY_ROW, apply_delta, delta_items, trim_windows
 
 DAY = 86_400
 

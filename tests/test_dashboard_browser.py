@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import orjson
 import pytest
 
-from streams.producer import replay
+from streams.kafka.producer import replay
 from tests.conftest import SEEDS, Pipeline
 from tests.helpers import expected_counts, produce, read, wait_counts
 

@@ -1,4 +1,4 @@
-"""The bounded id horizon (streams/dedupe.py) against a plain reference model."""
+"""The bounded id horizon (streams/pipeline/dedupe.py) against a plain reference model."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import deque
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.dedupe import FingerprintSet, IdHorizon, fingerprint, pack, unpack
+from streams.pipeline.dedupe import FingerprintSet, IdHorizon, fingerprint, pack, unpack
 
 
 def test_fingerprint_is_stable_and_never_zero() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from streams.enrich import enrich_story, enrich_text
-from streams.seeds import read_stories
+from streams.sources.seeds import read_stories
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds" / "000_1ea569509353b790.txt"
 

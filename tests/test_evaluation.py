@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.evaluation import ag_label, bbc_label, evaluate, main, read_records
+from streams.enrich.evaluation import ag_label, bbc_label, evaluate, main, read_records
 
 EVAL_DATA = Path(
     os.environ.get(

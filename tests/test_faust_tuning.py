@@ -1,4 +1,4 @@
-"""The driver adjustments in streams/faust_tuning.py, against the broker under test."""
+"""The driver adjustments in streams/worker/faust_private.py, against the broker under test."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import uuid
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from streams.faust_tuning import seek_to_committed_or_reset
+from streams.worker.faust_private import seek_to_committed_or_reset
 from tests.conftest import ROOT
 
 
@@ -71,7 +71,7 @@ def test_worker_consumer_takes_fetch_settings_from_the_environment() -> None:
     code = (
         "import asyncio\n"
         "async def main():\n"
-        "    from streams.app import app\n"
+        "    from streams.worker.app import app\n"
         "    c = app.consumer._thread._create_worker_consumer(app.transport)\n"
         "    print(c._fetch_min_bytes, c._fetch_max_wait_ms)\n"
         "    await c.stop()\n"

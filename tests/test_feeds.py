@@ -19,8 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schemas.models import RawStory, story_id_for
-from streams.feed_state import FeedState, Validators
-from streams.feeds import (
+from streams.sources.feeds.parse import (
     FeedResult,
     IngestReport,
     PollOutcome,
@@ -30,6 +29,7 @@ from streams.feeds import (
     normalise_language,
     parse_feed,
 )
+from streams.sources.feeds.state import FeedState, Validators
 
 FEEDS = Path(__file__).parent / "feeds"
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schemas.models import RawStory
-from streams.ingest import Limits, Rejection, decode_story
+from streams.pipeline.decode import Limits, Rejection, decode_story
 
 REASONS = {
     "empty",

@@ -3,8 +3,8 @@ import logging
 
 import pytest
 
-from streams.logs import JsonFormatter, logging_config
-from streams.trending import parse_window, trending
+from streams.pipeline.trending import parse_window, trending
+from streams.telemetry.logs import JsonFormatter, logging_config
 
 
 def test_json_log_lines() -> None:

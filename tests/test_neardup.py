@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.neardup import DupResult, NearDupIndex, lsh_params, normalise
+from streams.pipeline.neardup import DupResult, NearDupIndex, lsh_params, normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 _SHARED = Path(__file__).resolve().parents[2] / "shared/data/eval-dev"
@@ -135,7 +135,7 @@ def test_deterministic_across_indexes_and_processes() -> None:
         runs.append([idx.check_and_add(str(i), t) for i, t in enumerate(texts)])
     assert runs[0] == runs[1]
     code = (
-        "import sys, json; from streams.neardup import NearDupIndex; "
+        "import sys, json; from streams.pipeline.neardup import NearDupIndex; "
         "print(json.dumps(NearDupIndex()._signature(sys.argv[1]).tolist()))"
     )
     sigs = []
@@ -223,7 +223,7 @@ def test_precision_recall_floor_on_dev_sample() -> None:
 def test_flood_of_copies_keeps_buckets_bounded_and_one_cluster() -> None:
     # A wire story republished many times: every copy lands in the same buckets. Buckets keep
     # only the latest BUCKET_CAP stories, so the work per story stays bounded.
-    from streams.neardup import BUCKET_CAP
+    from streams.pipeline.neardup import BUCKET_CAP
 
     idx = NearDupIndex(threshold=0.5, window=500)
     base = " ".join(f"word{i}" for i in range(120))

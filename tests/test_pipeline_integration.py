@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from schemas.models import DeadLetter, EnrichedStory
-from streams.producer import replay
+from streams.kafka.producer import replay
 from tests.conftest import SEEDS, Pipeline
 from tests.helpers import expected_counts, produce, read, wait_counts
 
@@ -121,7 +121,7 @@ def r_key_matches(records: list, sid: str) -> bool:
 def test_feed_files_ingested_end_to_end(pipeline: Pipeline) -> None:
     import asyncio
 
-    from streams.ingest_feeds import ingest_to_kafka
+    from streams.sources.feeds.publish import ingest_to_kafka
     from tests.conftest import ROOT
 
     pipeline.start_worker()

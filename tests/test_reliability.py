@@ -15,8 +15,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from streams.producer import replay
-from streams.synth import synthetic_stories
+from streams.devtools.synth import synthetic_stories
+from streams.kafka.producer import replay
 from tests.conftest import SEEDS, Pipeline
 from tests.helpers import expected_counts, produce, read, wait_counts
 
@@ -187,7 +187,7 @@ def test_two_workers_share_and_take_over(pipeline4: Pipeline, w1_commits: bool) 
     """The survivor takes the killed worker's partitions over. Never-committed: the killed
     worker had committed no offset, so the survivor re-reads those partitions from the
     beginning (Faust + aiokafka used to lose the records fetched during the rebalance,
-    streams/faust_tuning.py item 5) and its watermarks skip what was already output."""
+    streams/worker/faust_private.py item 5) and its watermarks skip what was already output."""
     s, t = pipeline4.settings, pipeline4.topics
     w1 = pipeline4.start_worker(**({} if w1_commits else {"NEWSSTREAM_COMMIT_INTERVAL_S": "3600"}))
     w2 = pipeline4.start_worker()
@@ -208,7 +208,7 @@ def test_two_workers_share_and_take_over(pipeline4: Pipeline, w1_commits: bool) 
 
 
 def test_replay_fails_clearly_when_broker_unreachable(tmp_path) -> None:
-    from streams.broker import free_port
+    from streams.local.broker import free_port
 
     port = free_port()
     proc = subprocess.run(

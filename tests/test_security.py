@@ -28,11 +28,12 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from pydantic import ValidationError
 
-from streams.broker import broker_binary, free_port, port_in_use
-from streams.kafka import client_kwargs, faust_credentials, ssl_context
-from streams.security import SecurityConfigError
+from streams.kafka.client import client_kwargs, ssl_context
+from streams.kafka.security import SecurityConfigError
+from streams.local.broker import broker_binary, free_port, port_in_use
+from streams.local.worker_process import start_worker
 from streams.settings import Settings
-from streams.worker_process import start_worker
+from streams.worker.app import faust_credentials
 from tests.conftest import Pipeline
 
 PASSWORD = "pw-Zq8v-UNIQUE-s3cr3t"  # searched for in every output below
@@ -426,7 +427,7 @@ def test_faust_worker_over_tls(tls_broker: tuple[int, Path], tmp_path: Path) -> 
     prefix = f"t{uuid.uuid4().hex[:8]}."
     sec = {"NEWSSTREAM_SECURITY_PROTOCOL": "SSL", "NEWSSTREAM_SSL_CAFILE": str(ca)}
     s = _settings(broker_url=url, topic_prefix=prefix, security_protocol="SSL", ssl_cafile=str(ca))
-    from streams.admin import ensure_topics
+    from streams.kafka.admin import ensure_topics
     from streams.topics import Topics
 
     asyncio.run(ensure_topics(s))
@@ -455,7 +456,7 @@ def test_faust_worker_over_tls(tls_broker: tuple[int, Path], tmp_path: Path) -> 
                 await p.stop()
 
         asyncio.run(produce())
-        from streams.subscriber import consume
+        from streams.kafka.subscriber import consume
 
         # every story comes out keyed by its id: on news.enriched, or on news.deadletter
         # when enrichment itself fails (e.g. a model file missing), either way through TLS

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import orjson
 
-from streams.producer import story_events
-from streams.seeds import is_headline, parse_seed_text, read_stories
+from streams.kafka.producer import story_events
+from streams.sources.seeds import is_headline, parse_seed_text, read_stories
 from tests.conftest import SEEDS
 
 

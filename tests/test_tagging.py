@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import orjson
 
-from streams.tagging import tag_lines, tag_record
+from streams.enrich.tagging import tag_lines, tag_record
 
 
 def run(lines: list[bytes | str]) -> list[dict]:

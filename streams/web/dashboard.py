@@ -6,10 +6,10 @@
 * ``GET /static/{name}``    its assets, only files directly inside ``static/``;
 * ``GET /latest/?limit=20`` the newest enriched stories this worker processed (newest first);
 * ``GET /events/``          Server-Sent Events: ``story`` and ``counts`` events from
-  :data:`streams.live.feed`, a comment line as heartbeat every 15 s;
+  :data:`streams.telemetry.live.feed`, a comment line as heartbeat every 15 s;
 * ``GET /country-names/``   ISO 3166-1 alpha-2 code -> short English name (pycountry).
 
-The counts and trending lists come from ``/countries/`` and ``/trending/`` (streams.app).
+The counts and trending lists come from ``/countries/`` and ``/trending/`` (streams.worker.app).
 The live feed is per process: with several workers, a page sees the stories of the worker
 that serves it, while ``/countries/`` gathers the counts of all workers.
 """
@@ -29,8 +29,8 @@ import orjson
 from aiohttp import web as aioweb
 from faust.web import Request, Response, View
 
-from streams import live
-from streams.live import LiveFeed
+from streams.telemetry import live
+from streams.telemetry.live import LiveFeed
 
 log = logging.getLogger(__name__)
 

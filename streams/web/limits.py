@@ -1,7 +1,7 @@
 """HTTP request limits for the Faust web views (aiohttp underneath).
 
 Hooked into the app with ``web_application_options=web_application_options()`` in
-``faust.App(...)`` (streams/app.py), which Faust passes to ``aiohttp.web.Application``.
+``faust.App(...)`` (streams/worker/app.py), which Faust passes to ``aiohttp.web.Application``.
 
 * read-only: only GET, HEAD and OPTIONS reach a view; anything else is ``405`` (Faust's
   function views otherwise answer every method through their ``get``).

@@ -17,10 +17,10 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from schemas.models import story_id_for
-from streams.kafka import client_kwargs
-from streams.progress import Progress
-from streams.seeds import read_stories
+from streams.kafka.client import client_kwargs
 from streams.settings import Settings
+from streams.sources.seeds import read_stories
+from streams.telemetry.progress import Progress
 
 log = logging.getLogger(__name__)
 #: How long a producer of stories waits to fill a batch: a request per few stories instead

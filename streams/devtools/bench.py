@@ -27,17 +27,17 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 
 from schemas.models import RawStory, story_text
-from streams.admin import ensure_topics
-from streams.broker import free_port, start_broker
+from streams.devtools.synth import synthetic_stories
 from streams.enrich import enrich_story
-from streams.ingest import decode_story
-from streams.kafka import client_kwargs
-from streams.processing import process_story
-from streams.producer import PRODUCER_LINGER_MS
+from streams.kafka.admin import ensure_topics
+from streams.kafka.client import client_kwargs
+from streams.kafka.producer import PRODUCER_LINGER_MS
+from streams.local.broker import free_port, start_broker
+from streams.local.worker_process import WorkerProcess, start_worker
+from streams.pipeline.decode import decode_story
+from streams.pipeline.processing import process_story
 from streams.settings import Settings
-from streams.synth import synthetic_stories
 from streams.topics import Topics
-from streams.worker_process import WorkerProcess, start_worker
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds" / "000_1ea569509353b790.txt"
 
@@ -369,7 +369,7 @@ def limit_latency(s: Settings, rate: float, seconds: float, linger_ms: int) -> d
     asyncio.run(ensure_topics(Settings(broker_url=s.broker_url, topic_prefix="ll.")))
     asyncio.run(ensure_topics(Settings(broker_url=s.broker_url, topic_prefix="llo.")))
     n = int(rate * seconds)
-    cmd = [sys.executable, "-m", "streams.bench", "_serve_limit", s.broker_url, str(n)]
+    cmd = [sys.executable, "-m", "streams.devtools.bench", "_serve_limit", s.broker_url, str(n)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(3)

@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 
 from streams.enrich import TAGGERS
-from streams.tagging import tag_record_details
+from streams.enrich.tagging import tag_record_details
 
 TASKS = ("ner", "countries", "category")
 NER_LABELS = ("PER", "ORG", "LOC")

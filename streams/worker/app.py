@@ -10,7 +10,7 @@ Exactness without transactions (the embedded broker has none), in constant memor
   ``dedupe``, key ``<partition>``), written only after the batch's outputs were
   acknowledged: a crash can repeat outputs (a subscriber de-duplicates by id) but never
   loses them. Stories published again under the same id are recognised by fingerprint
-  within a horizon of the last ``NEWSSTREAM_DEDUPE_HORIZON`` stories (streams/dedupe.py;
+  within a horizon of the last ``NEWSSTREAM_DEDUPE_HORIZON`` stories (streams/pipeline/dedupe.py;
   persisted as one ``<partition>@<offset>`` record per batch, deleted when it expires).
 * Each delta entry names its source (raw partition, offset). A ``country_counts`` row keeps,
   next to the count, the highest source offset counted per raw partition, in the same record:
@@ -39,28 +39,45 @@ from faust.web import Request, Response, View
 from prometheus_client import generate_latest
 
 from schemas.models import DeadLetter
-from streams import diagnostics, faust_tuning, live, metrics
-from streams.batching import batches
-from streams.counting import EMPTY_ROW, Row, apply_delta, delta_items
-from streams.dedupe import IdHorizon, fingerprint, pack, unpack
-from streams.ingest import Limits, Rejection, decode_story
-from streams.kafka import client_kwargs, faust_credentials
-from streams.logs import logging_config
-from streams.neardup import NearDupIndex
-from streams.processing import process_story
-from streams.settings import get_settings
+from streams.kafka.client import client_kwargs, ssl_context
+from streams.pipeline.counting import EMPTY_ROW, Row, apply_delta, delta_items
+from streams.pipeline.decode import Limits, Rejection, decode_story
+from streams.pipeline.dedupe import IdHorizon, fingerprint, pack, unpack
+from streams.pipeline.neardup import NearDupIndex
+from streams.pipeline.processing import process_story
+from streams.pipeline.trending import parse_window, trending
+from streams.settings import Settings, get_settings
+from streams.telemetry import live, metrics
+from streams.telemetry.logs import logging_config
 from streams.topics import Topics
-from streams.trending import parse_window, trending
 from streams.web.limits import web_application_options
+from streams.worker import diagnostics, faust_private
+from streams.worker.batching import batches
 
 log = logging.getLogger("newsstream")
 settings = get_settings()
 topics = Topics(settings.topic_prefix)
-faust_tuning.apply(
+faust_private.apply(
     settings.fetch_max_wait_ms,
     probe_kwargs=client_kwargs(settings),
     fetch_min_bytes=settings.fetch_min_bytes,
 )
+
+
+def faust_credentials(s: Settings) -> Any:
+    """Faust's broker_credentials for the same settings (None for PLAINTEXT)."""
+    ctx = ssl_context(s)
+    if s.sasl_mechanism:
+        return faust.SASLCredentials(
+            username=s.sasl_username,
+            password=s.sasl_password.get_secret_value() if s.sasl_password else None,
+            mechanism=s.sasl_mechanism,
+            ssl_context=ctx,
+        )
+    if ctx is not None:
+        return faust.SSLCredentials(ctx)
+    return None
+
 
 app = faust.App(
     settings.app_id,
@@ -374,7 +391,7 @@ def _countries_to_count(
 @app.agent(deltas_topic, name="count")
 async def count(stream: Any) -> None:
     """Apply per-batch deltas to ``country_counts``, exactly once per source event
-    (rows and delta formats: streams/counting.py). Each row is written once per taken
+    (rows and delta formats: streams/pipeline/counting.py). Each row is written once per taken
     batch, however many of its events touched it.
     """
     async for events in stream.take_events(1000, within=settings.batch_within_s):

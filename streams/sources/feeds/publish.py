@@ -1,4 +1,4 @@
-"""`newsstream ingest`: RSS/Atom feeds → ``news.raw``, wiring streams.feeds to Kafka."""
+"""`newsstream ingest`: RSS/Atom feeds → ``news.raw`` (the feed reader wired to Kafka)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from schemas.models import RawStory
-from streams.feeds import IngestReport, PollOutcome, ingest
-from streams.producer import BrokerUnavailable, start_producer
+from streams.kafka.producer import BrokerUnavailable, start_producer
 from streams.settings import Settings
+from streams.sources.feeds.parse import IngestReport, PollOutcome, ingest
 from streams.topics import Topics
 
 

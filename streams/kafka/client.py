@@ -1,14 +1,12 @@
-"""Kafka connection settings for plain aiokafka clients (replay, tail, redrive, bench)
-and for the Faust app, derived from one `Settings` object."""
+"""Kafka connection settings for plain aiokafka clients (replay, tail, redrive, bench),
+derived from one `Settings` object; the worker builds Faust's credentials from the same."""
 
 from __future__ import annotations
 
 import ssl
 from typing import Any
 
-import faust
-
-from streams.security import load_ssl_context
+from streams.kafka.security import load_ssl_context
 from streams.settings import Settings
 
 
@@ -33,18 +31,3 @@ def client_kwargs(s: Settings) -> dict[str, Any]:
         kw["sasl_plain_username"] = s.sasl_username
         kw["sasl_plain_password"] = s.sasl_password.get_secret_value() if s.sasl_password else None
     return kw
-
-
-def faust_credentials(s: Settings) -> Any:
-    """Faust's broker_credentials for the same settings (None for PLAINTEXT)."""
-    ctx = ssl_context(s)
-    if s.sasl_mechanism:
-        return faust.SASLCredentials(
-            username=s.sasl_username,
-            password=s.sasl_password.get_secret_value() if s.sasl_password else None,
-            mechanism=s.sasl_mechanism,
-            ssl_context=ctx,
-        )
-    if ctx is not None:
-        return faust.SSLCredentials(ctx)
-    return None

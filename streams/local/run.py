@@ -20,11 +20,11 @@ from typing import Any
 import orjson
 import pycountry
 
-from streams.broker import free_port, start_broker
+from streams.kafka.subscriber import consume
+from streams.local.broker import free_port, start_broker
+from streams.local.worker_process import start_worker
 from streams.settings import Settings
-from streams.subscriber import consume
 from streams.topics import Topics
-from streams.worker_process import start_worker
 
 
 def _country_name(code: str) -> str:
@@ -41,8 +41,8 @@ def _expected_counts(enriched: list[Any]) -> Counter[str]:
 
 
 def run_demo(path: Path, timeout: float = 180.0) -> int:
-    from streams.admin import ensure_topics
-    from streams.producer import replay
+    from streams.kafka.admin import ensure_topics
+    from streams.kafka.producer import replay
 
     work = Path(tempfile.mkdtemp(prefix="newsstream-run-"))
     port = free_port()

@@ -53,7 +53,7 @@ async def probe_true_end_offsets(
 ) -> dict[Any, int]:
     """Return end offsets corrected by reading past each reported end offset.
 
-    ``client_kwargs`` are the connection settings of the worker (streams.kafka).
+    ``client_kwargs`` are the connection settings of the worker (streams.kafka.client).
     """
     if not reported:
         return {}

@@ -9,7 +9,7 @@ import logging
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
-from streams.kafka import client_kwargs
+from streams.kafka.client import client_kwargs
 from streams.settings import Settings
 from streams.topics import Topics
 

@@ -14,7 +14,7 @@ import orjson
 
 from schemas.models import RawStory
 from streams.enrich import enrich_story
-from streams.neardup import NearDupIndex
+from streams.pipeline.neardup import NearDupIndex
 from streams.topics import route_slugs
 
 PIPELINE_VERSION = "newsstream-0.1.0"

@@ -39,7 +39,12 @@ import httpx
 from pydantic import ValidationError
 
 from schemas.models import RawStory
-from streams.feed_state import DEFAULT_MAX_IDS_PER_FEED, DEFAULT_STATE_DIR, FeedState, Validators
+from streams.sources.feeds.state import (
+    DEFAULT_MAX_IDS_PER_FEED,
+    DEFAULT_STATE_DIR,
+    FeedState,
+    Validators,
+)
 
 __all__ = [
     "DEFAULT_STATE_DIR",

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from streams.seeds import read_stories
+from streams.sources.seeds import read_stories
 
 _PLACES = [
     ("Taiwan", "Kenya"),

@@ -1,7 +1,7 @@
 """Bounded, preallocated memory of the story ids a worker has processed.
 
 Exact de-duplication of *redelivered* events does not need ids at all (the ``process``
-agent keeps a per-partition offset watermark, see streams/app.py). Ids are for stories
+agent keeps a per-partition offset watermark, see streams/worker/app.py). Ids are for stories
 that are *published again* (a feed re-sending an item, a replay run twice): those are
 recognised within a horizon of the last ``capacity`` stories, like Kafka's own dedupe
 windows and Benthos' ``dedupe`` cache. Each id is kept as a 64-bit fingerprint (BLAKE2b;

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from schemas.models import DeadLetter
-from streams.kafka import client_kwargs
-from streams.producer import start_producer
+from streams.kafka.client import client_kwargs
+from streams.kafka.producer import start_producer
 from streams.settings import Settings
 from streams.topics import Topics
 

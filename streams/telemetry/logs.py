@@ -33,7 +33,7 @@ def logging_config(fmt: str, level: str) -> dict[str, Any] | None:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": "streams.logs.JsonFormatter"}},
+        "formatters": {"json": {"()": "streams.telemetry.logs.JsonFormatter"}},
         "handlers": {"out": {"class": "logging.StreamHandler", "formatter": "json"}},
         "root": {"handlers": ["out"], "level": level.upper() if level != "warn" else "WARNING"},
     }

@@ -14,7 +14,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import ConsumerRecord
 
-from streams.kafka import client_kwargs
+from streams.kafka.client import client_kwargs
 from streams.settings import Settings
 
 
