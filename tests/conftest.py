@@ -17,12 +17,6 @@ from streams.local.worker_process import WorkerProcess, start_worker
 from streams.settings import Settings
 from streams.topics import Topics
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds" / "000_1ea569509353b790.txt"
-EVAL_DATA = Path(
-    os.environ.get("NEWSSTREAM_EVAL_DATA", ROOT.parent / "shared" / "data" / "eval-dev")
-)
-
 
 @pytest.fixture(scope="session")
 def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBroker | None]:
@@ -44,7 +38,7 @@ def kafka_url(broker: EmbeddedBroker | None) -> Iterator[str]:
     if broker is not None:
         yield broker.url
         return
-    from tests.kafka_container import kafka_container
+    from tests.integration.kafka_container import kafka_container
 
     with kafka_container() as bootstrap:
         yield f"kafka://{bootstrap}"

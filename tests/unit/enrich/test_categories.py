@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
@@ -19,12 +17,9 @@ from streams.enrich.categories import (
     tokenize,
 )
 from streams.enrich.types import Span
+from tests.paths import EVAL_DATA
 
-EVAL_DIR = Path(
-    os.environ.get(
-        "NEWSSTREAM_EVAL_DATA", Path(__file__).resolve().parents[2] / "shared/data/eval-dev"
-    )
-)
+EVAL_DIR = EVAL_DATA
 
 OBVIOUS = {
     "disaster-accident-emergency": "A powerful earthquake of magnitude 7.1 struck the region, "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import re
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 
 from streams.enrich.ner_crf import tag_entities, tag_entities_batch
 from streams.enrich.tokenize import sentences, tokenize
+from tests.paths import EVAL_DATA
 
 RAW = (
     "Russian President Vladimir Putin told North Korean leader Kim Jong Un, the two "
@@ -22,8 +22,7 @@ RAW = (
 
 
 def _eval_dir() -> Path:
-    env = os.environ.get("NEWSSTREAM_EVAL_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared/data/eval-dev"
+    return EVAL_DATA
 
 
 def test_offsets_exact_on_raw_text() -> None:

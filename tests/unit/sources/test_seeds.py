@@ -4,7 +4,7 @@ import orjson
 
 from streams.kafka.producer import story_events
 from streams.sources.seeds import is_headline, parse_seed_text, read_stories
-from tests.conftest import SEEDS
+from tests.paths import SEEDS
 
 
 def test_seed_file_splits_into_six_stories_first_without_headline() -> None:

@@ -14,8 +14,9 @@ import pytest
 
 from schemas.models import DeadLetter, EnrichedStory
 from streams.kafka.producer import replay
-from tests.conftest import SEEDS, Pipeline
-from tests.helpers import expected_counts, produce, read, wait_counts
+from tests.conftest import Pipeline
+from tests.integration.helpers import expected_counts, produce, read, wait_counts
+from tests.paths import SEEDS
 
 pytestmark = pytest.mark.integration
 
@@ -122,7 +123,7 @@ def test_feed_files_ingested_end_to_end(pipeline: Pipeline) -> None:
     import asyncio
 
     from streams.sources.feeds.publish import ingest_to_kafka
-    from tests.conftest import ROOT
+    from tests.paths import ROOT
 
     pipeline.start_worker()
     s, t = pipeline.settings, pipeline.topics

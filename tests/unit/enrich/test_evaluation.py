@@ -6,18 +6,13 @@ makes the enrichment worse fails here. Skipped when the dev data is not on this 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from streams.enrich.evaluation import ag_label, bbc_label, evaluate, main, read_records
+from tests.paths import EVAL_DATA
 
-EVAL_DATA = Path(
-    os.environ.get(
-        "NEWSSTREAM_EVAL_DATA", Path(__file__).resolve().parents[2] / "shared/data/eval-dev"
-    )
-)
 needs_data = pytest.mark.skipif(
     not EVAL_DATA.is_dir(), reason=f"dev data not found at {EVAL_DATA} (set NEWSSTREAM_EVAL_DATA)"
 )

@@ -17,7 +17,6 @@ import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -26,10 +25,10 @@ import pytest
 from streams.local.broker import free_port
 from streams.settings import Settings
 from streams.topics import Topics
+from tests.paths import ROOT
 
 yaml = pytest.importorskip("yaml", reason="PyYAML is needed to read docker-compose.yml")
 
-ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"

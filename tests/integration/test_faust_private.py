@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from streams.worker.faust_private import seek_to_committed_or_reset
-from tests.conftest import ROOT
+from tests.paths import ROOT
 
 
 async def _seek_back(bootstrap: str) -> dict[str, int]:

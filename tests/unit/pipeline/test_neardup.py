@@ -7,15 +7,11 @@ import os
 import random
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from streams.pipeline.neardup import DupResult, NearDupIndex, lsh_params, normalise
-
-ROOT = Path(__file__).resolve().parents[1]
-_SHARED = Path(__file__).resolve().parents[2] / "shared/data/eval-dev"
-EVAL_DATA = Path(os.environ.get("NEWSSTREAM_EVAL_DATA", _SHARED))
+from tests.paths import EVAL_DATA, ROOT
 
 HEADLINE = "Central bank holds rates as inflation cools"
 PARAS = [

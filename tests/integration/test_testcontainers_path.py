@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests import kafka_container as kc
+from tests.integration import kafka_container as kc
 
 USING_TESTCONTAINERS = os.environ.get("NEWSSTREAM_TEST_BROKER") == "testcontainers"
 

@@ -31,7 +31,7 @@ from streams.sources.feeds.parse import (
 )
 from streams.sources.feeds.state import FeedState, Validators
 
-FEEDS = Path(__file__).parent / "feeds"
+FEEDS = Path(__file__).parent / "data"
 
 
 def parse(name: str, location: str | None = None) -> FeedResult:

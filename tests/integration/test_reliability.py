@@ -17,8 +17,9 @@ import pytest
 
 from streams.devtools.synth import synthetic_stories
 from streams.kafka.producer import replay
-from tests.conftest import SEEDS, Pipeline
-from tests.helpers import expected_counts, produce, read, wait_counts
+from tests.conftest import Pipeline
+from tests.integration.helpers import expected_counts, produce, read, wait_counts
+from tests.paths import SEEDS
 
 pytestmark = pytest.mark.integration
 

@@ -3,14 +3,11 @@ real failure seen in the dev data (record ids cited)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from streams.enrich import enrich_story, enrich_text
 from streams.sources.seeds import read_stories
-
-SEEDS = Path(__file__).resolve().parents[1] / "seeds" / "000_1ea569509353b790.txt"
+from tests.paths import SEEDS
 
 
 def countries(text: str) -> set[str]:

@@ -19,8 +19,9 @@ import orjson
 import pytest
 
 from streams.kafka.producer import replay
-from tests.conftest import SEEDS, Pipeline
-from tests.helpers import expected_counts, produce, read, wait_counts
+from tests.conftest import Pipeline
+from tests.integration.helpers import expected_counts, produce, read, wait_counts
+from tests.paths import SEEDS
 
 pytestmark = pytest.mark.integration
 

@@ -1,0 +1,13 @@
+"""Where the tests find the repository's files and the shared dev data (one definition)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds" / "000_1ea569509353b790.txt"
+#: The human-annotated dev data (../shared/data/eval-dev); NEWSSTREAM_EVAL_DATA overrides it.
+EVAL_DATA = Path(
+    os.environ.get("NEWSSTREAM_EVAL_DATA", ROOT.parent / "shared" / "data" / "eval-dev")
+)
