@@ -8,31 +8,12 @@ import hashlib
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta
-from typing import Literal, Self
+from typing import Literal, Self, get_args
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 #: IPTC Media Topics, top level, as slugs. The order is the IPTC code order.
-CATEGORY_SLUGS: tuple[str, ...] = (
-    "arts-culture-entertainment-media",
-    "conflict-war-peace",
-    "crime-law-justice",
-    "disaster-accident-emergency",
-    "economy-business-finance",
-    "education",
-    "environment",
-    "health",
-    "human-interest",
-    "labour",
-    "lifestyle-leisure",
-    "politics",
-    "religion",
-    "science-technology",
-    "society",
-    "sport",
-    "weather",
-)
 CategorySlug = Literal[
     "arts-culture-entertainment-media",
     "conflict-war-peace",
@@ -52,11 +33,19 @@ CategorySlug = Literal[
     "sport",
     "weather",
 ]
+#: The same slugs as a tuple, in the same order (read from the Literal, never retyped).
+CATEGORY_SLUGS: tuple[str, ...] = get_args(CategorySlug)
 EntityLabel = Literal["PER", "ORG", "LOC", "MISC"]
 
-#: Dates outside this range are treated as garbage, not news.
-_EARLIEST = datetime(1800, 1, 1, tzinfo=UTC)
-_FUTURE_SLACK = timedelta(days=2)
+#: Dates outside EARLIEST_DATE..now + FUTURE_SLACK are treated as garbage, not news.
+EARLIEST_DATE = datetime(1800, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=2)
+#: Longest accepted values of RawStory's text fields, in characters; producers that shorten
+#: rather than lose a story (the feed reader) read them from here.
+MAX_ID_CHARS = 512
+MAX_HEADLINE_CHARS = 4096
+MAX_URL_CHARS = 8192
+MAX_SOURCE_CHARS = 512
 _WS = re.compile(r"\s+")
 
 
@@ -74,6 +63,11 @@ def story_id_for(headline: str | None, body: str) -> str:
     norm = unicodedata.normalize("NFKC", f"{headline or ''}\n{body}").casefold()
     norm = _WS.sub(" ", norm).strip()
     return "h" + hashlib.sha256(norm.encode("utf-8")).hexdigest()[:31]
+
+
+def is_plausible_date(when: datetime) -> bool:
+    """Whether an aware datetime lies in the accepted range (EARLIEST_DATE..now + slack)."""
+    return EARLIEST_DATE <= when <= datetime.now(UTC) + FUTURE_SLACK
 
 
 def _utc(value: datetime) -> datetime:
@@ -101,14 +95,14 @@ class RawStory(_Model):
 
     id: str = Field(
         default="",
-        max_length=512,
+        max_length=MAX_ID_CHARS,
         description="Story id; when absent, a stable hash of the normalised headline+body.",
     )
-    headline: str | None = Field(default=None, max_length=4096)
+    headline: str | None = Field(default=None, max_length=MAX_HEADLINE_CHARS)
     body: str = Field(min_length=1, description="The story text, required and non-empty.")
-    url: str | None = Field(default=None, max_length=8192)
+    url: str | None = Field(default=None, max_length=MAX_URL_CHARS)
     published_at: datetime | None = None
-    source: str = Field(default="unknown", max_length=512)
+    source: str = Field(default="unknown", max_length=MAX_SOURCE_CHARS)
     language: str = Field(default="en", max_length=35)
     received_at: datetime | None = Field(
         default=None, description="Set by the worker when it takes the event in (UTC)."
@@ -139,8 +133,8 @@ class RawStory(_Model):
         if v is None:
             return None
         v = _utc(v)
-        if v < _EARLIEST or v > datetime.now(UTC) + _FUTURE_SLACK:
-            raise ValueError(f"date {v.isoformat()} is outside {_EARLIEST.year}..now")
+        if not is_plausible_date(v):
+            raise ValueError(f"date {v.isoformat()} is outside {EARLIEST_DATE.year}..now")
         return v
 
     @model_validator(mode="after")

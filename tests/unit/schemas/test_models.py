@@ -1,10 +1,24 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import get_args
 
 import pytest
 from pydantic import ValidationError
 
 from schemas.export import SCHEMA_DIR, rendered
-from schemas.models import DeadLetter, EnrichedStory, RawStory, story_id_for, story_text
+from schemas.models import (
+    CATEGORY_SLUGS,
+    EARLIEST_DATE,
+    FUTURE_SLACK,
+    MAX_ID_CHARS,
+    CategoryScore,
+    CategorySlug,
+    DeadLetter,
+    EnrichedStory,
+    RawStory,
+    is_plausible_date,
+    story_id_for,
+    story_text,
+)
 
 
 def test_json_schema_files_are_current() -> None:
@@ -66,3 +80,32 @@ def test_dead_letter_is_lossless_for_binary() -> None:
     back = DeadLetter.from_bytes(dl.to_bytes())
     assert back.original_value() == raw and back.original_key() == b"\x00k"
     assert not back.value_truncated and back.value_size == 256
+
+
+def test_category_slugs_are_the_literal_in_order() -> None:
+    assert get_args(CategorySlug) == CATEGORY_SLUGS
+    assert len(CATEGORY_SLUGS) == len(set(CATEGORY_SLUGS)) == 17
+    assert CATEGORY_SLUGS[0] == "arts-culture-entertainment-media"
+    assert CATEGORY_SLUGS[-1] == "weather"
+    for slug in CATEGORY_SLUGS:
+        assert CategoryScore(slug=slug, score=0.5).slug == slug
+    with pytest.raises(ValidationError):
+        CategoryScore.model_validate({"slug": "not-a-category", "score": 0.5})
+
+
+def test_date_bounds_are_inclusive_and_shared_by_the_contract() -> None:
+    now = datetime.now(UTC)
+    assert is_plausible_date(EARLIEST_DATE)
+    assert not is_plausible_date(EARLIEST_DATE - timedelta(seconds=1))
+    assert is_plausible_date(now + FUTURE_SLACK - timedelta(minutes=1))
+    assert not is_plausible_date(now + FUTURE_SLACK + timedelta(minutes=1))
+    too_late = (now + FUTURE_SLACK + timedelta(hours=1)).isoformat()
+    with pytest.raises(ValidationError, match=r"outside 1800\.\.now"):
+        RawStory.model_validate({"body": "x", "published_at": too_late})
+    assert RawStory(body="x", published_at=EARLIEST_DATE).published_at == EARLIEST_DATE
+
+
+def test_id_length_limit() -> None:
+    assert RawStory(id="i" * MAX_ID_CHARS, body="x").id == "i" * MAX_ID_CHARS
+    with pytest.raises(ValidationError):
+        RawStory(id="i" * (MAX_ID_CHARS + 1), body="x")
