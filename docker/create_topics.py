@@ -27,8 +27,7 @@ from streams.topics import Topics
 
 
 def wanted_topics(s: Settings) -> list[str]:
-    t = Topics(s.topic_prefix)
-    return [t.raw, t.country_deltas, *t.outputs()]
+    return Topics(s.topic_prefix).all()
 
 
 def copartitioned_topics(s: Settings) -> set[str]:

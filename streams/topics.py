@@ -43,6 +43,11 @@ class Topics:
     def outputs(self) -> list[str]:
         return [self.enriched, self.deadletter, *self.all_category_topics()]
 
+    def all(self) -> list[str]:
+        """Every topic the pipeline uses, inputs and internal ones included: what the
+        worker, the compose topics job and the tests create and check."""
+        return [self.raw, self.country_deltas, *self.outputs()]
+
 
 def route_slugs(categories: Sequence[tuple[str, float]], threshold: float) -> list[str]:
     """The category topics a story is copied to: its best category, plus every other

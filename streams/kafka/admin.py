@@ -18,8 +18,7 @@ log = logging.getLogger(__name__)
 
 async def ensure_topics(s: Settings, retries: int = 20) -> list[str]:
     """Create the pipeline's topics that do not exist yet; return the ones created."""
-    t = Topics(s.topic_prefix)
-    wanted = [t.raw, t.country_deltas, *t.outputs()]
+    wanted = Topics(s.topic_prefix).all()
     admin = AIOKafkaAdminClient(**client_kwargs(s))
     for attempt in range(retries):
         try:

@@ -14,3 +14,17 @@ def test_topic_names_and_prefix() -> None:
     assert t.raw == "acme.news.raw" and t.category("sport") == "acme.news.topic.sport"
     assert len(t.all_category_topics()) == len(CATEGORY_SLUGS) == 17
     assert t.deadletter in t.outputs()
+
+
+def test_all_is_every_topic_once_prefixed() -> None:
+    t = Topics("acme.")
+    every = t.all()
+    assert len(every) == len(set(every)) == 4 + len(CATEGORY_SLUGS)
+    assert set(every) == {
+        "acme.news.raw",
+        "acme.news.enriched",
+        "acme.news.deadletter",
+        "acme.news.country-deltas",
+        *(f"acme.news.topic.{slug}" for slug in CATEGORY_SLUGS),
+    }
+    assert every[:2] == [t.raw, t.country_deltas]

@@ -517,7 +517,7 @@ def test_topics_job_rejects_existing_topics_that_do_not_fit(
 ) -> None:
     t = Topics()
     cluster = FakeCluster()
-    for name in [t.raw, t.country_deltas, *t.outputs()]:
+    for name in t.all():
         cluster.topics[name] = (4, 3, {})
     cluster.topics[t.enriched] = (4, 1, {})
     _patch(monkeypatch, create_topics, cluster)
