@@ -57,8 +57,11 @@ class Settings(BaseSettings):
         description="A fetch returns once this much data waits, else after the fetch wait: "
         "at light load ~50 fetches/s instead of one per few stories (docs/performance.md).",
     )
-    producer_linger_ms: int = Field(
-        default=1, ge=0, description="How long the producer waits to fill a batch."
+    producer_linger_ms: int | None = Field(
+        default=None,
+        ge=0,
+        description="How long every producer waits to fill a batch; unset, each producer "
+        "keeps its own default (see linger_ms).",
     )
     commit_interval_s: float = Field(
         default=2.8, gt=0, description="How often acked offsets are committed (Faust's)."
@@ -144,6 +147,23 @@ class Settings(BaseSettings):
         return self
 
     # --- end of security validation ---------------------------------------------------
+
+    @property
+    def acks(self) -> int:
+        """``producer_acks`` as Kafka clients take it: ``all`` is ``-1``."""
+        return -1 if self.producer_acks in ("all", "-1") else int(self.producer_acks)
+
+    @property
+    def max_request_bytes(self) -> int:
+        """Largest produce request and topic message. An output carries an accepted input
+        (a dead letter holds it in base64, 4/3 of its size) plus metadata: twice the input
+        limit plus 64 KiB leaves room for both."""
+        return 2 * self.max_message_bytes + 64 * 1024
+
+    def linger_ms(self, default: int) -> int:
+        """The linger of one producer: ``NEWSSTREAM_PRODUCER_LINGER_MS`` when set, else
+        ``default``, the producer's own (the worker and the story publishers differ)."""
+        return default if self.producer_linger_ms is None else self.producer_linger_ms
 
     @property
     def bootstrap_servers(self) -> list[str]:

@@ -35,7 +35,7 @@ async def ensure_topics(s: Settings, retries: int = 20) -> list[str]:
             base = {"min.insync.replicas": str(min(2, s.replication_factor))}
             # outputs carry the enriched story (a little over the input); dead letters the
             # input in base64: give every topic room above the accepted input size
-            big = {**base, "max.message.bytes": str(2 * s.max_message_bytes + 64 * 1024)}
+            big = {**base, "max.message.bytes": str(s.max_request_bytes)}
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(
                     [

@@ -23,8 +23,9 @@ from streams.sources.seeds import read_stories
 from streams.telemetry.progress import Progress
 
 log = logging.getLogger(__name__)
-#: How long a producer of stories waits to fill a batch: a request per few stories instead
-#: of one per story (Apache Kafka's producer default since 4.0, KIP-1030).
+#: How long a publisher of stories (replay, ingest, redrive) waits to fill a batch when
+#: NEWSSTREAM_PRODUCER_LINGER_MS is unset: a request per few stories instead of one per
+#: story (Apache Kafka's producer default since 4.0, KIP-1030).
 PRODUCER_LINGER_MS = 5
 
 
@@ -69,8 +70,8 @@ async def start_producer(s: Settings, *, attempts: int = 6, **extra: Any) -> AIO
     for attempt in range(1, attempts + 1):
         producer = AIOKafkaProducer(
             **client_kwargs(s),
-            acks=-1 if s.producer_acks in ("all", "-1") else int(s.producer_acks),
-            linger_ms=PRODUCER_LINGER_MS,
+            acks=s.acks,
+            linger_ms=s.linger_ms(PRODUCER_LINGER_MS),
             request_timeout_ms=60_000,
             retry_backoff_ms=250,
             **extra,

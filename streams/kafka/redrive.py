@@ -61,7 +61,7 @@ async def redrive(
         session_timeout_ms=int(s.session_timeout_s * 1000),
         heartbeat_interval_ms=int(s.session_timeout_s * 1000 / 3),
     )
-    producer = await start_producer(s, max_request_size=2 * s.max_message_bytes + 65536)
+    producer = await start_producer(s, max_request_size=s.max_request_bytes)
     await consumer.start()
     try:
         # the group join completes inside getmany; wait for an assignment before idling

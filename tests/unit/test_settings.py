@@ -1,0 +1,46 @@
+"""Settings: the values derived from the environment (acks, request size, linger)."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.settings import Settings
+
+
+@pytest.mark.parametrize(("given", "acks"), [("all", -1), ("-1", -1), ("0", 0), ("1", 1)])
+def test_acks_as_kafka_clients_take_them(given: str, acks: int) -> None:
+    assert Settings(producer_acks=given).acks == acks
+
+
+def test_acks_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSSTREAM_PRODUCER_ACKS", "1")
+    assert Settings().acks == 1
+    monkeypatch.delenv("NEWSSTREAM_PRODUCER_ACKS")
+    assert Settings().acks == -1
+
+
+def test_max_request_bytes_leaves_room_for_a_dead_letter() -> None:
+    s = Settings(max_message_bytes=1_000_000)
+    assert s.max_request_bytes == 2_065_536
+    # a dead letter holds the largest accepted input in base64 (4/3) plus its metadata
+    assert s.max_request_bytes > 4 * s.max_message_bytes // 3 + 64 * 1024
+    assert Settings(max_message_bytes=2048).max_request_bytes == 4096 + 65536
+
+
+def test_linger_unset_keeps_each_producers_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEWSSTREAM_PRODUCER_LINGER_MS", raising=False)
+    s = Settings()
+    assert s.producer_linger_ms is None
+    assert s.linger_ms(1) == 1 and s.linger_ms(5) == 5
+
+
+@pytest.mark.parametrize("value", [0, 7])
+def test_linger_set_applies_to_every_producer(monkeypatch: pytest.MonkeyPatch, value: int) -> None:
+    monkeypatch.setenv("NEWSSTREAM_PRODUCER_LINGER_MS", str(value))
+    s = Settings()
+    assert s.linger_ms(1) == value and s.linger_ms(5) == value
+
+
+def test_linger_must_not_be_negative() -> None:
+    with pytest.raises(ValueError, match="greater than or equal to 0"):
+        Settings(producer_linger_ms=-1)
