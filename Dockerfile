@@ -9,6 +9,8 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY schemas ./schemas
 COPY streams ./streams
+# the seed files are package data (`newsstream run` finds its default by import)
+COPY seeds ./seeds
 # rocksdict: the driver behind NEWSSTREAM_STORE_URL=rocksdb:// (faust-streaming's
 # `rocksdict` extra, range as faust-streaming's); named here too so that the compose
 # worker's store never depends on the project's dependency list alone
@@ -30,6 +32,7 @@ RUN groupadd --system --gid 10001 newsstream \
     && chown newsstream:newsstream /data
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
+# also at a plain path, for `replay /app/seeds/...` (docker-compose.yml's replay service)
 COPY seeds ./seeds
 COPY docker/*.py ./docker/
 USER 10001:10001

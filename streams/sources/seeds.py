@@ -9,14 +9,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+#: The seed file ``newsstream run`` and the benchmark use unless given another. The
+#: repository's top-level ``seeds/`` folder is installed as the data package ``seeds``
+#: (pyproject.toml), so a checkout, an editable install and a wheel all find it by import.
+DEFAULT_SEED_NAME = "000_1ea569509353b790.txt"
 _SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*\s*$")
 _ALSO_READ = re.compile(r"^\s*also\s+read\s*[|:]", re.IGNORECASE)
 _SEPARATOR = re.compile(r"^\s*-\s*$")
+
+
+def default_seed_file() -> Path:
+    """Where the shipped seed file is on disk, wherever the package is installed."""
+    return Path(str(resources.files("seeds").joinpath(DEFAULT_SEED_NAME)))
 
 
 def is_headline(line: str) -> bool:
