@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from streams.settings import Settings
 
-DEFAULT_SEEDS = Path(__file__).resolve().parent.parent / "seeds" / "000_1ea569509353b790.txt"
+    _Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _settings() -> Settings:
@@ -102,10 +102,16 @@ def cmd_tag(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_eval(argv: list[str]) -> int:
-    from streams.enrich.evaluation import main as eval_main
+def cmd_eval(args: argparse.Namespace) -> int:
+    from streams.enrich.evaluation import run
 
-    return int(eval_main(argv) or 0)
+    return run(args)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from streams.devtools.bench import run
+
+    return run(args)
 
 
 def cmd_redrive(args: argparse.Namespace) -> int:
@@ -122,14 +128,23 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from streams.local.run import run_demo
+    from streams.sources.seeds import default_seed_file
 
-    return run_demo(Path(args.path), timeout=args.timeout)
+    path = Path(args.path) if args.path is not None else default_seed_file()
+    return run_demo(path, timeout=args.timeout)
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="newsstream", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
+    # in this order in `newsstream --help`
+    _add_stream_commands(sub)
+    _add_tool_commands(sub)
+    _add_job_commands(sub)
+    return p
 
+
+def _add_stream_commands(sub: _Subparsers) -> None:
     b = sub.add_parser("broker", help="start the embedded Tansu broker")
     b.add_argument("--host", default="127.0.0.1")
     b.add_argument("--port", type=int, default=9092)
@@ -154,17 +169,30 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--max", type=int)
     t.set_defaults(func=cmd_tail)
 
+
+def _add_tool_commands(sub: _Subparsers) -> None:
+    # Option definitions only; what a command runs is imported when it runs.
+    from streams.devtools.bench.options import add_arguments as add_bench_arguments
+    from streams.enrich import TAGGERS
+    from streams.enrich.evaluation import DESCRIPTION
+    from streams.enrich.evaluation import add_arguments as add_eval_arguments
+
     g = sub.add_parser("tag", help="enrich JSON Lines from stdin (no Kafka)")
-    g.add_argument("--tagger", choices=["fast", "accurate"])
+    g.add_argument("--tagger", choices=TAGGERS)
     g.set_defaults(func=cmd_tag)
 
-    sub.add_parser(
-        "eval", help="measure enrichment quality on annotated JSON Lines", add_help=False
+    e = sub.add_parser(
+        "eval", help="measure enrichment quality on annotated JSON Lines", description=DESCRIPTION
     )
-    sub.add_parser(
-        "bench", help="throughput/latency benchmark (see docs/performance.md)", add_help=False
-    )
+    add_eval_arguments(e)
+    e.set_defaults(func=cmd_eval)
 
+    bn = sub.add_parser("bench", help="throughput/latency benchmark (see docs/performance.md)")
+    add_bench_arguments(bn)
+    bn.set_defaults(func=cmd_bench)
+
+
+def _add_job_commands(sub: _Subparsers) -> None:
     rd = sub.add_parser("redrive", help="send dead letters back to news.raw")
     rd.add_argument("--reason", help="only letters with this reason (e.g. invalid_json)")
     rd.add_argument("--dry-run", action="store_true")
@@ -176,21 +204,13 @@ def build_parser() -> argparse.ArgumentParser:
     ig.set_defaults(func=cmd_ingest)
 
     d = sub.add_parser("run", help="the whole job on the embedded broker, then the counts")
-    d.add_argument("path", nargs="?", default=str(DEFAULT_SEEDS))
+    d.add_argument("path", nargs="?", help="story file (default: the shipped seed file)")
     d.add_argument("--timeout", type=float, default=180.0)
     d.set_defaults(func=cmd_run)
-    return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    if argv and argv[0] == "eval":
-        return cmd_eval(argv[1:])
-    if argv and argv[0] == "bench":
-        from streams.devtools.bench import main as bench_main
-
-        return bench_main(argv[1:])
     args = build_parser().parse_args(argv)
     return int(args.func(args))
 

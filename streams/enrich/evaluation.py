@@ -28,6 +28,8 @@ from streams.enrich import TAGGERS
 from streams.enrich.tagging import tag_record_details
 
 TASKS = ("ner", "countries", "category")
+#: What ``newsstream eval --help`` says the command does: this docstring's first line.
+DESCRIPTION = __doc__.split("\n")[0]
 NER_LABELS = ("PER", "ORG", "LOC")
 
 _AG_LABELS = {"World", "Sports", "Business", "Sci/Tech"}
@@ -238,13 +240,16 @@ def format_report(rep: dict[str, Any]) -> str:
 CATEGORY_TRAINING_FILES = {"agnews-dev.jsonl", "bbc-dev.jsonl"}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="newsstream eval", description=__doc__.split("\n")[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``newsstream eval`` (and of ``python -m streams.enrich.evaluation``)."""
     parser.add_argument("--data", required=True, help="labelled JSON Lines file")
     parser.add_argument("--task", choices=TASKS, help="default: every task the file has labels for")
     parser.add_argument("--tagger", choices=TAGGERS, default="fast")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Evaluate ``args.data`` and print the report (a table, or one JSON line)."""
     rep = evaluate(args.data, args.task, args.tagger)
     if "category" in rep and Path(args.data).name in CATEGORY_TRAINING_FILES:
         rep["category"]["note"] = (
@@ -258,6 +263,13 @@ def main(argv: list[str] | None = None) -> int:
         if "category" in rep and "note" in rep["category"]:
             print("  note: " + rep["category"]["note"])
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m streams.enrich.evaluation``: the same options and output as the command."""
+    parser = argparse.ArgumentParser(prog="newsstream eval", description=DESCRIPTION)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":
