@@ -21,7 +21,7 @@ import pytest
 from streams.kafka.producer import replay
 from tests.conftest import Pipeline
 from tests.integration.helpers import expected_counts, produce, read, wait_counts
-from tests.paths import SEEDS
+from tests.paths import SEED_STORIES, SEEDS
 
 pytestmark = pytest.mark.integration
 
@@ -111,18 +111,18 @@ def test_dashboard_updates_live_while_seeds_replay(pipeline: Pipeline, tmp_path:
             report = _in_thread(
                 lambda: asyncio.run(replay(SEEDS, s, topic=t.raw, show_progress=False))
             )
-            assert report.sent == 6 and not report.error
+            assert report.sent == SEED_STORIES and not report.error
             _in_thread(lambda: produce(s, t.raw, [(b"astral", orjson.dumps(ASTRAL_STORY))]))
-            out = _in_thread(lambda: read(s, [t.enriched], until=lambda rs: len(rs) >= 7))
+            out = _in_thread(lambda: read(s, [t.enriched], until=lambda rs: len(rs) > SEED_STORIES))
             stories = {orjson.loads(r.value)["id"]: orjson.loads(r.value) for r in out}
-            assert len(stories) == 7, worker.tail_log()
+            assert len(stories) == SEED_STORIES + 1, worker.tail_log()
             expected = expected_counts([r.value for r in out])
             assert wait_counts(worker, expected) == expected, worker.tail_log()
             served = json.loads(worker.get("/countries/"))
             assert served["complete"] is True
 
             # the country bars reach the served counts, without a reload
-            assert expected.get("US") == 6
+            assert expected.get("US") == SEED_STORIES
             ranked = sorted(expected.items(), key=lambda kv: (-kv[1], kv[0]))[:20]
             for cc, n in ranked:
                 page.wait_for_selector(

@@ -16,7 +16,7 @@ from schemas.models import DeadLetter, EnrichedStory
 from streams.kafka.producer import replay
 from tests.conftest import Pipeline
 from tests.integration.helpers import expected_counts, produce, read, wait_counts
-from tests.paths import SEEDS
+from tests.paths import SEED_STORIES, SEEDS
 
 pytestmark = pytest.mark.integration
 
@@ -41,17 +41,17 @@ def test_seeds_flow_through_enriched_routed_counted(pipeline: Pipeline) -> None:
     worker = pipeline.start_worker()
     s, t = pipeline.settings, pipeline.topics
     report = asyncio.run(replay(SEEDS, s, topic=t.raw, show_progress=False))
-    assert report.sent == 6 and not report.error
+    assert report.sent == SEED_STORIES and not report.error
     produce(s, t.raw, [(f"bad-{i}".encode(), v) for i, (_, v) in enumerate(BAD_EVENTS)])
 
     def done(recs: list) -> bool:
         c = Counter(r.topic for r in recs)
-        return c[t.enriched] >= 6 and c[t.deadletter] >= len(BAD_EVENTS)
+        return c[t.enriched] >= SEED_STORIES and c[t.deadletter] >= len(BAD_EVENTS)
 
     out = read(s, [t.enriched, t.deadletter], until=done)
     enriched = [r for r in out if r.topic == t.enriched]
     dead = [r for r in out if r.topic == t.deadletter]
-    assert len(enriched) == 6, worker.tail_log()
+    assert len(enriched) == SEED_STORIES, worker.tail_log()
     assert len(dead) == len(BAD_EVENTS)
 
     # enriched stories validate against the contract and carry exact offsets
@@ -101,7 +101,7 @@ def test_seeds_flow_through_enriched_routed_counted(pipeline: Pipeline) -> None:
     asyncio.run(replay(SEEDS, s, topic=t.raw, show_progress=False))
     produce(s, t.raw, [(b"marker", b'{"id": "marker", "body": "A marker story about Peru."}')])
     out2 = read(s, [t.enriched], until=lambda rs: any(r.key == b"marker" for r in rs))
-    assert sum(1 for r in out2 if r.key != b"marker") == 6
+    assert sum(1 for r in out2 if r.key != b"marker") == SEED_STORIES
     expected2 = expected_counts([r.value for r in out2])
     assert wait_counts(worker, expected2) == expected2
 

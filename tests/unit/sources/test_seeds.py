@@ -3,13 +3,25 @@ from pathlib import Path
 import orjson
 
 from streams.kafka.producer import story_events
-from streams.sources.seeds import is_headline, parse_seed_text, read_stories
-from tests.paths import SEEDS
+from streams.sources.seeds import (
+    DEFAULT_SEED_NAME,
+    default_seed_file,
+    is_headline,
+    parse_seed_text,
+    read_stories,
+)
+from tests.paths import SEED_STORIES, SEEDS
 
 
-def test_seed_file_splits_into_six_stories_first_without_headline() -> None:
+def test_the_default_seed_file_is_the_repositorys() -> None:
+    shipped = default_seed_file()
+    assert shipped.name == DEFAULT_SEED_NAME == SEEDS.name
+    assert shipped.read_bytes() == SEEDS.read_bytes()
+
+
+def test_seed_file_splits_into_its_stories_first_without_headline() -> None:
     stories = list(read_stories(SEEDS))
-    assert len(stories) == 6
+    assert len(stories) == SEED_STORIES
     assert stories[0]["headline"] is None
     assert all(s["headline"] for s in stories[1:])
     assert stories[5]["headline"] == "US lawmakers arrive in Taiwan amid China tensions"
@@ -47,7 +59,7 @@ def test_jsonl_records_pass_through_and_text_becomes_body(tmp_path: Path) -> Non
 def test_loop_keeps_ids_and_fresh_ids_changes_them() -> None:
     recs = list(read_stories(SEEDS))
     same = list(story_events(recs, loop=2))
-    assert len(same) == 12 and len({sid for sid, _ in same}) == 6
+    assert len(same) == 2 * SEED_STORIES and len({sid for sid, _ in same}) == SEED_STORIES
     fresh = list(story_events(recs, loop=3, fresh_ids=True))
-    assert len({sid for sid, _ in fresh}) == 18
+    assert len({sid for sid, _ in fresh}) == 3 * SEED_STORIES
     assert all(orjson.loads(orjson.dumps(r))["id"] == sid for sid, r in fresh)
