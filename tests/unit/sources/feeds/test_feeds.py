@@ -19,17 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schemas.models import RawStory, story_id_for
-from streams.sources.feeds.parse import (
-    FeedResult,
-    IngestReport,
-    PollOutcome,
-    fetch,
-    html_to_text,
-    ingest,
-    normalise_language,
-    parse_feed,
-)
+from streams.sources.feeds.fetch import fetch
+from streams.sources.feeds.parse import FeedResult, normalise_language, parse_feed
+from streams.sources.feeds.poll import PollOutcome, PollReport, poll_sources
 from streams.sources.feeds.state import FeedState, Validators
+from streams.sources.feeds.text import html_to_text
 
 FEEDS = Path(__file__).parent / "data"
 
@@ -519,8 +513,8 @@ class Collector:
         return [s.id for s in self.stories]
 
 
-def run_ingest(sources: list[str], publish: Collector, state_dir: Path, **kw: Any) -> IngestReport:
-    return asyncio.run(ingest(sources, publish, state_dir=state_dir, **kw))
+def run_ingest(sources: list[str], publish: Collector, state_dir: Path, **kw: Any) -> PollReport:
+    return asyncio.run(poll_sources(sources, publish, state_dir=state_dir, **kw))
 
 
 # --- polling -----------------------------------------------------------------------------
