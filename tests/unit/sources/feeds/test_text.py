@@ -8,6 +8,15 @@ from hypothesis import strategies as st
 
 from streams.sources.feeds.text import html_to_text
 
+#: Pieces of real feed markup, so the property test below also meets tags and entities.
+# fmt: off
+_FRAGMENTS = [
+    "<p>", "</p>", "<br>", "<br/>", "<div>", "</div>", "<script>", "</script>", "<b>", "&amp;",
+    "&lt;p&gt;", "&amp;lt;", "&nbsp;", "&#8217;", "&#x200b;", "\u00ad", "\r\n", "\t", "  ",
+    "\n\n", "text", "a < b", "<td>", "</td>", "<!-- c -->", "&unknown;",
+]
+# fmt: on
+
 
 @pytest.mark.parametrize(
     ("markup", "text"),
@@ -34,7 +43,23 @@ def test_plain_text_keeps_angle_brackets_and_joins_soft_wraps() -> None:
     )
 
 
+_INVISIBLE = "\u200b\u2060\ufeff\u00ad"
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.text(max_size=500))
-def test_html_to_text_never_raises(markup: str) -> None:
-    html_to_text(markup)
+@given(
+    st.text(max_size=500) | st.lists(st.sampled_from(_FRAGMENTS)).map("".join),
+    st.sampled_from(["text/html", "application/xhtml+xml", "text/plain"]),
+)
+def test_html_to_text_never_raises_and_always_gives_tidy_text(
+    markup: str, content_type: str
+) -> None:
+    """Any input gives text in the shape stories rely on: paragraphs of single-spaced
+    lines, nothing invisible, no stray whitespace at the ends."""
+    text = html_to_text(markup, content_type=content_type)
+    assert isinstance(text, str)
+    assert text == text.strip()
+    assert "  " not in text and "\n\n\n" not in text
+    assert all(c in " \n" for c in text if c.isspace())
+    assert all(line == line.strip() for line in text.split("\n"))
+    assert not any(c in _INVISIBLE for c in text)
