@@ -30,8 +30,20 @@ from streams.sources.feeds.repair import not_a_feed_reason, repair_xml, salvage_
 from streams.sources.feeds.text import html_to_text, one_line
 from streams.sources.feeds.types import FeedError
 
-# RawStory limits, mirrored so that over-long values are shortened, not rejected.
-_MAX_ID, _MAX_HEADLINE, _MAX_URL, _MAX_SOURCE = 512, 4096, 8192, 512
+
+def _max_length(name: str) -> int:
+    """The contract's length limit of a `RawStory` field, read from the model itself."""
+    for rule in RawStory.model_fields[name].metadata:
+        limit = getattr(rule, "max_length", None)  # pydantic's MaxLen constraint
+        if isinstance(limit, int):
+            return limit
+    raise LookupError(f"RawStory.{name} has no max_length")
+
+
+# RawStory's limits, so that over-long values are shortened here rather than rejected.
+_MAX_ID, _MAX_HEADLINE, _MAX_URL, _MAX_SOURCE = map(
+    _max_length, ("id", "headline", "url", "source")
+)
 _EARLIEST = datetime(1800, 1, 1, tzinfo=UTC)
 _FUTURE_SLACK = timedelta(days=2)
 

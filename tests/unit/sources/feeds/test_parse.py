@@ -196,3 +196,14 @@ def test_over_long_guid_gets_a_stable_short_id() -> None:
 def test_parse_never_raises(data: bytes) -> None:
     r = parse_feed(data, location="fuzz")
     assert all(isinstance(s, RawStory) for s in r.stories)
+
+
+def test_over_long_headline_and_link_are_shortened_or_dropped_not_rejected() -> None:
+    title, link = "T" * 5000, "https://x.example/" + "a" * 9000
+    data = f"<rss version='2.0'><channel><title>{'S' * 600}</title><item><guid>g</guid>"
+    data += f"<title>{title}</title><link>{link}</link><description>B</description>"
+    data += "</item></channel></rss>"
+    r = parse_feed(data.encode(), location="x")
+    (s,) = r.stories
+    assert not r.errors
+    assert s.headline == "T" * 4096 and s.url is None and s.source == "S" * 512
