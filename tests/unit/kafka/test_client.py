@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import ssl
 from pathlib import Path
 
@@ -16,11 +15,7 @@ from streams.settings import Settings
 PASSWORD = "pw-client-s3cr3t"
 
 
-@pytest.fixture(autouse=True)
-def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Settings from explicit values only: the test process's NEWSSTREAM_* env is ignored."""
-    for name in [k for k in os.environ if k.startswith("NEWSSTREAM_")]:
-        monkeypatch.delenv(name)
+pytestmark = pytest.mark.usefixtures("no_newsstream_env")
 
 
 def _sasl(protocol: str = "SASL_PLAINTEXT", **kw: str) -> Settings:

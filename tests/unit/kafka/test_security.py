@@ -24,11 +24,7 @@ PASSWORD = "pw-Zq8v-UNIQUE-s3cr3t"  # searched for in every output below
 SECRET_PEM = "-----BEGIN NOT-A-CERT-----\nSECRET-CONTENTS-42\n-----END NOT-A-CERT-----\n"
 
 
-@pytest.fixture(autouse=True)
-def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Settings from explicit values only: the test process's NEWSSTREAM_* env is ignored."""
-    for name in [k for k in os.environ if k.startswith("NEWSSTREAM_")]:
-        monkeypatch.delenv(name)
+pytestmark = pytest.mark.usefixtures("no_newsstream_env")
 
 
 def _error_text(kw: dict[str, Any]) -> str:
