@@ -16,6 +16,8 @@ from streams.kafka import redrive as rd
 from streams.settings import Settings
 from streams.topics import Topics
 
+pytestmark = pytest.mark.usefixtures("no_newsstream_env")
+
 PREFIX = "t."
 RAW = Topics(PREFIX).raw
 DLQ = TopicPartition(Topics(PREFIX).deadletter, 0)
