@@ -8,6 +8,7 @@ import subprocess
 import sys
 import uuid
 
+import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
@@ -60,6 +61,7 @@ async def _seek_back(bootstrap: str) -> dict[str, int]:
         await consumer.stop()
 
 
+@pytest.mark.integration
 def test_partition_without_commit_seeks_back_to_the_beginning(kafka_url: str) -> None:
     positions = asyncio.run(_seek_back(kafka_url.removeprefix("kafka://")))
     assert positions == {"before": 5, "no commit": 0, "changelog": 5, "committed 3": 3}
