@@ -73,7 +73,9 @@ def test_worker_consumer_takes_fetch_settings_from_the_environment() -> None:
     code = (
         "import asyncio\n"
         "async def main():\n"
-        "    from streams.worker.app import app\n"
+        "    from streams.settings import get_settings\n"
+        "    from streams.worker import build_worker\n"
+        "    app = build_worker(get_settings()).app\n"
         "    c = app.consumer._thread._create_worker_consumer(app.transport)\n"
         "    print(c._fetch_min_bytes, c._fetch_max_wait_ms)\n"
         "    await c.stop()\n"
