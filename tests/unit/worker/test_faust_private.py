@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -9,6 +12,7 @@ from faust.streams import _current_event
 
 from streams.worker import faust_private
 from streams.worker.faust_private import UnsupportedVersion, acting_for, check_versions
+from tests.paths import ROOT
 
 
 def test_the_installed_versions_are_the_ones_it_was_written_for() -> None:
@@ -51,3 +55,34 @@ def test_committed_offset_reads_the_consumer_bookkeeping() -> None:
     consumer = SimpleNamespace(_committed_offset={"tp": 41})
     assert faust_private.committed_offset(consumer, "tp") == 41
     assert faust_private.committed_offset(consumer, "other") is None
+
+
+def test_worker_consumer_takes_fetch_settings_from_the_environment() -> None:
+    """Faust hard-codes the fetch wait and leaves aiokafka's 1-byte fetch minimum; the
+    worker's consumer must get both from the settings (docs/performance.md)."""
+    code = (
+        "import asyncio\n"
+        "async def main():\n"
+        "    from streams.settings import get_settings\n"
+        "    from streams.worker import build_worker\n"
+        "    app = build_worker(get_settings()).app\n"
+        "    c = app.consumer._thread._create_worker_consumer(app.transport)\n"
+        "    print(c._fetch_min_bytes, c._fetch_max_wait_ms)\n"
+        "    await c.stop()\n"
+        "asyncio.run(main())\n"
+    )
+    env = {
+        **os.environ,
+        "NEWSSTREAM_FETCH_MIN_BYTES": "12345",
+        "NEWSSTREAM_FETCH_MAX_WAIT_MS": "37",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert out.stdout.split() == ["12345", "37"]
