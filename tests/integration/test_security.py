@@ -34,7 +34,7 @@ from streams.local.broker import broker_binary, free_port, port_in_use
 from streams.local.worker_process import start_worker
 from streams.settings import Settings
 from streams.worker.app import faust_credentials
-from tests.conftest import Pipeline
+from tests.integration.harness import Pipeline
 
 PASSWORD = "pw-Zq8v-UNIQUE-s3cr3t"  # searched for in every output below
 
