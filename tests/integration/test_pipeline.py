@@ -14,7 +14,7 @@ import pytest
 
 from schemas.models import DeadLetter, EnrichedStory
 from streams.kafka.producer import replay
-from tests.conftest import Pipeline
+from tests.integration.harness import Pipeline
 from tests.integration.helpers import expected_counts, produce, read, wait_counts
 from tests.paths import SEEDS
 

@@ -33,7 +33,7 @@ from streams.kafka.client import client_kwargs
 from streams.local.broker import broker_binary, free_port, port_in_use
 from streams.local.worker_process import start_worker
 from streams.settings import Settings
-from tests.conftest import Pipeline
+from tests.integration.harness import Pipeline
 
 pytestmark = pytest.mark.integration
 
