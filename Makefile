@@ -22,9 +22,11 @@ run: $(STAMP)
 test: $(STAMP)
 	@$(BIN)/python -m pytest -q
 
+## lint: ruff over the package, the tests and scripts/ (pyproject.toml: extend-include)
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
+## typecheck: mypy over streams/, schemas/ and scripts/ (pyproject.toml: files)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 

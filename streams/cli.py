@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gc
 import os
 import signal
 import sys
@@ -48,23 +47,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from streams.kafka.admin import ensure_topics
 
     asyncio.run(ensure_topics(s))
-    from streams.enrich import enrich_story
-    from streams.worker.app import app
+    from streams.worker import run_worker
 
-    # Load the enrichment models (gazetteer, category model) now, not on the first story:
-    # otherwise the first batch after a start waits ~2 s behind the loading.
-    enrich_story("Warm-up in Paris", "Markets in France and Germany rose on Monday.", s.tagger)
-    # The models are long-lived: move them out of the collector's view, or every full
-    # collection walks them again (~50 ms pauses, a visible share of the p99 latency).
-    gc.collect()
-    gc.freeze()
-
-    # Faust's own level names; "warn" makes Faust build a DEBUG record per message behind
-    # its spinner (measured 14-24% slower), so quiet levels still run Faust at "info".
-    level = {"warning": "info", "warn": "info", "critical": "crit"}.get(s.log_level, s.log_level)
-    sys.argv = ["newsstream", "worker", "-l", level]
-    app.main()
-    return 0
+    return run_worker(s)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:

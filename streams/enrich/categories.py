@@ -1,11 +1,11 @@
 """IPTC Media Topics top-level news category classifier.
 
 A multinomial logistic regression over unigram + bigram counts, trained offline by
-``scripts/train_categories`` (see ``docs/categories.md``). Inference is standard
-library only and fast (~tens of µs per story): each feature's 17 class weights, its
-squared idf and a counter are pre-packed, as fixed-width unsigned fields, into ONE
-Python int, so scoring a story is a single C-level ``sum`` of ints over its tokens
-("SIMD within a register"), then one struct unpack of the fields and a softmax.
+``scripts/train_categories`` (see ``docs/categories.md``, which also has the timings).
+Inference is standard library only and fast: each feature's 17 class weights, its squared
+idf and a counter are pre-packed, as fixed-width unsigned fields, into ONE Python int, so
+scoring a story is a single C-level ``sum`` of ints over its tokens ("SIMD within a
+register"), then one struct unpack of the fields and a softmax.
 
 Per story the logit of class ``c`` is ``b_c + sum_t w_ct / sqrt(sum_t idf_t**2)``:
 the model was trained on exactly this idf-weighted, length-normalised representation,

@@ -1,6 +1,6 @@
 """Fast offline PER/ORG/LOC/MISC tagger: capitalised-word chunks classified by cue words and the
-place gazetteer. No model: about 100 µs for a 110-word story on one core; the statistical
-tagger (``ner_crf``) is the accurate path.
+place gazetteer. No model, so it is cheap (docs/enrichment.md gives its speed); the
+statistical tagger (``ner_crf``) is the accurate path.
 
 Conventions follow CoNLL-2003: titles are not part of a person's name, demonyms are MISC
 ("Russian forces"), names of countries and cities are LOC.

@@ -21,7 +21,8 @@ import pycountry
 #: Cities below this population are left out: small towns mostly add false positives
 #: (towns named like common words or like bigger foreign places), rarely a new country.
 CITY_MIN_POPULATION = 100_000
-#: Single-word city names need more population: they collide with surnames and words.
+#: Single-word city names have their own floor: they collide with surnames and words, so
+#: this is the one to raise if they bring false positives.
 CITY_MIN_POPULATION_ONE_WORD = 100_000
 
 _DATA = Path(__file__).with_name("data") / "places.tsv"

@@ -1,7 +1,5 @@
 """Statistical entity tagger for the `accurate` path: a linear-chain CRF (CRFsuite).
 
-INTERFACE: tag_entities(text: str) -> list[Span]   # label in PER/ORG/LOC/MISC, country None
-
 Why a CRF: it is small (a few MB), needs no GPU and tags tens of thousands of tokens per
 second on one core, which keeps the stream processor's enrichment step cheap. Accuracy comes
 from the features (see docs/ner.md): word form and shape in a +/-2 window, affixes, a place

@@ -47,7 +47,7 @@ def tag_record_details(record: Any, tagger: str = "fast") -> tuple[dict[str, Any
         enr, demonyms = enrich_details(text, tagger)
     except RecordError as exc:
         return {"id": rid, "error": str(exc)}, set()
-    except (NotImplementedError, OSError) as exc:  # the statistical model is not installed
+    except OSError as exc:  # a model file is missing or unreadable
         return {"id": rid, "error": f"tagger {tagger!r} is not available: {exc!r}"}, set()
     entities = []
     for sp in enr.entities:

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 class Span:
     """An entity mention: ``text == story_text[start:end]``; ``country`` only for places.
 
-    Not frozen: a frozen dataclass builds each instance through ``object.__setattr__``
-    (396 ns against 90 ns), and a story creates ~35 spans on the fast path (~5 % of it).
-    Treat spans as values all the same; nothing hashes them.
+    Not frozen: a frozen dataclass builds each instance through ``object.__setattr__``,
+    which costs the fast path noticeably since a story creates dozens of spans
+    (docs/enrichment.md). Treat spans as values all the same; nothing hashes them.
     """
 
     text: str

@@ -6,13 +6,11 @@ production runs Apache Kafka (docker-compose.yml).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,12 +103,3 @@ def start_broker(
         time.sleep(0.05)
     proc.kill()
     raise BrokerError(f"broker did not listen on {host}:{port} within {timeout:.0f}s")
-
-
-@contextlib.contextmanager
-def embedded_broker(host: str = "127.0.0.1", port: int | None = None) -> Iterator[EmbeddedBroker]:
-    broker = start_broker(host, port or free_port(host))
-    try:
-        yield broker
-    finally:
-        broker.stop()

@@ -14,97 +14,107 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pycountry
 
+from streams.kafka.producer import replay
 from streams.kafka.subscriber import consume
-from streams.local.broker import free_port, start_broker
-from streams.local.worker_process import start_worker
+from streams.local.stack import LocalStack
+from streams.local.worker_process import WorkerProcess
 from streams.settings import Settings
 from streams.topics import Topics
+
+
+def expected_counts(enriched_values: Iterable[bytes]) -> dict[str, int]:
+    """Stories per country as the enriched outputs say (the last copy of a story wins)."""
+    per_story: dict[str, list[str]] = {}
+    for value in enriched_values:
+        story = orjson.loads(value)
+        per_story[story["id"]] = story["countries"]
+    return dict(Counter(cc for ccs in per_story.values() for cc in ccs))
+
+
+def wait_counts(
+    worker: WorkerProcess, expected: dict[str, int], timeout: float = 60, poll: float = 0.5
+) -> dict[str, int]:
+    """Poll ``GET /countries/`` until it equals ``expected``, or return the last answer
+    after ``timeout``: the table catches up with the outputs a little later."""
+    deadline = time.monotonic() + timeout
+    counts: dict[str, int] = {}
+    while time.monotonic() < deadline:
+        try:
+            counts = json.loads(worker.get("/countries/"))["counts"]
+        except OSError:
+            counts = {}
+        if counts == expected:
+            return counts
+        time.sleep(poll)
+    return counts
+
+
+def run_demo(path: Path, timeout: float = 180.0) -> int:
+    work = Path(tempfile.mkdtemp(prefix="newsstream-run-"))
+    env = {"NEWSSTREAM_LOG_LEVEL": os.environ.get("NEWSSTREAM_LOG_LEVEL", "info")}
+    with LocalStack(work, env=env, ready_timeout=90) as stack:
+        broker = stack.embedded_broker.bootstrap
+        print(f"embedded broker on {broker}; logs in {work}", file=sys.stderr)
+        worker = stack.start_worker()
+        return _replay_and_report(stack.settings, stack.topics, worker, path, timeout)
+
+
+def _replay_and_report(
+    s: Settings, topics: Topics, worker: WorkerProcess, path: Path, timeout: float
+) -> int:
+    t0 = time.monotonic()
+    report = asyncio.run(replay(path, s, topic=topics.raw, show_progress=False))
+    if report.error:
+        print(f"replay failed: {report.error}", file=sys.stderr)
+        return 1
+    print(f"replayed {report.sent} stories from {path}", file=sys.stderr)
+    out = _read_outputs(s, topics, set(report.ids), timeout)
+    if out is None:
+        print("timed out before every story came out; worker log:", file=sys.stderr)
+        print(worker.tail_log(), file=sys.stderr)
+        return 1
+    enriched = [r for r in out if r.topic == topics.enriched]
+    dead = [r for r in out if r.topic == topics.deadletter]
+    expected = expected_counts(r.value for r in enriched)
+    counts = wait_counts(worker, expected, timeout=60, poll=0.3)
+    elapsed = time.monotonic() - t0
+    per_topic = asyncio.run(consume(s, topics.all_category_topics(), idle=2.0, timeout=30))
+    cat = Counter(r.topic for r in per_topic)
+    _print_report(counts, cat, len(enriched), len(dead), elapsed, topics)
+    if counts != expected:
+        print(f"counts {counts} differ from the outputs {expected}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _read_outputs(
+    s: Settings, topics: Topics, expected_ids: set[str], timeout: float
+) -> list[Any] | None:
+    """Every story's output record (enriched or dead letter), or None after ``timeout``."""
+
+    def seen_all(records: list[Any]) -> bool:
+        got = set()
+        for r in records:
+            if r.topic == topics.enriched or r.key is not None:
+                got.add(r.key.decode())
+        return expected_ids <= got
+
+    out = asyncio.run(
+        consume(s, [topics.enriched, topics.deadletter], until=seen_all, timeout=timeout)
+    )
+    return out if seen_all(out) else None
 
 
 def _country_name(code: str) -> str:
     c = pycountry.countries.get(alpha_2=code)
     return getattr(c, "common_name", None) or (c.name if c else code)
-
-
-def _expected_counts(enriched: list[Any]) -> Counter[str]:
-    per_story: dict[str, list[str]] = {}
-    for rec in enriched:
-        story = orjson.loads(rec.value)
-        per_story[story["id"]] = story["countries"]
-    return Counter(cc for ccs in per_story.values() for cc in ccs)
-
-
-def run_demo(path: Path, timeout: float = 180.0) -> int:
-    from streams.kafka.admin import ensure_topics
-    from streams.kafka.producer import replay
-
-    work = Path(tempfile.mkdtemp(prefix="newsstream-run-"))
-    port = free_port()
-    broker = start_broker("127.0.0.1", port, log_path=work / "broker.log")
-    s = Settings(broker_url=f"kafka://127.0.0.1:{port}")
-    topics = Topics(s.topic_prefix)
-    worker = None
-    print(f"embedded broker on 127.0.0.1:{port}; logs in {work}", file=sys.stderr)
-    try:
-        asyncio.run(ensure_topics(s))
-        worker = start_worker(
-            broker_url=s.broker_url,
-            web_port=free_port(),
-            data_dir=work / "data",
-            log_path=work / "worker.log",
-            env={"NEWSSTREAM_LOG_LEVEL": os.environ.get("NEWSSTREAM_LOG_LEVEL", "info")},
-        )
-        worker.wait_ready(timeout=90)
-        t0 = time.monotonic()
-        report = asyncio.run(replay(path, s, topic=topics.raw, show_progress=False))
-        if report.error:
-            print(f"replay failed: {report.error}", file=sys.stderr)
-            return 1
-        expected_ids = set(report.ids)
-        print(f"replayed {report.sent} stories from {path}", file=sys.stderr)
-
-        def seen_all(records: list[Any]) -> bool:
-            got = set()
-            for r in records:
-                if r.topic == topics.enriched or r.key is not None:
-                    got.add(r.key.decode())
-            return expected_ids <= got
-
-        out = asyncio.run(
-            consume(s, [topics.enriched, topics.deadletter], until=seen_all, timeout=timeout)
-        )
-        enriched = [r for r in out if r.topic == topics.enriched]
-        dead = [r for r in out if r.topic == topics.deadletter]
-        if not seen_all(out):
-            print("timed out before every story came out; worker log:", file=sys.stderr)
-            print(worker.tail_log(), file=sys.stderr)
-            return 1
-        expected = _expected_counts(enriched)
-        counts: dict[str, int] = {}
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            counts = json.loads(worker.get("/countries/"))["counts"]
-            if counts == dict(expected):
-                break
-            time.sleep(0.3)
-        elapsed = time.monotonic() - t0
-        per_topic = asyncio.run(consume(s, topics.all_category_topics(), idle=2.0, timeout=30))
-        cat = Counter(r.topic for r in per_topic)
-        _print_report(counts, cat, len(enriched), len(dead), elapsed, topics)
-        if counts != dict(expected):
-            print(f"counts {counts} differ from the outputs {dict(expected)}", file=sys.stderr)
-            return 1
-        return 0
-    finally:
-        if worker is not None:
-            worker.stop()
-        broker.stop()
 
 
 def _print_report(

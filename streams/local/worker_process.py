@@ -12,6 +12,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+#: Seconds a worker may take to answer on /health/ (it loads its models first).
+WORKER_READY_S = 60.0
+
 
 @dataclass
 class WorkerProcess:
@@ -35,7 +38,7 @@ class WorkerProcess:
         except urllib.error.HTTPError as exc:
             return int(exc.code)
 
-    def wait_ready(self, timeout: float = 60.0) -> None:
+    def wait_ready(self, timeout: float = WORKER_READY_S) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

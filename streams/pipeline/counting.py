@@ -7,7 +7,7 @@ so that count, windows and source offsets stay consistent after a crash.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import orjson
@@ -16,6 +16,8 @@ Row = list[Any]
 #: A source of one count: [raw partition, raw offset, window start].
 Entries = list[list[int]]
 EMPTY_ROW: Row = [0, -1, {}, {}]
+#: Keys of category rows in ``country_counts`` (countries are two capital letters).
+CATEGORY_KEY_PREFIX = "#"
 
 
 def delta_items(key: bytes | None, value: bytes) -> Iterable[tuple[str, Entries]]:
@@ -61,3 +63,29 @@ def trim_windows(per_window: dict[str, int], retention_s: int) -> dict[str, int]
     newest = max(int(w) for w in per_window)
     keep_from = newest - retention_s
     return {w: n for w, n in per_window.items() if int(w) > keep_from}
+
+
+def fold_deltas(
+    events: Sequence[tuple[bytes | None, bytes, int]],
+    get_row: Callable[[str, int], Row | None],
+    retention_s: int,
+) -> dict[str, tuple[int, Row]]:
+    """Apply a batch of delta events ``(key, value, offset)`` to their rows.
+
+    ``get_row(key, i)`` reads a row from the table as event ``i`` sees it (the first time a
+    key comes up). Returns, per key that changed, the index of the event of its last delta
+    and the new row, so each row is written once per batch.
+    """
+    rows: dict[str, tuple[int, Row]] = {}
+    for i, (key_bytes, value, offset) in enumerate(events):
+        for key, entries in delta_items(key_bytes, value):
+            row = rows[key][1] if key in rows else get_row(key, i) or list(EMPTY_ROW)
+            new = apply_delta(row, offset, entries, retention_s)
+            if new is not None:
+                rows[key] = (i, new)
+    return rows
+
+
+def country_counts(rows: dict[str, Row]) -> dict[str, int]:
+    """The story count of each country row (category rows left out)."""
+    return {k: v[0] for k, v in rows.items() if not k.startswith(CATEGORY_KEY_PREFIX)}

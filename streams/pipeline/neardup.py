@@ -8,7 +8,7 @@ belongs to. Pure and in-memory: no Kafka here; the Faust agent owns one index pe
 Why our own MinHash rather than `datasketch`: a story's shingles are hashed in one vectorised
 numpy pass (prefix polynomial hash over the normalised UTF-8 bytes, then a 32-bit mix)
 instead of one SHA-1 call per shingle, and the LSH buckets hold integer keys pointing into a
-ring buffer. `scripts/eval_neardup` measures the difference (~3x per story).
+ring buffer. `scripts/eval_neardup` measures the difference (docs/neardup.md).
 The maths is the same: affine permutations h -> a*h + b (mod 2^32) of mixed 32-bit hashes,
 estimated Jaccard = fraction of equal signature slots, banded LSH.
 
@@ -57,8 +57,8 @@ _MAX_NOISE_RATE = 2e-3
 def _normalised_words(text: str) -> list[bytes]:
     """UTF-8 words of `text` after casefolding and deleting punctuation.
 
-    Equals `re.sub(r"[^\\w\\s]", "", text.casefold()).split()` (encoded) at ~5x the speed: the
-    regex costs ~25 µs per story, bytes.translate ~4 µs; non-ASCII texts only pay a
+    Equals `re.sub(r"[^\\w\\s]", "", text.casefold()).split()` (encoded), faster
+    (docs/neardup.md): ASCII text goes through one `bytes.translate`; non-ASCII texts only pay a
     `str.replace` per distinct non-ASCII punctuation or space character.
     """
     if text.isascii():

@@ -1,8 +1,8 @@
 """Trend scores from windowed counts. Pure functions over table rows.
 
-A row is ``[total, last_offset, {window_start: count}]`` with windows of ``base`` seconds
-(the configured tumbling window). A query may ask for a coarser window (a multiple of
-``base``); counts are summed into it.
+A row is a count row (``streams.pipeline.counting``) whose third field is
+``{window_start: count}``, with windows of ``base`` seconds (the configured tumbling window).
+A query may ask for a coarser window (a multiple of ``base``); counts are summed into it.
 
 Score of a key = (count in the current window + 1) / (mean count over the previous windows
 + 1). "Current" is the newest window that holds any event (event time, so an archive

@@ -1,6 +1,6 @@
 """The live news-desk dashboard served by the worker's web server.
 
-:func:`register` adds these views to a :class:`faust.App`:
+:func:`register` adds these views (one Faust Blueprint) to a :class:`faust.App`:
 
 * ``GET /``                 the page (``static/index.html``);
 * ``GET /static/{name}``    its assets, only files directly inside ``static/``;
@@ -9,7 +9,8 @@
   :data:`streams.telemetry.live.feed`, a comment line as heartbeat every 15 s;
 * ``GET /country-names/``   ISO 3166-1 alpha-2 code -> short English name (pycountry).
 
-The counts and trending lists come from ``/countries/`` and ``/trending/`` (streams.worker.app).
+The counts and trending lists come from ``/countries/`` and ``/trending/`` (countries.py,
+trending.py beside this module).
 The live feed is per process: with several workers, a page sees the stories of the worker
 that serves it, while ``/countries/`` gathers the counts of all workers.
 """
@@ -27,7 +28,7 @@ from typing import Any
 import faust
 import orjson
 from aiohttp import web as aioweb
-from faust.web import Request, Response, View
+from faust.web import Blueprint, Request, Response, View
 
 from streams.telemetry import live
 from streams.telemetry.live import LiveFeed
@@ -180,14 +181,20 @@ async def stream_events(request: Any, feed: LiveFeed, streams: _Streams) -> aiow
 
 
 def register(app: faust.App, feed: LiveFeed | None = None) -> None:
-    """Add the dashboard's page, assets, ``/latest/``, ``/events/`` and ``/country-names/``."""
-    the_feed = feed if feed is not None else live.feed
+    """Add the dashboard's page, assets, ``/latest/``, ``/events/`` and ``/country-names/``;
+    open event streams end when the web server shuts down."""
     streams = _Streams()
     web_app = getattr(app.web, "web_app", None)
     if isinstance(web_app, aioweb.Application):
         web_app.on_shutdown.append(streams.on_shutdown)
+    blueprint(feed if feed is not None else live.feed, streams).register(app)
 
-    @app.page("/", name="dashboard_index")
+
+def blueprint(the_feed: LiveFeed, streams: _Streams) -> Blueprint:
+    """The dashboard's views, reading ``the_feed``."""
+    bp = Blueprint("dashboard")
+
+    @bp.route("/", name="index")
     class IndexView(View):
         """The dashboard page."""
 
@@ -197,7 +204,7 @@ def register(app: faust.App, feed: LiveFeed | None = None) -> None:
                 return self.text("dashboard not installed", status=404)
             return self.html(path.read_text(encoding="utf-8"), headers=dict(_NO_CACHE))
 
-    @app.page("/static/{name}", name="dashboard_static")
+    @bp.route("/static/{name}", name="static")
     class StaticView(View):
         """The page's assets; read-only, only files directly inside ``static/``."""
 
@@ -208,7 +215,7 @@ def register(app: faust.App, feed: LiveFeed | None = None) -> None:
             ctype = CONTENT_TYPES[path.suffix.lower()]
             return self.bytes(path.read_bytes(), headers={**_NO_CACHE, "Content-Type": ctype})
 
-    @app.page("/latest/", name="dashboard_latest")
+    @bp.route("/latest/", name="latest")
     class LatestView(View):
         """``GET /latest/?limit=20``: newest enriched stories first."""
 
@@ -218,14 +225,14 @@ def register(app: faust.App, feed: LiveFeed | None = None) -> None:
             stories = list(the_feed.latest)[:limit]
             return self.json({"stories": stories}, headers=dict(_NO_CACHE))
 
-    @app.page("/country-names/", name="dashboard_country_names")
+    @bp.route("/country-names/", name="country_names")
     class CountryNamesView(View):
         """``GET /country-names/``: ``{"names": {"US": "United States", ...}}``."""
 
         async def get(self, request: Request) -> Response:
             return self.json({"names": country_names()})
 
-    @app.page("/events/", name="dashboard_events")
+    @bp.route("/events/", name="events")
     class EventsView(View):
         """``GET /events/``: the live feed as Server-Sent Events."""
 
@@ -234,3 +241,5 @@ def register(app: faust.App, feed: LiveFeed | None = None) -> None:
 
         async def head(self, request: Request) -> Response:
             return self.bytes(b"", headers={"Content-Type": "text/event-stream"})
+
+    return bp

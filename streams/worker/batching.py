@@ -30,6 +30,8 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
+from streams.worker.faust_private import enable_passive
+
 
 async def batches(
     stream: Any, max_: int, within: float, idle: float = 0.002
@@ -66,7 +68,7 @@ async def batches(
 
     stream.enable_acks = False  # the caller acks, once the outputs are durable
     stream.add_processor(add_to_buffer)
-    stream._enable_passive(aiter(stream.channel))
+    enable_passive(stream)
     sleep = asyncio.sleep
     while not stream.should_stop:
         if not buffer:

@@ -13,51 +13,9 @@ import logging
 import signal
 from typing import Any
 
+from streams.worker.faust_private import consumer_state
+
 log = logging.getLogger("newsstream.diagnostics")
-
-
-def consumer_state(app: Any) -> dict[str, Any]:
-    """Faust's bookkeeping per partition (racy reads; for diagnostics only)."""
-    consumer = app.consumer
-    state: dict[str, Any] = {
-        "generation": getattr(app, "consumer_generation_id", None),
-        "flow_control_active": app.flow_control.is_active(),
-        "flow_active": getattr(consumer, "flow_active", None),
-        "unacked": len(getattr(consumer, "_unacked_messages", ())),
-    }
-    try:
-        state["assignment"] = sorted(str(tp) for tp in consumer.assignment())
-    except Exception as exc:  # not started, or mid-rebalance
-        state["assignment"] = repr(exc)
-    for name in ("_active_partitions", "_paused_partitions", "_buffered_partitions"):
-        value = getattr(consumer, name, None)
-        state[name.strip("_")] = sorted(str(tp) for tp in value) if value else value
-    for name in ("_read_offset", "_committed_offset"):
-        value = getattr(consumer, name, {}) or {}
-        state[name.strip("_")] = {f"{tp.topic}:{tp.partition}": off for tp, off in value.items()}
-    try:
-        aiokafka_consumer = consumer._thread._ensure_consumer()
-        state["aiokafka_paused"] = sorted(str(tp) for tp in aiokafka_consumer.paused())
-        assignment = aiokafka_consumer._subscription.subscription.assignment
-        state["aiokafka_positions"] = {
-            f"{tp.topic}:{tp.partition}": {
-                "position": getattr(st, "_position", None),
-                "valid": st.has_valid_position,
-                "awaiting_reset": st.awaiting_reset,
-                "paused": st.paused,
-                "highwater": st.highwater,
-            }
-            for tp, st in ((tp, assignment.state_value(tp)) for tp in assignment.tps)
-            if not tp.topic.startswith("newsstream-")
-        }
-        fetcher = aiokafka_consumer._fetcher
-        state["aiokafka_fetcher"] = {
-            "records": sorted(f"{tp.topic}:{tp.partition}" for tp in fetcher._records),
-            "fetch_task_done": fetcher._fetch_task.done(),
-        }
-    except Exception as exc:
-        state["aiokafka"] = repr(exc)
-    return state
 
 
 def task_stacks() -> str:

@@ -1,51 +1,73 @@
-"""Five adjustments to faust-streaming's aiokafka driver, applied once at app creation.
+"""Every use of faust-streaming's and aiokafka's private API, in one module.
 
-1. Fetch wait and size: Faust hard-codes ``fetch_max_wait_ms=1500``; against a broker that
-   wakes waiting consumers late that alone costs ~1 s of latency. We use the setting
-   instead, and ``fetch_min_bytes`` from the settings (Faust leaves aiokafka's 1 byte: at
-   light load a fetch per few stories, each of which costs the embedded broker more as
-   its partitions fill).
+Each piece reaches past a public interface, so it is written for the versions named in
+:data:`WRITTEN_FOR` and :func:`check_versions` refuses to start on others: a silently
+broken patch would lose or repeat stories. The five driver adjustments (:func:`apply`):
+
+1. Fetch wait and size: Faust hard-codes ``fetch_max_wait_ms=1500`` and leaves aiokafka's
+   1-byte ``fetch_min_bytes``; the worker takes both from its settings.
 2. Highwater probe: the embedded broker (Tansu 0.6) answers ListOffsets(latest) with the
-   first offset of the last stored *batch* + 1, so table recovery stops early and can miss
-   the tail of a changelog (lost counts), or crash with ConsistencyError when a persisted
-   offset lies past that "highwater". Fetch is right, so we read forward from the reported
-   end to find the true one. On Apache Kafka the probe finds nothing more to read and costs
-   one short fetch per changelog partition at recovery.
+   first offset of the last stored *batch* + 1, so table recovery could stop early and miss
+   the tail of a changelog (lost counts) or crash with ConsistencyError. Fetch is right, so
+   we read forward from the reported end (:func:`probe_true_end_offsets`).
 3. Producer buffer: see :func:`apply`.
-4. Message hand-off: Faust's fetcher delivers each record with
-   ``wait_first(callback(message), suspend_flow.wait())``, two tasks and an
-   ``asyncio.wait`` per record (~5 % of a worker's CPU), so that a delivery blocked on a
-   full stream buffer (or on flow control) is abandoned when a rebalance suspends the flow.
-   When nothing can block (flow active, no subscription change in progress, producer
-   buffer below its limit, every subscribed stream buffer has room) we await the callback
-   directly; otherwise Faust's own path runs. See :func:`_drain_messages`.
-5. Seek back without a commit: records the fetcher returns while the flow is stopped (a
-   rebalance in progress) are dropped by Faust, which then "seeks back to committed
-   offsets". aiokafka's ``seek_to_committed`` leaves a partition with no committed offset
-   (or offset 0) where it is, past the dropped records, so they were never processed:
-   stories lost when a worker died before its first commit and another took its partitions
-   over (7 of 24 runs of the two-worker takeover test failed; 14 of 14 passed after the
-   change). Such stream partitions are reset to the beginning, as
-   ``consumer_auto_offset_reset="earliest"`` means; the offset watermarks skip what was
-   already processed. See :func:`seek_to_committed_or_reset`.
+4. Message hand-off: Faust delivers each record through two tasks and an ``asyncio.wait``
+   so that a delivery blocked on a full buffer is abandoned when a rebalance suspends the
+   flow. When nothing can block we await the callback directly (:func:`_drain_messages`).
+5. Seek back without a commit: aiokafka's ``seek_to_committed`` leaves a partition without
+   a committed offset where it is, past the records Faust dropped during a rebalance, so
+   they were never processed. Such stream partitions go back to the beginning, as
+   ``consumer_auto_offset_reset="earliest"`` means (:func:`seek_to_committed_or_reset`).
+
+Besides the patches: routing table writes to an event's partition (:func:`acting_for`),
+the consumer's committed offsets (:func:`committed_offset`), passive stream iteration
+(:func:`enable_passive`) and the consumer state logged on SIGUSR1 (:func:`consumer_state`).
+docs/reliability.md and docs/performance.md say how each was found and measured.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Mapping
+import weakref
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import aiokafka
 import faust
 from aiokafka.structs import TopicPartition
+from faust.streams import _current_event
 from faust.transport import consumer as faust_consumer
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.transport.producer import ProducerBuffer
 
 log = logging.getLogger(__name__)
 _applied = False
+
+#: Package -> (installed version, the version prefix this module was written for).
+WRITTEN_FOR = {"faust-streaming": "0.15.", "aiokafka": "0.14."}
+
+
+class UnsupportedVersion(RuntimeError):
+    """An installed faust-streaming or aiokafka this module was not written for."""
+
+
+def check_versions(installed: Mapping[str, str] | None = None) -> None:
+    """Refuse to patch versions other than those in :data:`WRITTEN_FOR`."""
+    found = installed or {"faust-streaming": faust.__version__, "aiokafka": aiokafka.__version__}
+    wrong = {
+        name: found[name]
+        for name, prefix in WRITTEN_FOR.items()
+        if not found[name].startswith(prefix)
+    }
+    if wrong:
+        got = ", ".join(f"{name} {version}" for name, version in sorted(wrong.items()))
+        want = ", ".join(f"{name} {prefix}x" for name, prefix in sorted(WRITTEN_FOR.items()))
+        raise UnsupportedVersion(
+            f"streams/worker/faust_private.py was written for {want}; installed: {got}. "
+            "Install the versions pinned in pyproject.toml, or review each patch here first."
+        )
 
 
 async def probe_true_end_offsets(
@@ -100,15 +122,13 @@ def apply(
     global _applied
     if _applied:
         return
+    check_versions()
     _applied = True
     # Table writes queue in Faust's ProducerBuffer; past 100 pending messages the stream
     # stops and drains it one message at a time (and logs a warning each time). A batch
     # pipeline writes more than 100 at once; the aiokafka producer batches them anyway.
     ProducerBuffer.max_messages = buffer_max_messages
-    if faust.__version__.startswith("0.15."):  # the copied method is 0.15.x's
-        faust_consumer.Consumer._drain_messages = _drain_messages  # type: ignore[method-assign]
-    else:
-        log.warning("faust %s: message hand-off not tuned (made for 0.15.x)", faust.__version__)
+    faust_consumer.Consumer._drain_messages = _drain_messages  # type: ignore[method-assign]
     thread_cls = faust_aiokafka.AIOKafkaConsumerThread
     create = thread_cls._create_worker_consumer
 
@@ -251,3 +271,78 @@ async def _drain_messages(self: Any, fetcher: Any) -> None:  # pragma: no cover
         raise
     finally:
         unset_flag(flag_consumer_fetching)
+
+
+@contextlib.contextmanager
+def acting_for(event: Any) -> Iterator[None]:
+    """Make table writes inside a batch go to the partition of ``event``.
+
+    Faust routes a table write to the partition of the *current* event; inside a batch
+    that would be whichever event arrived last, so we set it explicitly.
+    """
+    token = _current_event.set(weakref.ref(event))
+    try:
+        yield
+    finally:
+        _current_event.reset(token)
+
+
+def committed_offset(consumer: Any, tp: Any) -> int | None:
+    """The offset Faust's consumer last committed for ``tp`` (None before the first)."""
+    offset = consumer._committed_offset.get(tp)
+    return None if offset is None else int(offset)
+
+
+def enable_passive(stream: Any) -> None:
+    """Let the stream drain its channel into its processors without an ``async for``
+    over it, so a batching loop can run beside the drainer (streams/worker/batching.py)."""
+    stream._enable_passive(aiter(stream.channel))
+
+
+def consumer_state(app: Any) -> dict[str, Any]:
+    """Faust's and aiokafka's bookkeeping per partition (racy reads; diagnostics only)."""
+    consumer = app.consumer
+    state: dict[str, Any] = {
+        "generation": getattr(app, "consumer_generation_id", None),
+        "flow_control_active": app.flow_control.is_active(),
+        "flow_active": getattr(consumer, "flow_active", None),
+        "unacked": len(getattr(consumer, "_unacked_messages", ())),
+    }
+    try:
+        state["assignment"] = sorted(str(tp) for tp in consumer.assignment())
+    except Exception as exc:  # not started, or mid-rebalance
+        state["assignment"] = repr(exc)
+    for name in ("_active_partitions", "_paused_partitions", "_buffered_partitions"):
+        value = getattr(consumer, name, None)
+        state[name.strip("_")] = sorted(str(tp) for tp in value) if value else value
+    for name in ("_read_offset", "_committed_offset"):
+        value = getattr(consumer, name, {}) or {}
+        state[name.strip("_")] = {f"{tp.topic}:{tp.partition}": off for tp, off in value.items()}
+    try:
+        state.update(_aiokafka_state(consumer._thread._ensure_consumer()))
+    except Exception as exc:
+        state["aiokafka"] = repr(exc)
+    return state
+
+
+def _aiokafka_state(consumer: aiokafka.AIOKafkaConsumer) -> dict[str, Any]:
+    assignment = consumer._subscription.subscription.assignment
+    fetcher = consumer._fetcher
+    return {
+        "aiokafka_paused": sorted(str(tp) for tp in consumer.paused()),
+        "aiokafka_positions": {
+            f"{tp.topic}:{tp.partition}": {
+                "position": getattr(st, "_position", None),
+                "valid": st.has_valid_position,
+                "awaiting_reset": st.awaiting_reset,
+                "paused": st.paused,
+                "highwater": st.highwater,
+            }
+            for tp, st in ((tp, assignment.state_value(tp)) for tp in assignment.tps)
+            if not tp.topic.startswith("newsstream-")
+        },
+        "aiokafka_fetcher": {
+            "records": sorted(f"{tp.topic}:{tp.partition}" for tp in fetcher._records),
+            "fetch_task_done": fetcher._fetch_task.done(),
+        },
+    }

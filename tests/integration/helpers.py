@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import time
-from collections import Counter
 from typing import Any
 
-import orjson
 from aiokafka import AIOKafkaProducer
 
 from streams.kafka.client import client_kwargs
 from streams.kafka.subscriber import consume
-from streams.local.worker_process import WorkerProcess
+from streams.local.run import expected_counts, wait_counts
 from streams.settings import Settings
+
+# expected_counts and wait_counts are `newsstream run`'s own checks, shared with the tests
+__all__ = ["expected_counts", "produce", "read", "wait_counts"]
 
 
 async def _produce(s: Settings, topic: str, items: list[tuple[bytes | None, bytes | None]]) -> None:
@@ -41,28 +40,3 @@ def read(
     idle: float | None = None,
 ) -> list[Any]:
     return asyncio.run(consume(s, topics, until=until, timeout=timeout, idle=idle))
-
-
-def expected_counts(enriched_values: list[bytes]) -> dict[str, int]:
-    per_story: dict[str, list[str]] = {}
-    for v in enriched_values:
-        rec = orjson.loads(v)
-        per_story[rec["id"]] = rec["countries"]
-    return dict(Counter(cc for ccs in per_story.values() for cc in ccs))
-
-
-def wait_counts(
-    worker: WorkerProcess, expected: dict[str, int], timeout: float = 60
-) -> dict[str, int]:
-    """Poll /countries/ until it equals ``expected`` (or time out and return the last)."""
-    deadline = time.monotonic() + timeout
-    counts: dict[str, int] = {}
-    while time.monotonic() < deadline:
-        try:
-            counts = json.loads(worker.get("/countries/"))["counts"]
-        except OSError:
-            counts = {}
-        if counts == expected:
-            return counts
-        time.sleep(0.5)
-    return counts

@@ -1,9 +1,9 @@
 """Apache Kafka for the integration suite, through testcontainers.
 
-``NEWSSTREAM_TEST_BROKER=testcontainers`` makes ``tests/conftest.py`` take its broker from
-:func:`kafka_container` instead of the embedded Tansu broker: one single-node KRaft Kafka
-container per test session. Without testcontainers, or without a reachable Docker engine,
-the tests that need the broker are *skipped* with the reason, never errored.
+``NEWSSTREAM_TEST_BROKER=testcontainers`` makes ``tests/integration/conftest.py`` take its
+broker from :func:`kafka_container` instead of the embedded Tansu broker: one single-node
+KRaft Kafka container per test session. Without testcontainers, or without a reachable Docker
+engine, the tests that need the broker are *skipped* with the reason, never errored.
 
 ``NEWSSTREAM_TEST_KAFKA_IMAGE`` picks another image (it must be a Confluent ``cp-kafka``
 7.x image: testcontainers' ``KafkaContainer`` drives the Confluent start scripts).

@@ -25,6 +25,8 @@ def test_bench_tiny_run_prints_table_and_json() -> None:
             "3",
             "--rate",
             "50",
+            "--load-linger-ms",
+            "7",
         ],
         capture_output=True,
         text=True,
@@ -48,9 +50,8 @@ def test_bench_tiny_run_prints_table_and_json() -> None:
     assert set(lat) == {"p50", "p90", "p99", "p50_early", "p50_late"}
     assert 0 < lat["p50"] <= lat["p90"] <= lat["p99"]
     assert lat["p50_early"] > 0 and lat["p50_late"] > 0
-    assert (
-        result["load_linger_ms"] == 5
-    )  # the project's producers' linger (streams/kafka/producer.py)
+    assert result["load_linger_ms"] == 7  # the flag reaches the run and its record
+    assert any(line.startswith("latency p50/p90/p99 @ 50/s (linger 7)") for line in lines)
     assert any(line.startswith("pipeline / limit (b)") for line in lines)
     assert any(line.startswith("latency p50, first → last quarter") for line in lines)
 

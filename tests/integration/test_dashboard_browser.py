@@ -19,7 +19,7 @@ import orjson
 import pytest
 
 from streams.kafka.producer import replay
-from tests.conftest import Pipeline
+from tests.integration.harness import Pipeline
 from tests.integration.helpers import expected_counts, produce, read, wait_counts
 from tests.paths import SEED_STORIES, SEEDS
 

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import uuid
 
+import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from streams.worker.faust_private import seek_to_committed_or_reset
-from tests.paths import ROOT
 
 
 async def _seek_back(bootstrap: str) -> dict[str, int]:
@@ -60,35 +57,7 @@ async def _seek_back(bootstrap: str) -> dict[str, int]:
         await consumer.stop()
 
 
+@pytest.mark.integration
 def test_partition_without_commit_seeks_back_to_the_beginning(kafka_url: str) -> None:
     positions = asyncio.run(_seek_back(kafka_url.removeprefix("kafka://")))
     assert positions == {"before": 5, "no commit": 0, "changelog": 5, "committed 3": 3}
-
-
-def test_worker_consumer_takes_fetch_settings_from_the_environment() -> None:
-    """Faust hard-codes the fetch wait and leaves aiokafka's 1-byte fetch minimum; the
-    worker's consumer must get both from the settings (docs/performance.md)."""
-    code = (
-        "import asyncio\n"
-        "async def main():\n"
-        "    from streams.worker.app import app\n"
-        "    c = app.consumer._thread._create_worker_consumer(app.transport)\n"
-        "    print(c._fetch_min_bytes, c._fetch_max_wait_ms)\n"
-        "    await c.stop()\n"
-        "asyncio.run(main())\n"
-    )
-    env = {
-        **os.environ,
-        "NEWSSTREAM_FETCH_MIN_BYTES": "12345",
-        "NEWSSTREAM_FETCH_MAX_WAIT_MS": "37",
-    }
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert out.stdout.split() == ["12345", "37"]

@@ -14,7 +14,7 @@ import pytest
 
 from schemas.models import DeadLetter, EnrichedStory
 from streams.kafka.producer import replay
-from tests.conftest import Pipeline
+from tests.integration.harness import Pipeline
 from tests.integration.helpers import expected_counts, produce, read, wait_counts
 from tests.paths import SEED_STORIES, SEEDS
 
@@ -127,7 +127,7 @@ def test_feed_files_ingested_end_to_end(pipeline: Pipeline) -> None:
 
     pipeline.start_worker()
     s, t = pipeline.settings, pipeline.topics
-    feeds = sorted(str(p) for p in (ROOT / "tests" / "feeds").glob("*.xml"))[:6]
+    feeds = sorted(str(p) for p in (ROOT / "tests/unit/sources/feeds/data").glob("*.xml"))[:6]
     report = asyncio.run(ingest_to_kafka(s, feeds, poll=None, state_dir=pipeline.tmp / "feedstate"))
     assert report.published > 0
     out = read(

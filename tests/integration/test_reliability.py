@@ -17,7 +17,7 @@ import pytest
 
 from streams.devtools.synth import synthetic_stories
 from streams.kafka.producer import replay
-from tests.conftest import Pipeline
+from tests.integration.harness import Pipeline
 from tests.integration.helpers import expected_counts, produce, read, wait_counts
 from tests.paths import SEEDS
 

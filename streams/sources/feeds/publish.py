@@ -9,7 +9,7 @@ from pathlib import Path
 from schemas.models import RawStory
 from streams.kafka.producer import BrokerUnavailable, start_producer
 from streams.settings import Settings
-from streams.sources.feeds.parse import IngestReport, PollOutcome, ingest
+from streams.sources.feeds.poll import PollOutcome, PollReport, poll_sources
 from streams.topics import Topics
 
 
@@ -20,7 +20,9 @@ async def ingest_to_kafka(
     poll: float | None,
     max_polls: int | None = None,
     state_dir: Path | None = None,
-) -> IngestReport:
+) -> PollReport:
+    """`poll_sources` with each story sent to ``news.raw``, keyed by id so that every
+    version of a story lands in one partition; progress goes to stderr."""
     producer = await start_producer(s)
     topic = Topics(s.topic_prefix).raw
 
@@ -39,7 +41,7 @@ async def ingest_to_kafka(
             print(f"ingest: error: {err.location}: {err.reason}", file=sys.stderr)
 
     try:
-        return await ingest(
+        return await poll_sources(
             sources,
             publish,
             poll=poll,
@@ -52,6 +54,8 @@ async def ingest_to_kafka(
 
 
 def main_ingest(s: Settings, sources: list[str], poll: float | None) -> int:
+    """`newsstream ingest`: 0 if every feed was read and published, 1 if not, 2 if the
+    broker cannot be reached, 130 on Ctrl-C."""
     try:
         report = asyncio.run(ingest_to_kafka(s, sources, poll=poll))
     except BrokerUnavailable as exc:

@@ -10,6 +10,7 @@ import asyncio
 import base64
 import importlib.util
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -266,9 +267,22 @@ def test_every_newsstream_variable_is_a_setting(compose: dict[str, Any]) -> None
     assert "NEWSSTREAM_BROKER_URL" in names
 
 
-def test_every_service_env_validates(services: dict[str, dict[str, Any]]) -> None:
-    for name in ("topics", "worker", "replay"):
-        settings_from(env_of(services[name]))  # raises on a bad value
+@pytest.mark.parametrize("name", ["topics", "worker", "replay"])
+def test_every_service_env_validates(
+    services: dict[str, dict[str, Any]], name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The service's NEWSSTREAM_* variables, read from the environment as the container reads
+    them, give Settings holding exactly the values compose sets (no name ignored, no value
+    coerced into something else)."""
+    env = {k: v for k, v in env_of(services[name]).items() if _ours(k)}
+    assert "NEWSSTREAM_BROKER_URL" in env, name
+    for var in [k for k in os.environ if _ours(k)]:
+        monkeypatch.delenv(var)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    s = Settings()
+    for var, value in env.items():
+        assert str(getattr(s, var.removeprefix("NEWSSTREAM_").lower())) == value, (name, var)
 
 
 def test_jobs_agree_with_the_worker(services: dict[str, dict[str, Any]]) -> None:

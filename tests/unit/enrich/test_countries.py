@@ -121,12 +121,10 @@ def test_missing_comma_between_countries() -> None:
     assert countries("countries such as Cyprus, Greece Italy or Spain") == {"CY", "GR", "IT", "ES"}
 
 
-def test_accurate_path_shape_or_pending() -> None:
-    try:
-        enr = enrich_text("Putin met Kim in Pyongyang.", tagger="accurate")
-    except (NotImplementedError, OSError) as exc:
-        pytest.skip(f"the statistical tagger (ner_crf) is not ready yet: {exc!r}")
+def test_accurate_path_resolves_countries() -> None:
+    enr = enrich_text("Putin met Kim in Pyongyang.", tagger="accurate")
     assert "KP" in enr.countries
+    assert any(sp.text == "Pyongyang" and sp.country == "KP" for sp in enr.entities)
 
 
 def test_unknown_tagger_is_rejected() -> None:

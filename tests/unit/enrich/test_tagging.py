@@ -3,8 +3,12 @@ the text (or headline + blank line + body), and error lines instead of crashes."
 
 from __future__ import annotations
 
-import orjson
+from pathlib import Path
 
+import orjson
+import pytest
+
+from streams.enrich import ner_crf
 from streams.enrich.tagging import tag_lines, tag_record
 
 
@@ -65,3 +69,14 @@ def test_bad_lines_become_error_lines() -> None:
 def test_tag_record_matches_tag_lines() -> None:
     rec = {"id": "s", "headline": "Taiwan to coordinate with India", "body": "Japan agreed."}
     assert tag_record(rec, "fast") == run([orjson.dumps(rec)])[0]
+
+
+def test_missing_model_file_is_an_error_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the accurate tagger loads its model on first use; a missing file must not stop the stream
+    monkeypatch.setattr(ner_crf, "_get_model", lambda: ner_crf._Model(tmp_path))  # empty dir
+    out = tag_record({"id": "m", "text": "Putin met Kim."}, "accurate")
+    assert out["id"] == "m" and set(out) == {"id", "error"}
+    assert out["error"].startswith("tagger 'accurate' is not available: FileNotFoundError")
+    assert "error" not in tag_record({"id": "ok", "text": "Putin met Kim."}, "fast")

@@ -2,7 +2,14 @@
 
 import orjson
 
-from streams.pipeline.counting import EMPTY_ROW, apply_delta, delta_items, trim_windows
+from streams.pipeline.counting import (
+    EMPTY_ROW,
+    apply_delta,
+    country_counts,
+    delta_items,
+    fold_deltas,
+    trim_windows,
+)
 
 DAY = 86_400
 
@@ -27,3 +34,26 @@ def test_trim_windows_keeps_the_retention_period() -> None:
     windows = {"0": 1, str(DAY): 2, str(2 * DAY): 4, str(8 * DAY): 3}
     assert trim_windows(windows, 7 * DAY) == {str(2 * DAY): 4, str(8 * DAY): 3}
     assert trim_windows({}, DAY) == {}
+
+
+def test_fold_deltas_writes_each_row_once_per_batch() -> None:
+    table = {"FR": [4, 9, {"0": 4}, {"0": 20}]}
+    reads: list[tuple[str, int]] = []
+
+    def get_row(key: str, i: int) -> list | None:
+        reads.append((key, i))
+        return table.get(key)
+
+    events = [
+        (b"0", orjson.dumps({"FR": [[0, 21, 0]], "#sport": [[0, 21, 0]]}), 10),
+        (b"0", orjson.dumps({"FR": [[0, 22, 0], [0, 20, 0]]}), 11),  # 20: counted before
+        (b"0", orjson.dumps({"DE": [[1, 3, 0]]}), 9),  # offset 9 <= nothing: a new row
+    ]
+    rows = fold_deltas(events, get_row, 7 * DAY)
+    assert rows == {
+        "FR": (1, [6, 11, {"0": 6}, {"0": 22}]),
+        "#sport": (0, [1, 10, {"0": 1}, {"0": 21}]),
+        "DE": (2, [1, 9, {"0": 1}, {"1": 3}]),
+    }
+    assert reads == [("FR", 0), ("#sport", 0), ("DE", 2)]  # each key read once
+    assert country_counts({k: r for k, (_, r) in rows.items()}) == {"FR": 6, "DE": 1}

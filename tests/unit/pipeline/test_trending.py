@@ -1,18 +1,10 @@
-import json
-import logging
+"""Trend windows and scores over count rows (streams/pipeline/trending.py)."""
+
+from __future__ import annotations
 
 import pytest
 
 from streams.pipeline.trending import parse_window, trending
-from streams.telemetry.logs import JsonFormatter, logging_config
-
-
-def test_json_log_lines() -> None:
-    rec = logging.LogRecord("newsstream", logging.INFO, __file__, 1, "hello %s", ("x",), None)
-    doc = json.loads(JsonFormatter().format(rec))
-    assert doc["msg"] == "hello x" and doc["level"] == "info" and doc["logger"] == "newsstream"
-    assert logging_config("text", "info") is None
-    assert logging_config("json", "info")["root"]["level"] == "INFO"  # type: ignore[index]
 
 
 def test_parse_window() -> None:
@@ -40,3 +32,17 @@ def test_trend_score_guards_small_numbers() -> None:
     assert res["categories"] == []  # sport had no story in the current window
     coarse = trending(rows, size=2 * h, base=h, limit=10)
     assert {e["key"]: e["count"] for e in coarse["countries"]} == {"US": 5, "KE": 3}
+
+
+def test_categories_limit_and_empty_rows() -> None:
+    h = 3600
+    rows = {f"#c{i}": [i, 0, {str(h): i}, {}] for i in range(1, 6)}
+    res = trending(rows, size=h, base=h, limit=2)
+    assert [e["key"] for e in res["categories"]] == ["c5", "c4"]  # "#" stripped, best first
+    assert res["window_start"] == "1970-01-01T01:00:00+00:00"
+    assert trending({"FR": [0, -1, {}, {}]}, size=h, base=h, limit=5) == {
+        "window": "3600s",
+        "window_start": None,
+        "countries": [],
+        "categories": [],
+    }

@@ -1,0 +1,24 @@
+"""The benchmark's command-line options, apart from the benchmark so that the CLI can build
+its parser (on every start) without importing what measures."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the flags of `newsstream bench` / `scripts/bench` to ``parser``."""
+    parser.add_argument("--stories", type=int, default=50_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--latency-seconds", type=float, default=25)
+    parser.add_argument("--rate", type=float, default=1000)
+    parser.add_argument("--workers", type=int, default=1)
+    # None stands for the project's producers' linger (streams.kafka.producer), resolved
+    # when the benchmark runs: importing the producer here would slow every CLI start.
+    parser.add_argument(
+        "--load-linger-ms",
+        type=int,
+        default=None,
+        help="linger of the latency load generator (0: one request per story)",
+    )
+    parser.add_argument("--soak", type=float, metavar="SECONDS", help="memory over a long run")

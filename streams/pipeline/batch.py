@@ -1,0 +1,260 @@
+"""One batch of the ``process`` agent as a pure function, and the state it carries.
+
+:func:`process_batch` takes the batch's source events and the worker's
+:class:`ProcessState` and returns what to send (enriched stories, category copies, dead
+letters), the count deltas and what to mark once the outputs are acknowledged. No Kafka
+and no Faust: the agent (streams/worker/process.py) sends, waits for the acks, then
+writes the marks of :meth:`ProcessState.marks` to its changelogged ``dedupe`` table.
+
+Exactness without transactions, in constant memory:
+
+* a redelivered event (offset at or below its partition's watermark) is skipped;
+* a story published again under the same id is recognised by the fingerprint of its id,
+  within a horizon of the last ``horizon`` stories (streams/pipeline/dedupe.py), or while
+  an earlier copy's batch is still waiting for its acknowledgements (``inflight``);
+* each count delta names its source (raw partition, offset), so the ``count`` agent
+  skips a delta re-emitted after a crash (streams/pipeline/counting.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from schemas.models import DeadLetter, RawStory
+from streams.pipeline.counting import CATEGORY_KEY_PREFIX
+from streams.pipeline.decode import Limits, Rejection, decode_story
+from streams.pipeline.dedupe import IdHorizon, fingerprint, pack, unpack
+from streams.pipeline.neardup import NearDupIndex
+from streams.pipeline.processing import process_story
+from streams.topics import Topics
+
+log = logging.getLogger("newsstream")
+
+#: Oversized values keep this many bytes in the dead letter (the rest stays on news.raw).
+DEADLETTER_KEEP_BYTES = 64 * 1024
+
+#: (topic, key, value) of one output record.
+Record = tuple[str, bytes | None, bytes]
+#: A table write: (key, value), where a value of None deletes the key.
+Mark = tuple[str, Any]
+
+
+class Source(Protocol):
+    """What the batch logic reads of a source event (Faust's ``Message`` has it)."""
+
+    @property
+    def topic(self) -> str: ...
+    @property
+    def partition(self) -> int: ...
+    @property
+    def offset(self) -> int: ...
+    @property
+    def key(self) -> bytes | None: ...
+    @property
+    def value(self) -> bytes | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SourceEvent:
+    """A plain :class:`Source`, for tests, replays and the benchmark."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchConfig:
+    """The settings the batch logic depends on."""
+
+    topics: Topics
+    tagger: str = "fast"
+    route_threshold: float = 0.5
+    limits: Limits = field(default_factory=Limits)
+    window_s: int = 3600
+    count_clusters_once: bool = False
+
+
+@dataclass
+class BatchResult:
+    """What one batch produced."""
+
+    records: list[Record] = field(default_factory=list)
+    #: Row key (country code or ``#slug``) -> sources [raw partition, offset, window start].
+    deltas: dict[str, list[list[int]]] = field(default_factory=lambda: defaultdict(list))
+    #: Raw partition -> index (in the batch) of its last event not already processed.
+    last: dict[int, int] = field(default_factory=dict)
+    #: Raw partition -> fingerprints of the stories first seen in this batch.
+    fresh: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    #: (received_at as a timestamp, enriched record) of each story enriched.
+    stories: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
+    duplicates: int = 0
+    near_duplicates: int = 0
+    dead_letters: Counter[str] = field(default_factory=Counter)
+    enrich_seconds: list[float] = field(default_factory=list)
+
+    @property
+    def fingerprints(self) -> list[int]:
+        return [fp for fps in self.fresh.values() for fp in fps]
+
+
+class ProcessState:
+    """The ``process`` agent's memory: offset watermarks, the id horizon, the fingerprints
+    of batches awaiting their acks and, with COUNT_CLUSTERS_ONCE, the countries counted
+    per near-duplicate cluster. Rebuilt from the ``dedupe`` table after each recovery."""
+
+    def __init__(self, horizon: int) -> None:
+        self.horizon = IdHorizon(horizon)
+        self.watermarks: dict[int, int] = {}
+        self.expired: dict[int, list[str]] = defaultdict(list)  # records to delete
+        self.inflight: set[int] = set()
+        self.cluster_countries: OrderedDict[str, set[str]] = OrderedDict()
+
+    def rebuild(self, items: Iterable[tuple[str, Any]]) -> None:
+        """Load the ``dedupe`` table: ``'<p>'`` -> watermark, ``'<p>@<offset>'`` -> packed
+        fingerprints, replayed oldest first so the horizon evicts in the original order."""
+        self.horizon.clear()
+        self.watermarks.clear()
+        self.expired.clear()
+        records: list[tuple[int, int, str, str]] = []
+        for key, value in items:
+            head, sep, tail = key.partition("@")
+            if sep:
+                records.append((int(tail), int(head), key, value))
+            else:
+                self.watermarks[int(head)] = int(value)
+        for _, part, key, value in sorted(records):
+            for p_old, old in self.horizon.add(part, key, unpack(value)):
+                self.expired[p_old].append(old)
+
+    def is_known(self, fp: int) -> bool:
+        return fp in self.horizon or fp in self.inflight
+
+    def marks(self, part: int, offset: int, fresh: list[int]) -> list[Mark]:
+        """The table writes for partition ``part`` once a batch ending at ``offset`` is
+        acknowledged: its new fingerprints, its watermark, and deletions of records whose
+        fingerprints all left the horizon."""
+        out: list[Mark] = []
+        if fresh:
+            record = f"{part}@{offset}"
+            out.append((record, pack(fresh)))
+            for p_old, old in self.horizon.add(part, record, fresh):
+                self.expired[p_old].append(old)
+        if offset > self.watermarks.get(part, -1):
+            out.append((str(part), offset))
+            self.watermarks[part] = offset
+        out.extend((old, None) for old in self.expired.pop(part, ()))
+        return out
+
+    def countries_to_count(self, countries: list[str], cluster_id: str, window: int) -> list[str]:
+        """The countries of a cluster not counted yet (COUNT_CLUSTERS_ONCE). A cluster
+        only grows while its stories are in the near-duplicate window, so the map keeps as
+        many clusters as that window holds stories."""
+        counted = self.cluster_countries.get(cluster_id)
+        if counted is None:
+            counted = self.cluster_countries[cluster_id] = set()
+            if len(self.cluster_countries) > window:
+                self.cluster_countries.popitem(last=False)
+        new = [cc for cc in countries if cc not in counted]
+        counted.update(new)
+        return new
+
+
+def dead_letter(
+    msg: Source, reason: str, error: str, topics: Topics
+) -> Record:  # the original bytes are kept
+    """The dead-letter record for a source event."""
+    dl = DeadLetter.build(
+        key=msg.key,
+        value=msg.value,
+        reason=reason,
+        error=error,
+        topic=msg.topic,
+        partition=msg.partition,
+        offset=msg.offset,
+        max_value_bytes=DEADLETTER_KEEP_BYTES if reason == "oversized" else None,
+    )
+    return (topics.deadletter, msg.key, dl.to_bytes())
+
+
+def window_start(story: RawStory, now: datetime, size: int) -> int:
+    """Tumbling window of the story's event time (published_at, else received_at)."""
+    ts = (story.published_at or story.received_at or now).timestamp()
+    return int(ts // size * size)
+
+
+def process_batch(
+    events: Sequence[Source],
+    state: ProcessState,
+    cfg: BatchConfig,
+    now: datetime,
+    neardup: NearDupIndex | None = None,
+) -> BatchResult:
+    """Decode, de-duplicate, enrich and route one batch (see the module doc)."""
+    out = BatchResult()
+    in_batch: set[int] = set()
+    for i, msg in enumerate(events):
+        part, offset = msg.partition, msg.offset
+        if offset <= state.watermarks.get(part, -1):
+            out.duplicates += 1  # redelivered after a crash or rebalance
+            continue
+        out.last[part] = i
+        story = decode_story(msg.value, cfg.limits, now)
+        if isinstance(story, Rejection):
+            out.dead_letters[story.reason] += 1
+            out.records.append(dead_letter(msg, story.reason, story.error, cfg.topics))
+            continue
+        fp = fingerprint(story.id)
+        if fp in in_batch or state.is_known(fp):
+            out.duplicates += 1  # the same story published again
+            continue
+        in_batch.add(fp)
+        if _enrich_and_route(msg, story, state, cfg, now, neardup, out):
+            out.fresh[part].append(fp)
+    return out
+
+
+def _enrich_and_route(
+    msg: Source,
+    story: RawStory,
+    state: ProcessState,
+    cfg: BatchConfig,
+    now: datetime,
+    neardup: NearDupIndex | None,
+    out: BatchResult,
+) -> bool:
+    """Enrich one decoded story into ``out``; False if it was dead-lettered instead."""
+    t0 = time.perf_counter()
+    try:
+        done = process_story(story, cfg.tagger, cfg.route_threshold, neardup)
+    except Exception as exc:  # an enrichment bug dead-letters the story, never the stream
+        log.exception("enrichment failed for story %s", story.id)
+        out.dead_letters["enrichment_error"] += 1
+        error = f"{type(exc).__name__}: {exc}"
+        out.records.append(dead_letter(msg, "enrichment_error", error, cfg.topics))
+        return False
+    out.enrich_seconds.append(time.perf_counter() - t0)
+    if done.duplicate_of is not None:
+        out.near_duplicates += 1
+    rec, value, key = done.record, done.value, story.id.encode()
+    out.records.append((cfg.topics.enriched, key, value))
+    out.records.extend((cfg.topics.category(slug), key, value) for slug in done.slugs)
+    source = [msg.partition, msg.offset, window_start(story, now, cfg.window_s)]
+    countries = rec["countries"]
+    if cfg.count_clusters_once and neardup is not None:
+        countries = state.countries_to_count(countries, done.cluster_id, neardup.window)
+    for cc in countries:
+        out.deltas[cc].append(source)
+    for slug in done.slugs:
+        out.deltas[CATEGORY_KEY_PREFIX + slug].append(source)
+    received = story.received_at.timestamp() if story.received_at else 0.0
+    out.stories.append((received, rec))
+    return True

@@ -1,0 +1,99 @@
+"""``GET /countries/`` and ``GET /countries/{code}/``: the running counts per country.
+
+Each worker holds the rows of the table partitions it owns; the list view gathers every
+worker's share over HTTP (``/internal/rows/``), the detail view asks the owner of the
+code's partition.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+from faust.web import Blueprint, Request, Response, View
+
+from streams.pipeline.counting import Row, country_counts
+from streams.worker.app import NewsApp
+
+_PEER_TIMEOUT = aiohttp.ClientTimeout(total=5)
+
+
+async def gather_rows(news: NewsApp) -> tuple[dict[str, Row], list[str]]:
+    """All table rows, asking every worker that owns part of the table; the errors of the
+    workers that did not answer."""
+    app = news.app
+    rows = news.local_rows()
+    errors: list[str] = []
+    me = str(app.conf.canonical_url).rstrip("/")
+    hosts = [h.rstrip("/") for h in app.router.table_metadata(news.counts.name)]
+    for host in hosts:
+        if host == me:
+            continue
+        try:
+            async with app.http_client.get(f"{host}/internal/rows/", timeout=_PEER_TIMEOUT) as r:
+                rows.update((await r.json())["rows"])
+        except Exception as exc:
+            errors.append(f"{host}: {type(exc).__name__}")
+    return rows, errors
+
+
+def _owner(news: NewsApp, code: str) -> str | None:
+    """The URL of the worker that owns ``code``'s row (None before assignment)."""
+    partition = news.partition_of(code)
+    changelog = news.counts.changelog_topic.get_topic_name()
+    owner = None
+    for host, assigned in news.app.router.table_metadata(news.counts.name).items():
+        if partition in assigned.get(changelog, []):
+            owner = host.rstrip("/")
+    return owner
+
+
+def blueprint(news: NewsApp) -> Blueprint:
+    """The count views of ``news``."""
+    bp = Blueprint("countries")
+
+    @bp.route("/countries/", name="list")
+    class CountriesView(View):
+        """Every country's count, gathered from all workers, highest first."""
+
+        async def get(self, request: Request) -> Response:
+            rows, errors = await gather_rows(news)
+            counts = country_counts(rows)
+            ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+            return self.json({"counts": ordered, "complete": not errors, "errors": errors})
+
+    @bp.route("/countries/{code}/", name="detail")
+    class CountryView(View):
+        """One country's count, answered by the worker owning it."""
+
+        async def get(self, request: Request, code: str) -> Response:
+            return await _country(self, news, code)
+
+    @bp.route("/internal/rows/", name="internal_rows")
+    class RowsView(View):
+        """This worker's share of the table, for the gathering views of its peers."""
+
+        async def get(self, request: Request) -> Response:
+            return self.json({"rows": news.local_rows()})
+
+    return bp
+
+
+async def _country(web: View, news: NewsApp, code: str) -> Any:
+    cc = code.upper()
+    if not (len(cc) == 2 and cc.isalpha()):
+        return web.json({"error": f"{code!r} is not an ISO 3166-1 alpha-2 code"}, status=400)
+    owner = _owner(news, cc)
+    if owner is None:
+        return web.json({"error": "partitions not assigned yet; retry"}, status=503)
+    if owner != str(news.app.conf.canonical_url).rstrip("/"):
+        try:
+            url = f"{owner}/countries/{cc}/"
+            async with news.app.http_client.get(url, timeout=_PEER_TIMEOUT) as r:
+                return web.json(await r.json(), status=r.status)
+        except Exception as exc:
+            return web.json(
+                {"error": f"owner {owner} unreachable: {type(exc).__name__}"}, status=503
+            )
+    value = news.counts.get(cc)
+    return web.json({"country": cc, "count": value[0] if value else 0})

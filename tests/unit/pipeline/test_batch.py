@@ -1,0 +1,139 @@
+"""The ``process`` agent's batch logic, without a broker: events + state in, outputs out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import orjson
+import pytest
+
+from schemas.models import DeadLetter
+from streams.pipeline import batch as batch_module
+from streams.pipeline.batch import (
+    BatchConfig,
+    ProcessState,
+    SourceEvent,
+    process_batch,
+    window_start,
+)
+from streams.pipeline.decode import Rejection, decode_story
+from streams.pipeline.dedupe import fingerprint, pack
+from streams.pipeline.neardup import NearDupIndex
+from streams.topics import Topics
+
+NOW = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+TOPICS = Topics("t.")
+CFG = BatchConfig(topics=TOPICS, window_s=3600)
+PARIS = {
+    "id": "s1",
+    "headline": "Paris summit",
+    "body": "Leaders of France and Germany met in Paris on Monday to discuss trade.",
+    "published_at": "2026-03-01T09:15:00Z",
+}
+
+
+def event(offset: int, value: dict | bytes, partition: int = 0) -> SourceEvent:
+    raw = value if isinstance(value, bytes) else orjson.dumps(value)
+    return SourceEvent(TOPICS.raw, partition, offset, b"k", raw)
+
+
+def test_a_story_goes_to_enriched_and_its_category_topics_with_count_deltas() -> None:
+    state = ProcessState(1000)
+    out = process_batch([event(7, PARIS)], state, CFG, NOW)
+    topics = [t for t, _, _ in out.records]
+    assert topics[0] == TOPICS.enriched
+    assert all(t.startswith("t.news.topic.") for t in topics[1:]) and len(topics) >= 2
+    rec = orjson.loads(out.records[0][2])
+    assert rec["id"] == "s1" and {"FR", "DE"} <= set(rec["countries"])
+    source = [0, 7, window_start_of(PARIS)]
+    assert out.deltas["FR"] == [source] and out.deltas["DE"] == [source]
+    slug = topics[1].removeprefix("t.news.topic.")
+    assert out.deltas["#" + slug] == [source]
+    assert out.last == {0: 0} and out.fresh == {0: [fingerprint("s1")]}
+    assert out.duplicates == 0 and not out.dead_letters
+    assert len(out.enrich_seconds) == 1 and out.stories[0][1]["id"] == "s1"
+
+
+def window_start_of(story: dict) -> int:
+    published = datetime.fromisoformat(story["published_at"].replace("Z", "+00:00"))
+    return int(published.timestamp()) // 3600 * 3600
+
+
+def test_bad_input_becomes_a_dead_letter_with_its_reason_and_bytes() -> None:
+    out = process_batch([event(3, b"{not json")], ProcessState(1000), CFG, NOW)
+    assert out.dead_letters == {"invalid_json": 1}
+    ((topic, key, value),) = out.records
+    assert topic == TOPICS.deadletter and key == b"k"
+    letter = DeadLetter.model_validate_json(value)
+    assert letter.reason == "invalid_json" and letter.offset == 3
+    assert out.last == {0: 0} and not out.fresh and not out.deltas
+
+
+def test_redelivered_offsets_and_repeated_ids_are_skipped() -> None:
+    state = ProcessState(1000)
+    first = process_batch([event(5, PARIS)], state, CFG, NOW)
+    marks = state.marks(0, 5, first.fresh[0])
+    assert (str(0), 5) in marks and ("0@5", pack([fingerprint("s1")])) in marks
+    again = process_batch([event(5, PARIS), event(6, PARIS)], state, CFG, NOW)
+    assert again.duplicates == 2 and not again.records  # offset 5 redelivered, s1 known
+    assert again.last == {0: 1}  # offset 6 still moves the watermark
+
+
+def test_a_copy_within_the_batch_or_awaiting_acks_is_a_duplicate() -> None:
+    state = ProcessState(1000)
+    out = process_batch([event(1, PARIS), event(2, PARIS)], state, CFG, NOW)
+    assert out.duplicates == 1 and len(out.fresh[0]) == 1
+    state.inflight.update(out.fingerprints)  # sent, not acknowledged yet
+    later = process_batch([event(3, PARIS)], state, CFG, NOW)
+    assert later.duplicates == 1 and not later.records
+
+
+def test_state_rebuilt_from_its_marks_knows_the_same_stories() -> None:
+    state = ProcessState(1000)
+    table: dict[str, object] = {}
+    for offset, sid in enumerate(["a", "b", "c"]):
+        out = process_batch([event(offset, {**PARIS, "id": sid})], state, CFG, NOW)
+        for key, value in state.marks(0, offset, out.fresh[0]):
+            table[key] = value
+    rebuilt = ProcessState(1000)
+    rebuilt.rebuild(table.items())
+    assert rebuilt.watermarks == {0: 2}
+    assert all(rebuilt.is_known(fingerprint(s)) for s in "abc")
+    assert not rebuilt.is_known(fingerprint("d"))
+
+
+def test_records_of_expired_fingerprints_are_deleted() -> None:
+    state = ProcessState(1000)  # the horizon keeps the last 1000 ids
+    state.marks(0, 0, [1])
+    assert ("0@0", None) not in state.marks(0, 1, list(range(2, 1001)))  # 1000 ids: all kept
+    marks = state.marks(0, 2, [5000])  # evicts id 1, the only one of record 0@0
+    assert ("0@0", None) in marks
+
+
+def test_an_enrichment_failure_is_a_dead_letter_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> object:
+        raise ValueError("model exploded")
+
+    monkeypatch.setattr(batch_module, "process_story", broken)
+    out = process_batch([event(1, PARIS)], ProcessState(1000), CFG, NOW)
+    assert out.dead_letters == {"enrichment_error": 1}
+    letter = DeadLetter.model_validate_json(out.records[0][2])
+    assert "model exploded" in letter.error
+    assert not out.fresh  # not marked: a redrive after the fix is processed
+
+
+def test_count_clusters_once_counts_a_near_duplicate_cluster_once() -> None:
+    cfg = BatchConfig(topics=TOPICS, count_clusters_once=True)
+    copy = {**PARIS, "id": "s2", "headline": "Paris summit (update)"}
+    neardup = NearDupIndex(threshold=0.5)
+    out = process_batch([event(1, PARIS), event(2, copy)], ProcessState(1000), cfg, NOW, neardup)
+    assert len(out.records) >= 4  # both stories are still published
+    assert len(out.deltas["FR"]) == 1
+
+
+def test_window_start_falls_back_to_received_time() -> None:
+    story = decode_story(orjson.dumps({"body": "x y z"}), CFG.limits, NOW)
+    assert not isinstance(story, Rejection)
+    assert window_start(story, NOW, 3600) == int(NOW.timestamp()) // 3600 * 3600

@@ -1,0 +1,88 @@
+"""The one module that reaches into Faust's and aiokafka's internals: its guard and helpers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import pytest
+from faust.streams import _current_event
+
+from streams.worker import faust_private
+from streams.worker.faust_private import UnsupportedVersion, acting_for, check_versions
+from tests.paths import ROOT
+
+
+def test_the_installed_versions_are_the_ones_it_was_written_for() -> None:
+    check_versions()  # the pinned versions: no error
+
+
+@pytest.mark.parametrize(
+    ("installed", "named"),
+    [
+        ({"faust-streaming": "0.16.0", "aiokafka": "0.14.0"}, "faust-streaming 0.16.0"),
+        ({"faust-streaming": "0.15.3", "aiokafka": "0.13.0"}, "aiokafka 0.13.0"),
+    ],
+)
+def test_another_version_is_refused_loudly(installed: dict[str, str], named: str) -> None:
+    with pytest.raises(UnsupportedVersion, match=named):
+        check_versions(installed)
+
+
+def test_apply_checks_versions_before_patching(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(faust_private, "_applied", False)
+    monkeypatch.setattr(faust_private.faust, "__version__", "0.17.1")
+    with pytest.raises(UnsupportedVersion):
+        faust_private.apply(20, probe_kwargs=None)
+    assert faust_private._applied is False
+
+
+class _Event:
+    """Faust keeps a weak reference to the current event."""
+
+
+def test_acting_for_routes_table_writes_to_the_given_event() -> None:
+    event, before = _Event(), _current_event.get(None)
+    with acting_for(event):
+        current = _current_event.get()
+        assert current is not None and current() is event
+    assert _current_event.get(None) is before
+
+
+def test_committed_offset_reads_the_consumer_bookkeeping() -> None:
+    consumer = SimpleNamespace(_committed_offset={"tp": 41})
+    assert faust_private.committed_offset(consumer, "tp") == 41
+    assert faust_private.committed_offset(consumer, "other") is None
+
+
+def test_worker_consumer_takes_fetch_settings_from_the_environment() -> None:
+    """Faust hard-codes the fetch wait and leaves aiokafka's 1-byte fetch minimum; the
+    worker's consumer must get both from the settings (docs/performance.md)."""
+    code = (
+        "import asyncio\n"
+        "async def main():\n"
+        "    from streams.settings import get_settings\n"
+        "    from streams.worker import build_worker\n"
+        "    app = build_worker(get_settings()).app\n"
+        "    c = app.consumer._thread._create_worker_consumer(app.transport)\n"
+        "    print(c._fetch_min_bytes, c._fetch_max_wait_ms)\n"
+        "    await c.stop()\n"
+        "asyncio.run(main())\n"
+    )
+    env = {
+        **os.environ,
+        "NEWSSTREAM_FETCH_MIN_BYTES": "12345",
+        "NEWSSTREAM_FETCH_MAX_WAIT_MS": "37",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert out.stdout.split() == ["12345", "37"]
