@@ -12,11 +12,11 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 
-from streams.cli import DEFAULT_SEEDS
 from streams.devtools.synth import synthetic_stories
 from streams.kafka.client import client_kwargs
 from streams.kafka.producer import PRODUCER_LINGER_MS
 from streams.settings import Settings
+from streams.sources.seeds import default_seed_file
 from streams.topics import Topics
 
 #: Keys of the probe stories :func:`wait_pipeline_live` sends (not counted as load).
@@ -27,7 +27,7 @@ _T = TypeVar("_T")
 
 def synthetic(n: int, seed: int) -> Iterator[dict[str, Any]]:
     """``n`` synthetic stories made from the seed file `newsstream run` replays."""
-    return synthetic_stories(DEFAULT_SEEDS, n, seed=seed)
+    return synthetic_stories(default_seed_file(), n, seed=seed)
 
 
 def is_probe(key: bytes | None) -> bool:
