@@ -25,6 +25,10 @@ from streams.telemetry.logs import logging_config
 from streams.topics import Topics
 from streams.web.limits import web_application_options
 
+#: The worker's producer linger when NEWSSTREAM_PRODUCER_LINGER_MS is unset: its outputs
+#: leave as soon as a batch is processed (replay and ingest linger longer, kafka/producer.py).
+WORKER_LINGER_MS = 1
+
 
 def faust_credentials(s: Settings) -> Any:
     """Faust's broker_credentials for the settings (None for PLAINTEXT)."""
@@ -80,11 +84,10 @@ def _app_options(s: Settings) -> dict[str, Any]:
         "broker_request_timeout": max(90.0, s.session_timeout_s * 2),
         "broker_commit_interval": s.commit_interval_s,
         "consumer_auto_offset_reset": "earliest",
-        "producer_linger_ms": s.producer_linger_ms,
-        "producer_acks": -1 if s.producer_acks in ("all", "-1") else int(s.producer_acks),
+        "producer_linger_ms": s.linger_ms(WORKER_LINGER_MS),
+        "producer_acks": s.acks,
         "producer_max_batch_size": 256 * 1024,
-        # a dead letter carries its value in base64 (4/3 of the limit) plus metadata
-        "producer_max_request_size": 2 * s.max_message_bytes + 64 * 1024,
+        "producer_max_request_size": s.max_request_bytes,
         "stream_buffer_maxsize": max(4096, s.batch_size * 2),
         "web_host": s.web_host,
         "web_bind": s.web_host,

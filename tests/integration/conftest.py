@@ -51,3 +51,12 @@ def pipeline4(kafka_url: str, tmp_path: Path) -> Iterator[Pipeline]:
     """A pipeline with 4 partitions: two workers each own several, as on a cluster."""
     with Pipeline(kafka_url, tmp_path, {"NEWSSTREAM_PARTITIONS": "4"}) as p:
         yield p
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder is an integration test, marked or not, so that
+    ``-m "not integration"`` selects exactly the unit suite."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.integration)

@@ -15,7 +15,7 @@ import time
 import xml.sax
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,28 +24,26 @@ from urllib.parse import urlsplit
 import feedparser
 from pydantic import ValidationError
 
-from schemas.models import RawStory
+from schemas.models import (
+    MAX_HEADLINE_CHARS,
+    MAX_ID_CHARS,
+    MAX_SOURCE_CHARS,
+    MAX_URL_CHARS,
+    RawStory,
+    is_plausible_date,
+)
 from streams.sources.feeds.charset import decode_document, header_value
 from streams.sources.feeds.repair import not_a_feed_reason, repair_xml, salvage_malformed
 from streams.sources.feeds.text import html_to_text, one_line
 from streams.sources.feeds.types import FeedError
 
-
-def _max_length(name: str) -> int:
-    """The contract's length limit of a `RawStory` field, read from the model itself."""
-    for rule in RawStory.model_fields[name].metadata:
-        limit = getattr(rule, "max_length", None)  # pydantic's MaxLen constraint
-        if isinstance(limit, int):
-            return limit
-    raise LookupError(f"RawStory.{name} has no max_length")
-
-
 # RawStory's limits, so that over-long values are shortened here rather than rejected.
-_MAX_ID, _MAX_HEADLINE, _MAX_URL, _MAX_SOURCE = map(
-    _max_length, ("id", "headline", "url", "source")
+_MAX_ID, _MAX_HEADLINE, _MAX_URL, _MAX_SOURCE = (
+    MAX_ID_CHARS,
+    MAX_HEADLINE_CHARS,
+    MAX_URL_CHARS,
+    MAX_SOURCE_CHARS,
 )
-_EARLIEST = datetime(1800, 1, 1, tzinfo=UTC)
-_FUTURE_SLACK = timedelta(days=2)
 
 
 @dataclass(slots=True)
@@ -152,7 +150,7 @@ def _date(entry: Any, location: str, label: str, warnings: list[FeedError]) -> d
             warnings.append(
                 FeedError(location, f"unreadable {key} date {raw!r}; left empty", label)
             )
-        elif not _EARLIEST <= when <= datetime.now(UTC) + _FUTURE_SLACK:
+        elif not is_plausible_date(when):
             warnings.append(
                 FeedError(location, f"implausible {key} date {raw!r}; left empty", label)
             )

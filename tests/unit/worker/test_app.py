@@ -58,3 +58,14 @@ def test_rows_live_where_the_default_partitioner_puts_their_key() -> None:
     assert [news.partition_of(k) for k in keys] == [
         partitioner(k.encode(), parts, parts) for k in keys
     ]
+
+
+def test_producer_settings_come_from_the_one_definition_of_each() -> None:
+    from streams.worker.app import WORKER_LINGER_MS, _app_options
+
+    default = _app_options(Settings())
+    assert default["producer_linger_ms"] == WORKER_LINGER_MS
+    assert default["producer_acks"] == -1
+    assert default["producer_max_request_size"] == Settings().max_request_bytes
+    tuned = _app_options(Settings(producer_linger_ms=7, producer_acks="1"))
+    assert (tuned["producer_linger_ms"], tuned["producer_acks"]) == (7, 1)
