@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from schemas.models import CATEGORY_SLUGS
+
+#: Attribute -> topic name (before the prefix) of the pipeline's fixed topics.
+_FIXED = {
+    "raw": "news.raw",
+    "enriched": "news.enriched",
+    "deadletter": "news.deadletter",
+    "country_deltas": "news.country-deltas",  # internal: per-batch count deltas
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,29 +21,17 @@ class Topics:
     """Every topic the pipeline reads or writes, with the configured prefix applied."""
 
     prefix: str = ""
+    raw: str = field(init=False)
+    enriched: str = field(init=False)
+    deadletter: str = field(init=False)
+    country_deltas: str = field(init=False)
 
-    def _t(self, name: str) -> str:
-        return f"{self.prefix}{name}"
-
-    @property
-    def raw(self) -> str:
-        return self._t("news.raw")
-
-    @property
-    def enriched(self) -> str:
-        return self._t("news.enriched")
-
-    @property
-    def deadletter(self) -> str:
-        return self._t("news.deadletter")
-
-    @property
-    def country_deltas(self) -> str:
-        """Internal: per-batch story ids per country, keyed by country code."""
-        return self._t("news.country-deltas")
+    def __post_init__(self) -> None:
+        for attr, name in _FIXED.items():
+            object.__setattr__(self, attr, f"{self.prefix}{name}")
 
     def category(self, slug: str) -> str:
-        return self._t(f"news.topic.{slug}")
+        return f"{self.prefix}news.topic.{slug}"
 
     def all_category_topics(self) -> list[str]:
         return [self.category(s) for s in CATEGORY_SLUGS]

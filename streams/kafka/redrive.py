@@ -12,6 +12,7 @@ import asyncio
 import sys
 from collections import Counter
 from datetime import UTC, datetime
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
@@ -46,13 +47,9 @@ async def _original_value(s: Settings, dl: DeadLetter) -> bytes | None:
         await consumer.stop()
 
 
-async def redrive(
-    s: Settings, *, reason: str | None = None, dry_run: bool = False, idle_s: float = 3.0
-) -> Counter[str]:
-    t = Topics(s.topic_prefix)
-    stats: Counter[str] = Counter()
-    consumer = AIOKafkaConsumer(
-        t.deadletter,
+def _consumer(s: Settings, topic: str) -> AIOKafkaConsumer:
+    return AIOKafkaConsumer(
+        topic,
         **client_kwargs(s),
         group_id=f"{s.app_id}-redrive",
         auto_offset_reset="earliest",
@@ -61,6 +58,37 @@ async def redrive(
         session_timeout_ms=int(s.session_timeout_s * 1000),
         heartbeat_interval_ms=int(s.session_timeout_s * 1000 / 3),
     )
+
+
+async def _take(
+    consumer: AIOKafkaConsumer, started: datetime, finished: set[TopicPartition], idle_s: float
+) -> list[tuple[TopicPartition, Any]]:
+    """The next letters written before ``started``. Letters written after it are our own
+    redrives failing again (or new failures): they wait for the next run, never loop here."""
+    batch = await consumer.getmany(timeout_ms=int(idle_s * 1000))
+    out = []
+    for tp, recs in batch.items():
+        for rec in recs:
+            if tp in finished or rec.timestamp / 1000 >= started.timestamp():
+                finished.add(tp)
+                consumer.pause(tp)
+                break
+            out.append((tp, rec))
+    return out
+
+
+async def redrive(
+    s: Settings, *, reason: str | None = None, dry_run: bool = False, idle_s: float = 3.0
+) -> Counter[str]:
+    """Send dead letters (of ``reason``, or all) back to ``news.raw``; counts per outcome.
+
+    The group's offsets advance only past letters that were handled: with ``reason``, a
+    partition's commit stops before its first letter of another reason, so a later run
+    (with another reason, or none) still finds it.
+    """
+    t = Topics(s.topic_prefix)
+    stats: Counter[str] = Counter()
+    consumer = _consumer(s, t.deadletter)
     producer = await start_producer(s, max_request_size=s.max_request_bytes)
     await consumer.start()
     try:
@@ -70,28 +98,17 @@ async def redrive(
             await consumer.getmany(timeout_ms=200)
         started = datetime.now(UTC)
         finished: set[TopicPartition] = set()
-        while True:
-            batch = await consumer.getmany(timeout_ms=int(idle_s * 1000))
-            records = []
-            commit: dict[TopicPartition, int] = {}
-            for tp, recs in batch.items():
-                for rec in recs:
-                    # letters written after we started are our own redrives failing again
-                    # (or new failures): they wait for the next run, never loop here
-                    if tp in finished or rec.timestamp / 1000 >= started.timestamp():
-                        finished.add(tp)
-                        consumer.pause(tp)
-                        break
-                    records.append(rec)
-                    commit[tp] = rec.offset + 1
-            if not records:
-                break
-            futures = []
-            for rec in records:
+        held: set[TopicPartition] = set()  # partitions whose commit stopped at a skipped letter
+        while records := await _take(consumer, started, finished, idle_s):
+            futures, commit = [], {}
+            for tp, rec in records:
                 dl = DeadLetter.from_bytes(rec.value)
                 if reason and dl.reason != reason:
                     stats["skipped"] += 1
+                    held.add(tp)
                     continue
+                if tp not in held:
+                    commit[tp] = rec.offset + 1
                 value = await _original_value(s, dl)
                 if value is None:
                     stats["unrecoverable"] += 1

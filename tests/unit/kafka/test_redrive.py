@@ -133,6 +133,14 @@ def test_reason_selects_letters(kafka: FakeKafka) -> None:
     assert kafka.sent == [(RAW, b"\xff\xfe", None)]
 
 
+def test_a_skipped_letter_is_not_committed_so_a_later_run_finds_it(kafka: FakeKafka) -> None:
+    kafka.letter(_dl("not_utf8", b"\xff"))
+    kafka.letter(_dl("invalid_json", b"{not json"))
+    kafka.letter(_dl("not_utf8", b"\xfe"))
+    assert _run(reason="not_utf8") == {"skipped": 1, "not_utf8": 2}
+    assert kafka.commits == [{DLQ: 1}]  # up to the invalid_json letter, not past it
+
+
 def test_dry_run_sends_and_commits_nothing(kafka: FakeKafka) -> None:
     kafka.letter(_dl("invalid_json", b"{not json"))
     assert _run(dry_run=True) == {"invalid_json": 1}
