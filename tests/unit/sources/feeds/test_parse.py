@@ -55,8 +55,8 @@ def test_language_from_the_feed_in_bcp47_case() -> None:
     assert {s.language for s in parse("rss20_html.xml").stories} == {"en-US"}
     assert {s.language for s in parse("rss10_rdf.xml").stories} == {"de-DE"}
     assert {s.language for s in parse("atom10.xml").stories} == {"fr-FR"}
-    # No language in the feed: the contract's default.
-    assert {s.language for s in parse("cdata.xml").stories} == {"en"}
+    # No language in the feed: unknown stays unknown (the enrichment detects it).
+    assert {s.language for s in parse("cdata.xml").stories} == {None}
 
 
 @pytest.mark.parametrize(
