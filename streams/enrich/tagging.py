@@ -1,5 +1,8 @@
 """The ``newsstream tag`` contract: JSON Lines in (``{"id","text"}`` or
-``{"id","headline","body"}``), one JSON line out per input line, in order.
+``{"id","headline","body"}``), one JSON line out per input line, in order: ``id``,
+``language`` (ISO 639-1 or ``und``, detected from the text alone: a ``language`` field of
+the input is not read, so ``newsstream eval`` can score it), ``entities``, ``countries``,
+``categories``.
 
 A bad line yields ``{"id": ..., "error": ...}`` instead of stopping the stream: one broken
 record must not cost the rest of a batch.
@@ -57,6 +60,7 @@ def tag_record_details(record: Any, tagger: str = "fast") -> tuple[dict[str, Any
         entities.append(ent)
     out = {
         "id": rid,
+        "language": enr.language,
         "entities": entities,
         "countries": enr.countries,
         "categories": [{"slug": slug, "score": score} for slug, score in enr.categories],

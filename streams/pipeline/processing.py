@@ -31,8 +31,15 @@ class Processed:
 
 def enriched_record(story: RawStory, tagger: str) -> dict[str, Any]:
     """The EnrichedStory as a plain dict (built directly: pydantic on the hot path is slow)."""
-    e = enrich_story(story.headline, story.body, tagger)
+    e = enrich_story(
+        story.headline,
+        story.body,
+        tagger,
+        declared_language=story.language,
+        feed_terms=story.feed_categories,
+    )
     rec = story.model_dump(mode="json", exclude_none=True)
+    rec["language"] = e.language  # detected; the declared tag only when the text cannot tell
     rec["entities"] = [
         {"text": s.text, "label": s.label, "start": s.start, "end": s.end}
         | ({"country": s.country} if s.country else {})

@@ -35,7 +35,7 @@ def test_text_and_headline_body_records_in_order() -> None:
         "No headline here, just Japan.",
     ]
     for o, text in zip(out, texts, strict=True):
-        assert set(o) == {"id", "entities", "countries", "categories"}
+        assert set(o) == {"id", "language", "entities", "countries", "categories"}
         for ent in o["entities"]:
             assert text[ent["start"] : ent["end"]] == ent["text"]
             assert ent["label"] in {"PER", "ORG", "LOC", "MISC"}
@@ -80,3 +80,26 @@ def test_missing_model_file_is_an_error_record(
     assert out["id"] == "m" and set(out) == {"id", "error"}
     assert out["error"].startswith("tagger 'accurate' is not available: FileNotFoundError")
     assert "error" not in tag_record({"id": "ok", "text": "Putin met Kim."}, "fast")
+
+
+def test_every_line_carries_its_detected_language() -> None:
+    zh = {
+        "id": "zh",
+        "headline": "习近平会见俄罗斯总统普京",
+        "body": "双方就乌克兰局势交换了意见。",
+    }
+    de = {
+        "id": "de",
+        "text": "Die beiden sprachen über die Ukraine und Russland.",
+        "language": "en",
+    }
+    lines: list[bytes | str] = [
+        orjson.dumps(zh),
+        orjson.dumps(de),  # a language field of the input is not read: eval scores it
+        b'{"id": "short", "text": "Paris"}',
+        b'{"id": "bad"}',
+    ]
+    out = run(lines)
+    assert [o.get("language") for o in out] == ["zh", "de", "und", None]
+    assert list(out[0])[:2] == ["id", "language"]  # top level, right after the id
+    assert out[0]["categories"][0]["score"] < 0.5  # the model reads English only
