@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from schemas.models import DeadLetter, RawStory
-from streams.pipeline.counting import CATEGORY_KEY_PREFIX
+from streams.pipeline.counting import CATEGORY_KEY_PREFIX, Entries
 from streams.pipeline.decode import Limits, Rejection, decode_story
 from streams.pipeline.dedupe import IdHorizon, fingerprint, pack, unpack
 from streams.pipeline.neardup import NearDupIndex
@@ -88,8 +88,9 @@ class BatchResult:
     """What one batch produced."""
 
     records: list[Record] = field(default_factory=list)
-    #: Row key (country code or ``#slug``) -> sources [raw partition, offset, window start].
-    deltas: dict[str, list[list[int]]] = field(default_factory=lambda: defaultdict(list))
+    #: Row key (country code or ``#slug``) -> sources [raw partition, offset, window start,
+    #: language] (streams/pipeline/counting.py).
+    deltas: dict[str, Entries] = field(default_factory=lambda: defaultdict(list))
     #: Raw partition -> index (in the batch) of its last event not already processed.
     last: dict[int, int] = field(default_factory=dict)
     #: Raw partition -> fingerprints of the stories first seen in this batch.
@@ -99,6 +100,8 @@ class BatchResult:
     duplicates: int = 0
     near_duplicates: int = 0
     dead_letters: Counter[str] = field(default_factory=Counter)
+    #: Stories enriched per detected language (ISO 639-1 or ``und``).
+    languages: Counter[str] = field(default_factory=Counter)
     enrich_seconds: list[float] = field(default_factory=list)
 
     @property
@@ -247,7 +250,9 @@ def _enrich_and_route(
     rec, value, key = done.record, done.value, story.id.encode()
     out.records.append((cfg.topics.enriched, key, value))
     out.records.extend((cfg.topics.category(slug), key, value) for slug in done.slugs)
-    source = [msg.partition, msg.offset, window_start(story, now, cfg.window_s)]
+    language = rec["language"]
+    out.languages[language] += 1
+    source = [msg.partition, msg.offset, window_start(story, now, cfg.window_s), language]
     countries = rec["countries"]
     if cfg.count_clusters_once and neardup is not None:
         countries = state.countries_to_count(countries, done.cluster_id, neardup.window)

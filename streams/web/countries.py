@@ -1,4 +1,5 @@
-"""``GET /countries/`` and ``GET /countries/{code}/``: the running counts per country.
+"""``GET /countries/`` (``?language=de``: stories in one language) and
+``GET /countries/{code}/``: the running counts per country.
 
 Each worker holds the rows of the table partitions it owns; the list view gathers every
 worker's share over HTTP (``/internal/rows/``), the detail view asks the owner of the
@@ -7,15 +8,19 @@ code's partition.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import aiohttp
 from faust.web import Blueprint, Request, Response, View
 
+from schemas.models import LANGUAGE_PATTERN
 from streams.pipeline.counting import Row, country_counts
 from streams.worker.app import NewsApp
 
 _PEER_TIMEOUT = aiohttp.ClientTimeout(total=5)
+#: What ``?language=`` accepts: the codes stories carry (ISO 639-1, or und).
+LANGUAGE_CODE = re.compile(LANGUAGE_PATTERN)
 
 
 async def gather_rows(news: NewsApp) -> tuple[dict[str, Row], list[str]]:
@@ -54,13 +59,23 @@ def blueprint(news: NewsApp) -> Blueprint:
 
     @bp.route("/countries/", name="list")
     class CountriesView(View):
-        """Every country's count, gathered from all workers, highest first."""
+        """Every country's count, gathered from all workers, highest first;
+        ``?language=de`` counts only the stories detected in that language."""
 
         async def get(self, request: Request) -> Response:
+            language = request.query.get("language")
+            if language is not None:
+                language = language.strip().lower()
+                if not LANGUAGE_CODE.match(language):
+                    error = f"language {language!r}: use an ISO 639-1 code such as de, or und"
+                    return self.json({"error": error}, status=400)
             rows, errors = await gather_rows(news)
-            counts = country_counts(rows)
+            counts = country_counts(rows, language)
             ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-            return self.json({"counts": ordered, "complete": not errors, "errors": errors})
+            body: dict[str, Any] = {"counts": ordered, "complete": not errors, "errors": errors}
+            if language is not None:
+                body["language"] = language
+            return self.json(body)
 
     @bp.route("/countries/{code}/", name="detail")
     class CountryView(View):

@@ -45,13 +45,14 @@ def test_a_story_goes_to_enriched_and_its_category_topics_with_count_deltas() ->
     assert all(t.startswith("t.news.topic.") for t in topics[1:]) and len(topics) >= 2
     rec = orjson.loads(out.records[0][2])
     assert rec["id"] == "s1" and {"FR", "DE"} <= set(rec["countries"])
-    source = [0, 7, window_start_of(PARIS)]
+    source = [0, 7, window_start_of(PARIS), "en"]  # the story's language is counted too
     assert out.deltas["FR"] == [source] and out.deltas["DE"] == [source]
     slug = topics[1].removeprefix("t.news.topic.")
     assert out.deltas["#" + slug] == [source]
     assert out.last == {0: 0} and out.fresh == {0: [fingerprint("s1")]}
     assert out.duplicates == 0 and not out.dead_letters
     assert len(out.enrich_seconds) == 1 and out.stories[0][1]["id"] == "s1"
+    assert out.languages == {"en": 1}
 
 
 def window_start_of(story: dict) -> int:
@@ -137,3 +138,15 @@ def test_window_start_falls_back_to_received_time() -> None:
     story = decode_story(orjson.dumps({"body": "x y z"}), CFG.limits, NOW)
     assert not isinstance(story, Rejection)
     assert window_start(story, NOW, 3600) == int(NOW.timestamp()) // 3600 * 3600
+
+
+def test_each_delta_source_names_the_story_language() -> None:
+    berlin = {
+        "id": "de1",
+        "body": "Die Bundesregierung in Berlin hat am Montag mit Frankreich über Handel beraten.",
+        "published_at": "2026-03-01T09:15:00Z",
+    }
+    out = process_batch([event(3, berlin), event(4, PARIS)], ProcessState(1000), CFG, NOW)
+    assert out.languages == {"de": 1, "en": 1}
+    assert out.deltas["DE"][0] == [0, 3, window_start_of(berlin), "de"]
+    assert orjson.loads(out.records[0][2])["language"] == "de"
