@@ -1,7 +1,8 @@
 /* newsstream news desk: plain JS, no build step, no network beyond the worker itself.
  *
  * Data sources (all on the worker that serves this page):
- *   GET /countries/          distinct stories per country, all workers   (polled + on events)
+ *   GET /countries/          distinct stories per country, all workers   (polled + on events;
+ *                            ?language=xx when the language filter is set)
  *   GET /trending/           rising countries and categories              (polled; optional)
  *   GET /latest/?limit=50    newest enriched stories of this worker       (on load / reconnect)
  *   GET /country-names/      code -> name (falls back to Intl.DisplayNames, then the code)
@@ -56,6 +57,7 @@
     arrival: 0,
     sseOpen: false,
     reachable: true,
+    language: "", // the language filter of the country counts ("" = all)
   };
 
   const $ = (id) => document.getElementById(id);
@@ -64,6 +66,34 @@
     regionNames = new Intl.DisplayNames(["en"], { type: "region" });
   } catch (_e) {
     regionNames = null;
+  }
+
+  let languageNames = null;
+  try {
+    languageNames = new Intl.DisplayNames(["en"], { type: "language" });
+  } catch (_e) {
+    languageNames = null;
+  }
+
+  function languageName(code) {
+    if (code === "und") return "undetermined";
+    try {
+      return (languageNames && languageNames.of(code)) || code;
+    } catch (_e) {
+      return code;
+    }
+  }
+
+  /** Offer each language the stories carry in the filter (codes come from the stories). */
+  function noteLanguages(stories) {
+    const select = $("language-filter");
+    const known = new Set([...select.options].map((o) => o.value));
+    for (const s of stories) {
+      const code = s && typeof s.language === "string" ? s.language : "";
+      if (!/^([a-z]{2}|und)$/.test(code) || known.has(code)) continue;
+      known.add(code);
+      select.append(el("option", { value: code }, `${languageName(code)} (${code})`));
+    }
   }
 
   function countryName(code) {
@@ -192,10 +222,13 @@
   }
 
   async function loadCountries() {
-    const r = await fetchJSON("/countries/");
+    const language = state.language;
+    const query = language ? `?language=${encodeURIComponent(language)}` : "";
+    const r = await fetchJSON(`/countries/${query}`);
     state.reachable = r.status !== 0;
     setStatus();
     if (!r.ok || !r.data || typeof r.data.counts !== "object") return;
+    if (language !== state.language) return; // the filter changed while this was on its way
     const changed = new Set();
     const next = {};
     for (const [k, v] of Object.entries(r.data.counts)) {
@@ -214,6 +247,10 @@
   /** A "counts" event: this worker's share of the table. Merge, then ask for all of it. */
   function applyCountsEvent(data) {
     if (!data || typeof data !== "object") return;
+    if (state.language) {
+      refreshCountries(); // the event holds every language's counts: ask for the filtered ones
+      return;
+    }
     const changed = new Set();
     for (const [k, v] of Object.entries(data)) {
       const n = Number(v) || 0;
@@ -243,7 +280,9 @@
       note.textContent = `partial: ${state.countsErrors.length} worker(s) did not answer`;
       note.classList.add("warn");
     } else {
-      note.textContent = "distinct stories, all workers";
+      note.textContent = state.language
+        ? `distinct stories in ${languageName(state.language)}, all workers`
+        : "distinct stories, all workers";
       note.classList.remove("warn");
     }
 
@@ -497,6 +536,9 @@
       meta.append(el("time", { datetime: when }, new Date(when).toLocaleString()));
     }
     if (s.source && s.source !== "unknown") meta.append(el("span", { class: "source" }, s.source));
+    if (typeof s.language === "string" && s.language) {
+      meta.append(el("span", { class: "chip lang", "data-language": s.language, title: languageName(s.language) }, s.language));
+    }
     const cats = Array.isArray(s.categories) ? s.categories : [];
     if (cats.length && cats[0].slug) {
       meta.append(
@@ -522,6 +564,7 @@
 
   /** Merge stories (any order) into the list; ``fresh`` ones get a short highlight. */
   function addStories(stories, fresh) {
+    noteLanguages(stories);
     let added = 0;
     for (const s of stories) {
       if (!s || typeof s.id !== "string" || !s.id) continue;
@@ -636,6 +679,12 @@
 
   function start() {
     setStatus();
+    $("language-filter").addEventListener("change", (ev) => {
+      state.language = ev.target.value;
+      state.counts = {};
+      renderCountries(new Set());
+      loadCountries();
+    });
     loadNames();
     loadCountries();
     loadTrending();
