@@ -110,3 +110,22 @@ def test_story_language_prefers_the_text_and_falls_back_to_the_declared_tag() ->
     assert story_language("Путин", "ru-RU") == "ru"  # too short: the producer's word
     assert story_language("Путин", None) == UNDETERMINED
     assert story_language("Путин", "und") == UNDETERMINED
+
+
+def test_an_english_quote_does_not_make_a_story_english() -> None:
+    german = (
+        "Die Regierung will das neue Gesetz noch vor dem Sommer beschliessen, sagte der "
+        'Minister am Montag in Berlin: "It is the end of an era, and we know it."'
+    )
+    french = (
+        "Le président a déclaré que la réforme des retraites était nécessaire. "
+        "« The show must go on », a-t-il ajouté devant les députés."
+    )
+    assert detect(german) == "de"
+    assert detect(french) == "fr"
+
+
+def test_english_without_function_words_is_still_english() -> None:
+    # headlines of names and nouns miss the function-word shortcut; CLD2 decides
+    assert detect("Microsoft shares jump as cloud revenue beats forecasts") == "en"
+    assert detect("Powell signals patience; markets rally") == "en"
