@@ -17,6 +17,7 @@ from streams.pipeline.batch import (
 from streams.pipeline.counting import (
     CATEGORY_KEY_PREFIX,
     EMPTY_ROW,
+    NO_WINDOW,
     Entries,
     Row,
     apply_delta,
@@ -34,6 +35,7 @@ from streams.pipeline.trending import parse_window
 __all__ = [
     "CATEGORY_KEY_PREFIX",
     "EMPTY_ROW",
+    "NO_WINDOW",
     "PIPELINE_VERSION",
     "BatchConfig",
     "BatchResult",
