@@ -18,6 +18,9 @@ Entries = list[list[int]]
 EMPTY_ROW: Row = [0, -1, {}, {}]
 #: Keys of category rows in ``country_counts`` (countries are two capital letters).
 CATEGORY_KEY_PREFIX = "#"
+#: The window of a story without a publication date: counted in the row's total, in no
+#: window, so the trends (streams/pipeline/trending.py) hold only dated stories.
+NO_WINDOW = -1
 
 
 def delta_items(key: bytes | None, value: bytes) -> Iterable[tuple[str, Entries]]:
@@ -50,9 +53,10 @@ def apply_delta(row: Row, offset: int, entries: Entries, retention_s: int) -> Ro
         if source_offset <= sources.get(p, -1):
             continue  # re-emitted after a crash of `process`: counted already
         sources[p] = source_offset
-        w = str(window)
-        per_window[w] = per_window.get(w, 0) + 1
         added += 1
+        if window != NO_WINDOW:
+            w = str(window)
+            per_window[w] = per_window.get(w, 0) + 1
     return [row[0] + added, offset, trim_windows(per_window, retention_s), sources]
 
 
