@@ -69,13 +69,37 @@ def _container(spans: list[Span], starts: list[int], hit: Hit) -> Span | None:
     return None
 
 
-def resolve(
-    text: str, spans: list[Span], hits: list[Hit] | None = None
-) -> tuple[list[Span], list[str], set[int]]:
-    """Spans with ``country`` filled, the sorted unique country codes, and the start offsets
-    of the spans whose country came from a demonym (for error analysis)."""
-    if hits is None:
-        hits = gazetteer.find(text)
+_LOCAL_LABEL = {
+    "country": "LOC",
+    "place": "LOC",
+    "state": "LOC",
+    "city": "LOC",
+    "demonym": "MISC",
+    "org": "ORG",
+}
+
+
+def _with_local_spans(text: str, spans: list[Span], hits: list[Hit]) -> list[Span]:
+    """``spans`` plus a span for each localised hit that no span touches: scripts without
+    capitals (Chinese, Arabic, Hindi) and lower-case adjectives ("russische") give the
+    taggers nothing, and a place named in any language is an entity."""
+    starts = [sp.start for sp in spans]
+    extra = []
+    for h in hits:
+        label = _LOCAL_LABEL.get(h.place.kind) if h.place.localised else None
+        if label is None:
+            continue
+        i = bisect_right(starts, h.start) - 1
+        if i >= 0 and spans[i].end > h.start:
+            continue
+        if i + 1 < len(spans) and spans[i + 1].start < h.end:
+            continue
+        extra.append(Span(text[h.start : h.end], label, h.start, h.end))
+    return sorted(spans + extra, key=lambda sp: sp.start) if extra else spans
+
+
+def _kept(text: str, spans: list[Span], hits: list[Hit]) -> list[tuple[Hit, Span | None]]:
+    """The hits that can name a country, each with the span around it."""
     starts = [sp.start for sp in spans]
     kept: list[tuple[Hit, Span | None]] = []
     for h in hits:
@@ -91,30 +115,51 @@ def resolve(
         if _CURRENCY.match(text, h.end):  # "US$460 million" is a currency
             continue
         kept.append((h, sp))
+    return kept
+
+
+def _city_country(
+    text: str, kept: list[tuple[Hit, Span | None]], idx: int, strong: set[str | None]
+) -> str | None:
+    """A city's country read in context: "City, Region" takes the region's, a namesake the
+    one the story names, and an uncorroborated small city none (see the module docstring)."""
+    h = kept[idx][0]
+    cc = h.place.country
+    if h.place.alts:
+        nxt = kept[idx + 1][0] if idx + 1 < len(kept) else None
+        if (
+            nxt is not None
+            and nxt.place.kind in STRONG_KINDS
+            and text[h.end : nxt.start].strip() == ","
+        ):
+            cc = nxt.place.country
+        elif cc not in strong:
+            cc = next((a for a in h.place.alts if a in strong), cc)
+    if (
+        strong
+        and cc not in strong
+        and h.place.population < BIG_CITY
+        and not _in_place_list(text, kept, idx)
+    ):
+        # An uncorroborated city in a story that names other countries is more often a
+        # namesake or a person ("Bolton", "Hamilton") than a new country.
+        return None
+    return cc
+
+
+def resolve(
+    text: str, spans: list[Span], hits: list[Hit] | None = None
+) -> tuple[list[Span], list[str], set[int]]:
+    """Spans with ``country`` filled, the sorted unique country codes, and the start offsets
+    of the spans whose country came from a demonym (for error analysis)."""
+    if hits is None:
+        hits = gazetteer.find(text)
+    spans = _with_local_spans(text, spans, hits)
+    kept = _kept(text, spans, hits)
     strong = {h.place.country for h, _ in kept if h.place.kind in STRONG_KINDS}
     country_of: dict[int, str] = {}
     for idx, (h, sp) in enumerate(kept):
-        cc = h.place.country
-        if h.place.kind == "city" and h.place.alts:
-            nxt = kept[idx + 1][0] if idx + 1 < len(kept) else None
-            if (
-                nxt is not None
-                and nxt.place.kind in STRONG_KINDS
-                and text[h.end : nxt.start].strip() == ","
-            ):
-                cc = nxt.place.country
-            elif cc not in strong:
-                cc = next((a for a in h.place.alts if a in strong), cc)
-        if (
-            h.place.kind == "city"
-            and strong
-            and cc not in strong
-            and h.place.population < BIG_CITY
-            and not _in_place_list(text, kept, idx)
-        ):
-            # An uncorroborated city in a story that names other countries is more often a
-            # namesake or a person ("Bolton", "Hamilton") than a new country.
-            continue
+        cc = _city_country(text, kept, idx, strong) if h.place.kind == "city" else h.place.country
         if cc is None:
             continue
         key = sp.start if sp is not None else -1 - h.start
