@@ -18,13 +18,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
+from functools import cache
 
-from streams.enrich import gazetteer
+from streams.enrich import gazetteer, geo_index
 from streams.enrich.gazetteer import STRONG_KINDS, Hit
 from streams.enrich.types import Span
 
 _COUNTING = frozenset({"country", "place", "state", "city", "demonym", "org"})
 _IN_ORG = frozenset({"country", "place", "state"})
+#: Kinds that a person's name often holds ("Paris Hilton", "Denzel Washington"); country
+#: names inside a person span are vetoed only in English, where capitals mark names (German
+#: capitalises every noun, so "Raketentests Nordkoreas" looks like a name to the tagger).
+_NAMESAKE = frozenset({"city", "place"})
 _CURRENCY = re.compile(r"\$")
 #: Cities this big are news in their own right: they count without corroboration.
 BIG_CITY = 1_000_000
@@ -98,7 +104,9 @@ def _with_local_spans(text: str, spans: list[Span], hits: list[Hit]) -> list[Spa
     return sorted(spans + extra, key=lambda sp: sp.start) if extra else spans
 
 
-def _kept(text: str, spans: list[Span], hits: list[Hit]) -> list[tuple[Hit, Span | None]]:
+def _kept(
+    text: str, spans: list[Span], hits: list[Hit], english: Callable[[], bool]
+) -> list[tuple[Hit, Span | None]]:
     """The hits that can name a country, each with the span around it."""
     starts = [sp.start for sp in spans]
     kept: list[tuple[Hit, Span | None]] = []
@@ -106,7 +114,7 @@ def _kept(text: str, spans: list[Span], hits: list[Hit]) -> list[tuple[Hit, Span
         if h.place.kind not in _COUNTING:
             continue
         sp = _container(spans, starts, h)
-        if sp is not None and sp.label == "PER":
+        if sp is not None and sp.label == "PER" and (h.place.kind in _NAMESAKE or english()):
             continue
         if sp is not None and sp.label == "ORG" and not _places_org(text, sp, h):
             continue
@@ -155,16 +163,20 @@ def resolve(
     if hits is None:
         hits = gazetteer.find(text)
     spans = _with_local_spans(text, spans, hits)
-    kept = _kept(text, spans, hits)
+    english = cache(lambda: geo_index.reads_english(text))
+    kept = _kept(text, spans, hits, english)
     strong = {h.place.country for h, _ in kept if h.place.kind in STRONG_KINDS}
     country_of: dict[int, str] = {}
+    more: set[str] = set()
     for idx, (h, sp) in enumerate(kept):
         cc = _city_country(text, kept, idx, strong) if h.place.kind == "city" else h.place.country
         if cc is None:
             continue
         key = sp.start if sp is not None else -1 - h.start
-        # An organisation's country is its first place; a span keeps its first country.
-        country_of.setdefault(key, cc)
+        # An organisation's country is its first place; a span keeps its first country. In a
+        # language the tagger does not read, a span may hold several names: each counts.
+        if country_of.setdefault(key, cc) != cc and h.place.kind in STRONG_KINDS and not english():
+            more.add(cc)
     demonym_starts = {
         sp.start
         for h, sp in kept
@@ -176,5 +188,5 @@ def resolve(
         else sp
         for sp in spans
     ]
-    codes = sorted(set(country_of.values()))
+    codes = sorted(set(country_of.values()) | more)
     return out, codes, demonym_starts

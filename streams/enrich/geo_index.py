@@ -53,6 +53,7 @@ _WORD_LANGS: dict[str, list[str]] = {}
 for _lang, _words in _FUNCTION_WORDS.items():
     for _w in _words.split():
         _WORD_LANGS.setdefault(_w, []).append(_lang)
+_SHORT = 300
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -68,13 +69,26 @@ def latin_language(text: str) -> str | None:
             counts[lang] = counts.get(lang, 0) + 1
     if not counts:
         return None
-    best = max(counts, key=counts.__getitem__)
-    return best if counts[best] >= 2 else None
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    best, top = ranked[0]
+    if len(ranked) > 1 and ranked[1][1] == top:
+        return None
+    # One function word decides a short text (a headline, a sentence), two a longer one.
+    return best if top >= (1 if len(text) < _SHORT else 2) else None
 
 
 def _english(text: str) -> bool:
     """Cheap first test: English function words are frequent in any English paragraph."""
     return text.count(" the ") + text.count(" and ") + text.count(" of ") >= 2
+
+
+def reads_english(text: str) -> bool:
+    """Whether the text reads as English (a text too short to tell counts as English)."""
+    if _english(text):
+        return True
+    if groups_in(text):
+        return False
+    return latin_language(text) in ("en", None)
 
 
 @cache
@@ -105,23 +119,48 @@ def _remap(hits: list[Hit], text: str) -> list[Hit]:
     return [Hit(pos[h.start], pos[h.end - 1] + 1, h.place) for h in hits]
 
 
+#: Letters that only one language of a script group writes (checked in order); the group's
+#: last language is the default.
+_SCRIPT_LANGS = {
+    "cyrillic": (("uk", re.compile("[іїєґІЇЄҐ]")),),
+    "arabic": (("ur", re.compile("[ٹڈڑںےھ]")), ("fa", re.compile("[پچژگیک]"))),
+    "indic": (("bn", re.compile("[\u0980-\u09ff]")),),
+    "cjk": (("ja", re.compile("[\u3040-\u30ff]")), ("ko", re.compile("[\uac00-\ud7af]"))),
+}
+_SCRIPT_DEFAULT = {"cyrillic": "ru", "arabic": "ar", "indic": "hi", "cjk": "zh"}
+
+
+def script_language(text: str, group: str) -> str:
+    """The language of a non-Latin text by the letters only it writes (Ukrainian "ї",
+    Urdu "ے", Persian "پ", Bengali letters, kana, Hangul)."""
+    for lang, letters in _SCRIPT_LANGS[group]:
+        if letters.search(text):
+            return lang
+    return _SCRIPT_DEFAULT[group]
+
+
 def find(text: str, language: str | None = None) -> list[Hit]:
     """Localised hits (overlapping, unsorted): scripts present, and Latin names unless the
     text is English. ``language`` (ISO 639-1) skips the guess when the caller knows it."""
     hits: list[Hit] = []
     for group in groups_in(text):
-        if group in _NORMALISED:
-            norm = normalise(text)
-            found = _scan(norm, group, group)
-            hits += found if len(norm) == len(text) else _remap(found, text)
-        else:
-            hits += _scan(text, group, group)
+        keys = (group, f"{group}:{language or script_language(text, group)}")
+        scanned = normalise(text) if group in _NORMALISED else text
+        for key in keys:
+            if key in _TOWN_KEYS or key == group:
+                found = _scan(scanned, key, group)
+                hits += found if len(scanned) == len(text) else _remap(found, text)
     if language is None and _english(text):
         return hits
     lang = language or latin_language(text)
     if lang == "en":
         return hits
     hits += _scan(text, "latin", "latin")
-    if lang in geo_names.LANGUAGES["latin"]:
+    if f"latin:{lang}" in _TOWN_KEYS:
         hits += _scan(text, f"latin:{lang}", "latin")
     return hits
+
+
+_TOWN_KEYS = frozenset(
+    f"{group}:{lang}" for group, langs in geo_names.LANGUAGES.items() for lang in langs
+)

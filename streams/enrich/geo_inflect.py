@@ -82,6 +82,7 @@ _PL_ADJ = (
 )
 _PL_ADJ_ENDS = ("owa", "ska", "cka", "na", "lka", "owe", "skie", "ckie", "one")
 _UK_SOFT = {"к": "ц", "г": "з", "х": "с"}
+_VOWELS = frozenset("аеиоуыэюяіїє")
 
 
 def _table_forms(word: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> Slots | None:
@@ -97,6 +98,11 @@ def _cyr_noun(word: str, uk: bool) -> Slots:
         gen, dat = {stem + "а", stem + "у"}, {stem + "у", stem + "ові"}
         return [{word}, gen, dat, {word}, {stem + "ом"}, {stem + "і"}]
     slots = _table_forms(word, _UK_NOUNS if uk else _RU_NOUNS)
+    if slots is not None and uk and word[-1] == "я" and word[-2] in _VOWELS:
+        stem = len(word) - 1  # after a vowel і is written ї and е is є: Корея → Кореї
+        slots = [
+            {f[:stem] + f[stem:].replace("і", "ї").replace("е", "є") for f in x} for x in slots
+        ]
     if slots is not None:
         if uk and word[-1] == "а" and word[-2] in _UK_SOFT:  # Америка → Америці
             soft = word[:-2] + _UK_SOFT[word[-2]] + "і"
@@ -106,7 +112,11 @@ def _cyr_noun(word: str, uk: bool) -> Slots:
     if word[-1] in "еуюіэ" or not word[-1].isalpha():
         return [{word}] * 6
     ends = ("", "а/у", "у/ові", "", "ом/ем", "і/у") if uk else ("", "а", "у", "", "ом/ем", "е")
-    return _paradigm(word, ends)
+    slots = _paradigm(word, ends)
+    if len(word) >= 5 and word[-2] in "еоє" and word[-3] not in _VOWELS:
+        fleeting = _paradigm(word[:-2] + word[-1], ends)  # Египет → Египта, Єгипет → Єгипту
+        slots = [slots[0]] + [a | b for a, b in zip(slots[1:], fleeting[1:], strict=True)]
+    return slots
 
 
 _PL_SOFT = (

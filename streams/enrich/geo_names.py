@@ -42,6 +42,10 @@ LANGUAGES: dict[str, tuple[str, ...]] = {
 }
 #: A foreign city's localised names are kept from this population on (capitals always).
 FOREIGN_MIN_POPULATION = 300_000
+#: Scripts without letter case (Arabic, Indic) give no cue that a word is a name, so a
+#: single-word town name there must be this big (or the capital) to be read as a place.
+CASELESS_MIN_POPULATION = 100_000
+_CASELESS = frozenset({"arabic", "indic"})
 #: Countries this populous have regions that are world news, named in every language.
 BIG_COUNTRY = 100_000_000
 #: Han names match without word boundaries, so a two-character city name must be this big.
@@ -151,14 +155,33 @@ def _han_ok(name: str, population: int, capital: bool) -> bool:
     return len(name) > 2 or capital or population >= HAN_TWO_CHAR_MIN_POPULATION
 
 
-def city_names(group: str, langs: frozenset[str]) -> dict[str, list[tuple[int, str, bool]]]:
-    """name -> [(population, country, is_capital), ...] biggest first, for the cities named
-    in ``group``'s script that news in ``langs`` would name (see the module docstring).
+def _names_of(city: dict, group: str, towns: bool, local: bool, capital: bool) -> list[str]:
+    """Which of a GeoNames city's names to read (see ``city_names``)."""
+    pop, alternates = int(city["population"]), city["alternatenames"]
+    if towns:  # a language's home towns, read only in a text of that language
+        if not local:
+            return []
+        if group == "latin":
+            return [city["name"]]
+        # No letter case to tell a name from a word: a single-word town name only if big.
+        big = group not in _CASELESS or pop >= CASELESS_MIN_POPULATION
+        return [n for n in alternates if big or " " in n]
+    if capital:
+        return [n for n in alternates if len(n) >= 5] if group == "latin" else alternates
+    if group == "latin" or pop < FOREIGN_MIN_POPULATION:
+        return []
+    # Foreign cities in a caseless script come from CLDR unless their name has two words.
+    return [n for n in alternates if group not in _CASELESS or " " in n]
 
-    Latin: with ``langs`` the towns of the countries that speak them (their GeoNames name),
-    without, the capitals' exonyms. GeoNames' Latin alternates mix transliterations and
-    exonyms of many languages ("Ko" for Kyiv, "Deka" for Dhaka), so of other cities only
-    CLDR's names are used.
+
+def city_names(group: str, lang: str = "") -> dict[str, list[tuple[int, str, bool]]]:
+    """name -> [(population, country, is_capital), ...] biggest first, for the cities named
+    in ``group``'s script: with ``lang``, the towns of the countries that speak it; without,
+    the capitals and the big cities, for any language of the group.
+
+    Latin: a town's GeoNames name, and the capitals' exonyms. GeoNames' Latin alternates
+    mix transliterations and exonyms of many languages ("Ko" for Kyiv, "Deka" for Dhaka),
+    so of other cities only CLDR's names are used.
     """
     home = home_languages()
     capitals = {(cc, c["capital"]) for cc, c in geonames().get_countries().items()}
@@ -166,16 +189,8 @@ def city_names(group: str, langs: frozenset[str]) -> dict[str, list[tuple[int, s
     for city in geonames().get_cities().values():
         cc, pop = city["countrycode"], int(city["population"])
         capital = (cc, city["name"]) in capitals
-        local = not langs.isdisjoint(home.get(cc, ()))
-        if group != "latin":
-            names = (
-                city["alternatenames"] if local or capital or pop >= FOREIGN_MIN_POPULATION else []
-            )
-        elif langs:
-            names = [city["name"]] if local else []
-        else:
-            names = [n for n in city["alternatenames"] if len(n) >= 5] if capital else []
-        for name in names:
+        local = lang.split("_")[0] in home.get(cc, ())
+        for name in _names_of(city, group, bool(lang), local, capital):
             if len(name) >= 2 and _usable(name, group) and _han_ok(name, pop, capital):
                 out.setdefault(name, []).append((pop, cc, capital))
     for cands in out.values():

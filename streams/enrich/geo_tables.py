@@ -55,9 +55,14 @@ NORMALISED = frozenset({"cyrillic", "arabic", "indic"})
 
 
 def _expand(pattern: str, lang: str) -> list[str]:
-    """Brace alternatives ("russ{o,a}") and a trailing "*" (the language's adjective endings)."""
+    """Brace alternatives ("russ{o,a}") and a trailing "*" (the language's adjective endings;
+    Polish -ski/-cki adjectives also have the masculine personal plural -scy/-ccy)."""
     if pattern.endswith("*"):
-        return [pattern[:-1] + e for e in _ADJ_ENDINGS.get(lang, ("",))]
+        stem = pattern[:-1]
+        out = [stem + e for e in _ADJ_ENDINGS.get(lang, ("",))]
+        if lang == "pl" and stem.endswith(("sk", "ck")):
+            out.append(stem[:-1] + "cy")
+        return out
     m = _BRACES.search(pattern)
     if m is None:
         return [pattern]
@@ -78,7 +83,10 @@ def _derived_demonyms(name: str, lang: str) -> list[str]:
         base += "ی"
     elif base.endswith(("ا", "ه", "ा")):
         base = base[:-1]
-    out = [base + s for s in _DERIVED[lang]]
+    suffixes = _DERIVED[lang]
+    if base.endswith("ی"):  # "روسيا" → "روسي": the yeh is already there
+        suffixes = tuple(x[1:] for x in suffixes)
+    out = [base + x for x in suffixes]
     return out + ["ال" + x for x in out] if lang == "ar" else out
 
 
@@ -100,10 +108,9 @@ class _Table:
                 self.names[key] = place
 
 
-def _cities(table: _Table, group: str, langs: tuple[str, ...]) -> None:
-    """Cities, inflected by each language of the group (Russian and Ukrainian differ)."""
-    home = frozenset(lang.split("_")[0] for lang in langs)
-    for name, cands in geo_names.city_names(group, home).items():
+def _cities(table: _Table, group: str, langs: tuple[str, ...], town_lang: str = "") -> None:
+    """Cities, inflected by each language given (Russian and Ukrainian differ)."""
+    for name, cands in geo_names.city_names(group, town_lang).items():
         pop, cc, capital = cands[0]
         alts = tuple(dict.fromkeys(c for _, c, _ in cands[1:] if c != cc))
         place = Place(cc, "place" if capital else "city", alts, pop, localised=True)
@@ -149,17 +156,17 @@ def _curated(table: _Table, group: str, langs: Iterable[str]) -> None:
 def _build(key: str) -> dict[str, Place]:
     group, _, lang = key.partition(":")
     t = _Table(group)
-    if lang:
-        _cities(t, group, (lang,))
-        return t.names
+    if lang:  # a language's towns: the lowest priority, so a name of the shared table wins
+        _cities(t, group, (lang,), lang)
+        shared = table(group)
+        names = _beside_english(t.names) if group == "latin" else t.names
+        return {k: v for k, v in names.items() if k not in shared}
     langs = geo_names.LANGUAGES[group]
-    _cities(t, group, langs if group != "latin" else ())
+    _cities(t, group, langs)
     for lang in langs:
         _names(t, group, lang)
     _curated(t, group, langs)
-    if group == "latin":
-        return _beside_english(t.names)
-    return t.names
+    return _beside_english(t.names) if group == "latin" else t.names
 
 
 def _beside_english(names: dict[str, Place]) -> dict[str, Place]:
