@@ -99,10 +99,8 @@ def _cyr_noun(word: str, uk: bool) -> Slots:
         return [{word}, gen, dat, {word}, {stem + "ом"}, {stem + "і"}]
     slots = _table_forms(word, _UK_NOUNS if uk else _RU_NOUNS)
     if slots is not None and uk and word[-1] == "я" and word[-2] in _VOWELS:
-        stem = len(word) - 1  # after a vowel і is written ї and е is є: Корея → Кореї
-        slots = [
-            {f[:stem] + f[stem:].replace("і", "ї").replace("е", "є") for f in x} for x in slots
-        ]
+        n = len(word) - 1  # after a vowel і is written ї and е is є: Корея → Кореї
+        slots = [{f[:n] + f[n:].replace("і", "ї").replace("е", "є") for f in x} for x in slots]
     if slots is not None:
         if uk and word[-1] == "а" and word[-2] in _UK_SOFT:  # Америка → Америці
             soft = word[:-2] + _UK_SOFT[word[-2]] + "і"
