@@ -64,7 +64,7 @@ def latin_language(text: str) -> str | None:
     the language-identification step, where it runs, passes its answer instead.
     """
     counts: dict[str, int] = {}
-    for w in _WORD.findall(text[:2000].lower()):
+    for w in _WORD.findall(text[:2000]):  # lower-case only: "El Salvador" is a name
         for lang in _WORD_LANGS.get(w, ()):
             counts[lang] = counts.get(lang, 0) + 1
     if not counts:

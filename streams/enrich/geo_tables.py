@@ -170,16 +170,18 @@ def _build(key: str) -> dict[str, Place]:
 
 
 def _beside_english(names: dict[str, Place]) -> dict[str, Place]:
-    """Latin names minus those the English gazetteer reads the same way, and minus those it
-    reads as another country ("Congo" stays DR Congo); a name it reads as a state or city
-    keeps its localised meaning ("Georgia" is the country in a Spanish story)."""
+    """Latin names minus those the English gazetteer already reads: its reading stays ("Congo"
+    is DR Congo, "Plymouth" the English city) except where the localised name is a country
+    and the English one is not ("Georgia" is the country in a Spanish story)."""
     from streams.enrich.gazetteer import entries  # the English gazetteer imports this module
 
     english = entries()
     out = {}
     for name, place in names.items():
         other = english.get(name)
-        if other is None or (other.country != place.country and other.kind != "country"):
+        if other is None or (
+            place.kind == "country" != other.kind and other.country != place.country
+        ):
             out[name] = place
     return out
 
