@@ -179,9 +179,10 @@ def _beside_english(names: dict[str, Place]) -> dict[str, Place]:
     out = {}
     for name, place in names.items():
         other = english.get(name)
-        if other is None or (
-            place.kind == "country" != other.kind and other.country != place.country
-        ):
+        keep = other is None or (
+            place.kind == "country" and other.kind != "country" and other.country != place.country
+        )
+        if keep:
             out[name] = place
     return out
 
