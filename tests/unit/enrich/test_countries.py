@@ -195,3 +195,19 @@ def test_places_are_entities_in_scripts_without_capitals() -> None:
 def test_english_words_are_not_read_as_foreign_names() -> None:
     # "Roma" (Rome in Italian) and "Chin" (China in Polish) are English words and names.
     assert countries("The Roma community met Mr Chin in the town hall on Monday.") == set()
+
+
+#: A second set (8 stories, the hidden evaluation's languages) scored once after the rules
+#: were written and not tuned on; its lowest language (Urdu) scored 0.87 (docs/enrichment.md).
+HELDOUT = PARALLEL.with_name("parallel_countries_heldout.jsonl")
+HELDOUT_MIN_F1 = 0.85
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "pt", "uk", "zh", "ur", "bn"])
+def test_heldout_parallel_set_per_language(lang: str) -> None:
+    tp = fp = fn = 0
+    for line in HELDOUT.read_text(encoding="utf-8").splitlines():
+        story = json.loads(line)
+        gold, pred = set(story["countries"]), countries(story["text"][lang])
+        tp, fp, fn = tp + len(gold & pred), fp + len(pred - gold), fn + len(gold - pred)
+    assert 2 * tp / (2 * tp + fp + fn) >= HELDOUT_MIN_F1, (lang, tp, fp, fn)
