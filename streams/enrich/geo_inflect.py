@@ -39,53 +39,65 @@ def _paradigm(stem: str, endings: tuple[str, ...]) -> Slots:
     return [{stem + e for e in slot.split("/")} for slot in endings]
 
 
-# Noun endings: the nominative ending, then the six slots ("/" separates alternatives).
-_RU_NOUNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("ия", ("ия", "ии", "ии", "ию", "ией", "ии")),
-    ("а", ("а", "ы/и", "е", "у", "ой/ей", "е")),
-    ("я", ("я", "и", "е", "ю", "ей", "е")),
-    ("й", ("й", "я", "ю", "й", "ем", "е")),
-    ("ь", ("ь", "я/и", "ю/и", "ь", "ем/ью", "е/и")),
-    ("о", ("о", "а", "у", "о", "ом", "е")),
-    ("ы", ("ы", "ов", "ам", "ы", "ами", "ах")),
-    ("и", ("и", "ов/ей", "ам", "и", "ами", "ах")),
-)
-_UK_NOUNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("ія", ("ія", "ії", "ії", "ію", "ією", "ії")),
-    ("а", ("а", "и/і", "і", "у", "ою/ею", "і")),
-    ("я", ("я", "і", "і", "ю", "ею", "і")),
-    ("й", ("й", "ю/я", "ю/єві", "й", "єм", "ї")),
-    ("ь", ("ь", "я/ю/і", "ю/і", "ь", "ем/ю", "і")),
-    ("о", ("о", "а", "у", "о", "ом", "і")),
-    ("и", ("и", "ів", "ам", "и", "ами", "ах")),
-)
-_RU_ADJ = (
-    ("ая", ("ая", "ой", "ой", "ую", "ой", "ой")),
-    ("яя", ("яя", "ей", "ей", "юю", "ей", "ей")),
-    ("ые", ("ые", "ых", "ым", "ые", "ыми", "ых")),
-    ("ие", ("ие", "их", "им", "ие", "ими", "их")),
-    ("ое", ("ое", "ого", "ому", "ое", "ым", "ом")),
-    ("ый", ("ый", "ого", "ому", "ый", "ым", "ом")),
-    ("ий", ("ий", "ого", "ому", "ий", "им", "ом")),
-)
-_UK_ADJ = (
-    ("а", ("а", "ої", "ій", "у", "ою", "ій")),
-    ("і", ("і", "их", "им", "і", "ими", "их")),
-    ("е", ("е", "ого", "ому", "е", "им", "ому/ім")),
-    ("ий", ("ий", "ого", "ому", "ий", "им", "ому/ім")),
-)
-_PL_ADJ = (
-    ("ka", ("ka", "kiej", "kiej", "ką", "ką", "kiej")),
-    ("a", ("a", "ej", "ej", "ą", "ą", "ej")),
-    ("kie", ("kie", "kich", "kim", "kie", "kimi", "kich")),
-    ("e", ("e", "ych", "ym", "e", "ymi", "ych")),
-)
+Table = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _endings(rows: str) -> Table:
+    """Declension rows "nominative ending: six slot endings" ("/" separates alternatives)."""
+    out = []
+    for row in rows.strip().splitlines():
+        end, slots = row.split(":")
+        out.append((end.strip(), tuple(slots.split())))
+    return tuple(out)
+
+
+# Nouns by the nominative's ending, then adjectives agreeing with them.
+_RU_NOUNS = _endings("""
+    ия: ия ии ии ию ией ии
+    а: а ы/и е у ой/ей е
+    я: я и е ю ей е
+    й: й я ю й ем е
+    ь: ь я/и ю/и ь ем/ью е/и
+    о: о а у о ом е
+    ы: ы ов ам ы ами ах
+    и: и ов/ей ам и ами ах
+""")
+_UK_NOUNS = _endings("""
+    ія: ія ії ії ію ією ії
+    а: а и/і і у ою/ею і
+    я: я і і ю ею і
+    й: й ю/я ю/єві й єм ї
+    ь: ь я/ю/і ю/і ь ем/ю і
+    о: о а у о ом і
+    и: и ів ам и ами ах
+""")
+_RU_ADJ = _endings("""
+    ая: ая ой ой ую ой ой
+    яя: яя ей ей юю ей ей
+    ые: ые ых ым ые ыми ых
+    ие: ие их им ие ими их
+    ое: ое ого ому ое ым ом
+    ый: ый ого ому ый ым ом
+    ий: ий ого ому ий им ом
+""")
+_UK_ADJ = _endings("""
+    а: а ої ій у ою ій
+    і: і их им і ими их
+    е: е ого ому е им ому/ім
+    ий: ий ого ому ий им ому/ім
+""")
+_PL_ADJ = _endings("""
+    ka: ka kiej kiej ką ką kiej
+    a: a ej ej ą ą ej
+    kie: kie kich kim kie kimi kich
+    e: e ych ym e ymi ych
+""")
 _PL_ADJ_ENDS = ("owa", "ska", "cka", "na", "lka", "owe", "skie", "ckie", "one")
 _UK_SOFT = {"к": "ц", "г": "з", "х": "с"}
 _VOWELS = frozenset("аеиоуыэюяіїє")
 
 
-def _table_forms(word: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> Slots | None:
+def _table_forms(word: str, table: Table) -> Slots | None:
     for end, endings in table:
         if word.endswith(end):
             return _paradigm(word[: len(word) - len(end)], endings)
