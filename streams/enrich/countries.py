@@ -126,11 +126,30 @@ def _kept(
     return kept
 
 
+def _town_countries(kept: list[tuple[Hit, Span | None]]) -> set[str | None]:
+    """Countries of the story's cities that only one country has: a local story names
+    several towns of one country, which tells a namesake's ("Hamilton" beside Dayton)."""
+    return {h.place.country for h, _ in kept if h.place.kind == "city" and not h.place.alts}
+
+
+def _state_of(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> str | None:
+    """The country of the state right after a place ("Lebanon, Pa.", "Paris, Texas"): such a
+    place is a town of that state, whatever country its name is."""
+    if idx + 1 >= len(kept):
+        return None
+    h, nxt = kept[idx][0], kept[idx + 1][0]
+    if nxt.place.kind == "state" and text[h.end : nxt.start] == ", " and h.place.kind != "state":
+        return nxt.place.country
+    return None
+
+
 def _city_country(
-    text: str, kept: list[tuple[Hit, Span | None]], idx: int, strong: set[str | None]
+    text: str, kept: list[tuple[Hit, Span | None]], idx: int, context: tuple[set, set]
 ) -> str | None:
     """A city's country read in context: "City, Region" takes the region's, a namesake the
-    one the story names, and an uncorroborated small city none (see the module docstring)."""
+    one the story names (its countries, else its other towns: "Birmingham" beside Montgomery
+    and Huntsville), and an uncorroborated small city none (see the module docstring)."""
+    strong, towns = context
     h = kept[idx][0]
     cc = h.place.country
     if h.place.alts:
@@ -142,7 +161,8 @@ def _city_country(
         ):
             cc = nxt.place.country
         elif cc not in strong:
-            cc = next((a for a in h.place.alts if a in strong), cc)
+            named = strong or towns
+            cc = next((a for a in h.place.alts if a in named and cc not in named), cc)
     if (
         strong
         and cc not in strong
@@ -165,11 +185,22 @@ def resolve(
     spans = _with_local_spans(text, spans, hits)
     english = cache(lambda: geo_index.reads_english(text))
     kept = _kept(text, spans, hits, english)
-    strong = {h.place.country for h, _ in kept if h.place.kind in STRONG_KINDS}
+    states = {idx: cc for idx in range(len(kept)) if (cc := _state_of(text, kept, idx))}
+    strong = {
+        h.place.country
+        for i, (h, _) in enumerate(kept)
+        if h.place.kind in STRONG_KINDS and i not in states
+    }
+    context = (strong, _town_countries(kept))
     country_of: dict[int, str] = {}
     more: set[str] = set()
     for idx, (h, sp) in enumerate(kept):
-        cc = _city_country(text, kept, idx, strong) if h.place.kind == "city" else h.place.country
+        if idx in states:
+            cc = states[idx]
+        elif h.place.kind == "city":
+            cc = _city_country(text, kept, idx, context)
+        else:
+            cc = h.place.country
         if cc is None:
             continue
         key = sp.start if sp is not None else -1 - h.start

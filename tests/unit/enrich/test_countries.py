@@ -211,3 +211,30 @@ def test_heldout_parallel_set_per_language(lang: str) -> None:
         gold, pred = set(story["countries"]), countries(story["text"][lang])
         tp, fp, fn = tp + len(gold & pred), fp + len(pred - gold), fn + len(gold - pred)
     assert 2 * tp / (2 * tp + fp + fn) >= HELDOUT_MIN_F1, (lang, tp, fp, fn)
+
+
+def test_state_after_a_place_makes_it_a_town_of_that_state() -> None:
+    # "Lebanon, Pa." is a town in Pennsylvania, not the country.
+    assert countries("A teacher from Lebanon, Pa., won the state lottery on Friday.") == {"US"}
+
+
+def test_namesake_city_takes_the_country_of_the_other_towns() -> None:
+    # No country or state is named: Montgomery and Huntsville tell which Birmingham.
+    text = "The Birmingham City Council met; officials from Montgomery and Huntsville attended."
+    assert countries(text) == {"US"}
+
+
+#: Local US news and mixed international news written for this project
+#: (data/local_news_countries.jsonl); floors at today's scores (docs/enrichment.md).
+LOCAL = PARALLEL.with_name("local_news_countries.jsonl")
+
+
+@pytest.mark.parametrize(("kind", "floor"), [("us", 0.70), ("mixed", 0.95)])
+def test_local_and_mixed_news(kind: str, floor: float) -> None:
+    tp = fp = fn = 0
+    for line in LOCAL.read_text(encoding="utf-8").splitlines():
+        story = json.loads(line)
+        if story["kind"] == kind:
+            gold, pred = set(story["countries"]), countries(story["text"])
+            tp, fp, fn = tp + len(gold & pred), fp + len(pred - gold), fn + len(gold - pred)
+    assert 2 * tp / (2 * tp + fp + fn) >= floor, (kind, tp, fp, fn)
