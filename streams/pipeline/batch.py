@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from schemas.models import DeadLetter, RawStory
-from streams.pipeline.counting import CATEGORY_KEY_PREFIX, Entries
+from streams.pipeline.counting import CATEGORY_KEY_PREFIX, NO_WINDOW, Entries
 from streams.pipeline.decode import Limits, Rejection, decode_story
 from streams.pipeline.dedupe import IdHorizon, fingerprint, pack, unpack
 from streams.pipeline.neardup import NearDupIndex
@@ -188,10 +188,16 @@ def dead_letter(
     return (topics.deadletter, msg.key, dl.to_bytes())
 
 
-def window_start(story: RawStory, now: datetime, size: int) -> int:
-    """Tumbling window of the story's event time (published_at, else received_at)."""
-    ts = (story.published_at or story.received_at or now).timestamp()
-    return int(ts // size * size)
+def window_start(story: RawStory, size: int) -> int:
+    """Tumbling window of the story's publication time; :data:`NO_WINDOW` without one.
+
+    An undated story has no event time: its received time says when a feed was read (a
+    first poll brings a feed's whole backlog at once, a replay brings an archive now), so
+    it would land in the current window and lead the trends. It is counted, in no window.
+    """
+    if story.published_at is None:
+        return NO_WINDOW
+    return int(story.published_at.timestamp() // size * size)
 
 
 def process_batch(
@@ -220,7 +226,7 @@ def process_batch(
             out.duplicates += 1  # the same story published again
             continue
         in_batch.add(fp)
-        if _enrich_and_route(msg, story, state, cfg, now, neardup, out):
+        if _enrich_and_route(msg, story, state, cfg, neardup, out):
             out.fresh[part].append(fp)
     return out
 
@@ -230,7 +236,6 @@ def _enrich_and_route(
     story: RawStory,
     state: ProcessState,
     cfg: BatchConfig,
-    now: datetime,
     neardup: NearDupIndex | None,
     out: BatchResult,
 ) -> bool:
@@ -252,7 +257,7 @@ def _enrich_and_route(
     out.records.extend((cfg.topics.category(slug), key, value) for slug in done.slugs)
     language = rec["language"]
     out.languages[language] += 1
-    source = [msg.partition, msg.offset, window_start(story, now, cfg.window_s), language]
+    source = [msg.partition, msg.offset, window_start(story, cfg.window_s), language]
     countries = rec["countries"]
     if cfg.count_clusters_once and neardup is not None:
         countries = state.countries_to_count(countries, done.cluster_id, neardup.window)

@@ -21,6 +21,9 @@ Entries = list[list[Any]]
 EMPTY_ROW: Row = [0, -1, {}, {}, {}]
 #: Keys of category rows in ``country_counts`` (countries are two capital letters).
 CATEGORY_KEY_PREFIX = "#"
+#: The window of a story without a publication date: counted in the row's total, in no
+#: window, so the trends (streams/pipeline/trending.py) hold only dated stories.
+NO_WINDOW = -1
 
 
 def delta_items(key: bytes | None, value: bytes) -> Iterable[tuple[str, Entries]]:
@@ -55,11 +58,12 @@ def apply_delta(row: Row, offset: int, entries: Entries, retention_s: int) -> Ro
         if source_offset <= sources.get(p, -1):
             continue  # re-emitted after a crash of `process`: counted already
         sources[p] = source_offset
-        w = str(window)
-        per_window[w] = per_window.get(w, 0) + 1
+        added += 1
+        if window != NO_WINDOW:
+            w = str(window)
+            per_window[w] = per_window.get(w, 0) + 1
         if len(entry) > 3:
             per_language[entry[3]] = per_language.get(entry[3], 0) + 1
-        added += 1
     windows = trim_windows(per_window, retention_s)
     return [row[0] + added, offset, windows, sources, per_language]
 

@@ -18,6 +18,9 @@ from streams.pipeline.neardup import NearDupIndex
 from streams.topics import route_slugs
 
 PIPELINE_VERSION = "newsstream-0.1.0"
+#: A story's source when its producer named none: not one publisher, so it has no
+#: boilerplate of its own to leave out of near-duplicate matching.
+_NO_SOURCE = RawStory.model_fields["source"].default
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +62,8 @@ def process_story(
     rec = enriched_record(story, tagger)
     cluster_id, duplicate_of = story.id, None
     if neardup is not None:
-        dup = neardup.check_and_add(story.id, story.text)
+        source = None if story.source == _NO_SOURCE else story.source
+        dup = neardup.check_and_add(story.id, story.text, source)
         cluster_id, duplicate_of = dup.cluster_id, dup.duplicate_of
         rec["cluster_id"] = cluster_id
         if duplicate_of is not None:

@@ -1,12 +1,16 @@
 /* newsstream news desk: plain JS, no build step, no network beyond the worker itself.
  *
  * Data sources (all on the worker that serves this page):
+ *   GET /stats/              processed, dead-lettered, duplicates, all workers (the header)
  *   GET /countries/          distinct stories per country, all workers   (polled + on events;
  *                            ?language=xx when the language filter is set)
  *   GET /trending/           rising countries and categories              (polled; optional)
  *   GET /latest/?limit=50    newest enriched stories of this worker       (on load / reconnect)
  *   GET /country-names/      code -> name (falls back to Intl.DisplayNames, then the code)
  *   EventSource /events/     "story" (an enriched story) and "counts" ({code: n}) events
+ *
+ * With ?static=1 the page loads each source once, opens no event stream and sets no timer,
+ * then marks <body data-ready="true">: a complete snapshot for screenshots and printing.
  */
 "use strict";
 
@@ -24,6 +28,8 @@
     trendingWindow: "1h",
     bodyClampChars: 420,
   };
+  /** ``?static=1``: one complete snapshot, no live connection (screenshots, printing). */
+  const SNAPSHOT = !["", "0", "false", null].includes(new URLSearchParams(location.search).get("static"));
   const SVG_NS = "http://www.w3.org/2000/svg";
   const LABELS = { PER: "Person", ORG: "Organisation", LOC: "Place", MISC: "Other" };
   const CATEGORY_LABELS = {
@@ -53,7 +59,6 @@
     countsErrors: [],
     stories: new Map(), // id -> story (at most CONFIG.maxStories, newest kept)
     seen: new Set(), // ids of every story received (bounded, see rememberId)
-    received: 0,
     arrival: 0,
     sseOpen: false,
     reachable: true,
@@ -110,6 +115,54 @@
   }
   const categoryName = (slug) => CATEGORY_LABELS[slug] || slug;
   const fmt = (n) => Number(n).toLocaleString("en");
+
+  // ---------------------------------------------------------------- header
+
+  /** The header's cells, in order: ``stat`` reads that field of /stats/ (all workers, since
+   * they started); the others are filled from /countries/ or the clock. */
+  const KPIS = [
+    { id: "total-processed", label: "Processed", stat: "processed", hint: "stories enriched and published" },
+    { id: "total-dead-lettered", label: "Dead-lettered", stat: "dead_lettered", hint: "events sent to the dead-letter topic" },
+    { id: "total-duplicates", label: "Duplicates", stat: "duplicates", hint: "events of a story already processed (skipped)" },
+    { id: "total-near-duplicates", label: "Near-duplicates", stat: "near_duplicates", hint: "stories marked as near-duplicates (published)" },
+    { id: "total-countries", label: "Countries", hint: "countries with at least one story" },
+    { id: "total-mentions", label: "Country mentions", hint: "sum of the stories per country" },
+    { id: "updated-at", label: "Updated", text: "–" },
+  ];
+
+  function buildKpis() {
+    const list = $("kpis");
+    const template = $("kpi-template");
+    for (const k of KPIS) {
+      const cell = template.content.firstElementChild.cloneNode(true);
+      cell.querySelector("dt").textContent = k.label;
+      const dd = cell.querySelector("dd");
+      dd.id = k.id;
+      if (k.hint) cell.title = k.hint;
+      if (k.text !== undefined) {
+        dd.textContent = k.text;
+        delete dd.dataset.count;
+      }
+      list.append(cell);
+    }
+  }
+
+  async function loadStats() {
+    const r = await fetchJSON("/stats/");
+    if (!r.ok || !r.data || typeof r.data !== "object") return;
+    const since = r.data.since ? new Date(r.data.since) : null;
+    const sinceText = since && !Number.isNaN(since.getTime()) ? `, since ${since.toLocaleString()}` : "";
+    const partial = r.data.complete === false;
+    for (const k of KPIS) {
+      if (!k.stat) continue;
+      const dd = $(k.id);
+      setCount(dd, Number(r.data[k.stat]) || 0);
+      dd.classList.toggle("warn", partial);
+      dd.parentElement.title = `${k.hint}: all workers${sinceText}${partial ? " (partial: a worker did not answer)" : ""}`;
+    }
+    touched();
+  }
+  const refreshStats = throttled(loadStats, CONFIG.countsGapMs);
 
   // ---------------------------------------------------------------- helpers
 
@@ -194,7 +247,10 @@
     const s = $("status");
     let st;
     let text;
-    if (!state.reachable) {
+    if (SNAPSHOT) {
+      st = "static";
+      text = state.snapshotAt ? `Snapshot of ${state.snapshotAt.toLocaleString()}` : "Taking a snapshot…";
+    } else if (!state.reachable) {
       st = "offline";
       text = "Worker unreachable, retrying…";
     } else if (state.sseOpen) {
@@ -204,7 +260,7 @@
       st = "polling";
       text = `Polling every ${CONFIG.countriesEveryMs / 1000} s (live stream reconnecting)`;
     }
-    if (s.dataset.state !== st) {
+    if (s.dataset.state !== st || $("status-text").textContent !== text) {
       s.dataset.state = st;
       $("status-text").textContent = text;
     }
@@ -378,6 +434,9 @@
       return;
     }
     const d = r.data;
+    const waiting = d.window_start ? "Nothing trending yet." : "No dated stories yet.";
+    $("trending-countries-empty").textContent = waiting;
+    $("trending-categories-empty").textContent = waiting;
     let label = d.window ? `last ${windowLabel(d.window)}` : "";
     if (d.window_start) {
       const t = new Date(d.window_start);
@@ -423,7 +482,6 @@
   function rememberId(id) {
     if (state.seen.has(id)) return false;
     state.seen.add(id);
-    state.received += 1;
     if (state.seen.size > 20000) {
       // forget the oldest ids; a story that old will not come back from the feed
       const drop = state.seen.size - 15000;
@@ -594,7 +652,6 @@
     list.textContent = "";
     list.append(frag);
     $("latest-empty").hidden = list.children.length > 0;
-    setCount($("total-stories"), state.received);
     renderCategories();
     touched();
   }
@@ -644,6 +701,7 @@
       setStatus();
       loadLatest(); // whatever happened while we were away
       refreshCountries();
+      refreshStats();
     });
     source.addEventListener("error", () => {
       state.sseOpen = false;
@@ -663,6 +721,7 @@
       }
       addStories([data], true);
       refreshCountries();
+      refreshStats();
       refreshTrending();
     });
     source.addEventListener("counts", (ev) => {
@@ -677,7 +736,24 @@
 
   // ---------------------------------------------------------------- start
 
+  /** ``?static=1``: every source read once, then ``body[data-ready]``; nothing stays open. */
+  async function snapshot() {
+    document.documentElement.classList.add("static");
+    setStatus();
+    await Promise.all([loadNames(), loadStats(), loadCountries(), loadTrending(), loadLatest()]);
+    const table = $("country-table").closest("details");
+    if (table) table.open = true; // a snapshot shows every country, not only the top bars
+    state.snapshotAt = new Date();
+    setStatus();
+    document.body.dataset.ready = "true";
+  }
+
   function start() {
+    buildKpis();
+    if (SNAPSHOT) {
+      snapshot();
+      return;
+    }
     setStatus();
     $("language-filter").addEventListener("change", (ev) => {
       state.language = ev.target.value;
@@ -686,12 +762,16 @@
       loadCountries();
     });
     loadNames();
+    loadStats();
     loadCountries();
     loadTrending();
     loadLatest();
     connect();
     setInterval(() => {
-      if (!document.hidden) refreshCountries();
+      if (!document.hidden) {
+        refreshCountries();
+        refreshStats();
+      }
     }, CONFIG.countriesEveryMs);
     setInterval(() => {
       if (!document.hidden) refreshTrending();
@@ -702,6 +782,7 @@
     document.addEventListener("visibilitychange", () => {
       if (!document.hidden) {
         refreshCountries();
+        refreshStats();
         refreshTrending();
       }
     });

@@ -16,6 +16,7 @@ from streams.pipeline.batch import (
     process_batch,
     window_start,
 )
+from streams.pipeline.counting import NO_WINDOW
 from streams.pipeline.decode import Rejection, decode_story
 from streams.pipeline.dedupe import fingerprint, pack
 from streams.pipeline.neardup import NearDupIndex
@@ -134,10 +135,13 @@ def test_count_clusters_once_counts_a_near_duplicate_cluster_once() -> None:
     assert len(out.deltas["FR"]) == 1
 
 
-def test_window_start_falls_back_to_received_time() -> None:
+def test_an_undated_story_is_counted_in_no_window() -> None:
     story = decode_story(orjson.dumps({"body": "x y z"}), CFG.limits, NOW)
-    assert not isinstance(story, Rejection)
-    assert window_start(story, NOW, 3600) == int(NOW.timestamp()) // 3600 * 3600
+    assert not isinstance(story, Rejection) and story.received_at == NOW
+    assert window_start(story, 3600) == NO_WINDOW  # not the window it was received in
+    undated = {k: v for k, v in PARIS.items() if k != "published_at"}
+    out = process_batch([event(3, undated)], ProcessState(1000), CFG, NOW)
+    assert out.deltas["FR"] == [[0, 3, NO_WINDOW, "en"]]
 
 
 def test_each_delta_source_names_the_story_language() -> None:
