@@ -25,12 +25,14 @@ from pathlib import Path
 import pycld2
 
 from schemas.models import UNDETERMINED_LANGUAGE as UNDETERMINED
+from streams.enrich.geo_index import latin_language
 
 #: The 20 main news languages the enrichment is built and tested for (ISO 639-1).
 NEWS_LANGUAGES = (
     *("en", "es", "fr", "de", "pt", "it", "nl", "ru", "uk", "pl"),
     *("tr", "ar", "fa", "ur", "hi", "bn", "zh", "ja", "ko", "id"),
 )
+_MAIN = frozenset(NEWS_LANGUAGES)
 #: Characters of a story read by the detector (the headline and the start of the body):
 #: first FIRST_CHARS, and up to MAX_CHARS only when those do not give CLD2 a reliable answer.
 FIRST_CHARS = 120
@@ -94,27 +96,43 @@ def _clearly_english(sample: str) -> bool:
 def detect(text: str) -> str:
     """The language of ``text`` (ISO 639-1) or :data:`UNDETERMINED`.
 
-    English function words first (the shortcut above); then CLD2's answer is taken when
-    it calls it reliable. Otherwise (a short headline, a text mostly of names or numbers)
-    its best-effort guess is taken if the text has at least :data:`MIN_LETTERS` letters and
-    the guessed language holds at least :data:`MIN_SHARE` percent of it.
+    English function words first (the shortcut above), then CLD2 (:func:`_cld2_language`).
+    When CLD2 names no language, or on a short or unreliable text one outside the main news
+    languages (:data:`NEWS_LANGUAGES`), the function words of a main Latin-script language
+    decide if they can (``geo_index.latin_language``): CLD2 weighs its 160 languages alike
+    and on a short text picks a neighbour (Galician for Portuguese, Catalan for Spanish,
+    Interlingua for Italian, Malay for Indonesian), while a news stream is mostly in the
+    main ones.
     """
     sample = text[:MAX_CHARS]
     if _clearly_english(sample[:FIRST_CHARS]):  # the start: a quote later does not count
         return "en"
+    found, reliable = _cld2_language(sample)
+    if found in _MAIN or (reliable and len(sample) > FIRST_CHARS):
+        return found  # a reliable answer on a longer text stands: Catalan news is Catalan
+    return latin_language(sample) or found
+
+
+def _cld2_language(sample: str) -> tuple[str, bool]:
+    """CLD2's answer: taken when it calls it reliable, on the first FIRST_CHARS characters,
+    else on the whole sample. Otherwise (a short headline, a text mostly of names or
+    numbers) its best-effort guess if the sample has at least :data:`MIN_LETTERS` letters
+    and the guessed language holds at least :data:`MIN_SHARE` percent of it; else ``und``.
+    The flag: whether CLD2 called its answer reliable.
+    """
     try:
         reliable, found = _cld2(sample[:FIRST_CHARS], best_effort=False)
         if not (reliable and found[0][1] != "un") and len(sample) > FIRST_CHARS:
             reliable, found = _cld2(sample, best_effort=False)
         if reliable and found[0][1] != "un":
-            return _iso(found[0][1], sample)
+            return _iso(found[0][1], sample), True
         if sum(map(str.isalpha, sample)) < MIN_LETTERS:
-            return UNDETERMINED
+            return UNDETERMINED, False
         _, found = _cld2(sample, best_effort=True)
     except (pycld2.error, UnicodeEncodeError):  # still unreadable after the clean-up
-        return UNDETERMINED
+        return UNDETERMINED, False
     code, share = found[0][1], found[0][2]
-    return _iso(code, sample) if share >= MIN_SHARE else UNDETERMINED
+    return (_iso(code, sample) if share >= MIN_SHARE else UNDETERMINED), False
 
 
 def normalise_tag(tag: str | None) -> str | None:

@@ -129,3 +129,19 @@ def test_english_without_function_words_is_still_english() -> None:
     # headlines of names and nouns miss the function-word shortcut; CLD2 decides
     assert detect("Microsoft shares jump as cloud revenue beats forecasts") == "en"
     assert detect("Powell signals patience; markets rally") == "en"
+
+
+def test_function_words_decide_a_short_text_cld2_gives_to_a_neighbour() -> None:
+    # CLD2 alone: Catalan, Malay; the main news language's function words win
+    assert detect("Elon Musk se reunió con directivos de Samsung y Volkswagen.") == "es"
+    assert detect("Banjir di Pakistan telah menewaskan lebih dari 200 orang, kata pejabat.") == "id"
+
+
+def test_a_longer_text_in_another_language_keeps_it() -> None:
+    catalan = (
+        "El Govern de la Generalitat ha aprovat aquest dimarts el projecte de pressupostos "
+        "per a l'any vinent, que preveu més inversió en sanitat i educació, i que ara haurà "
+        "de passar pel Parlament, on necessita el suport d'almenys un altre grup."
+    )
+    assert len(catalan) > language.FIRST_CHARS
+    assert detect(catalan) == "ca"
