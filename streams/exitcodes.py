@@ -15,7 +15,6 @@ import threading
 from collections.abc import Iterator
 from enum import IntEnum
 from types import FrameType
-from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -143,23 +142,26 @@ _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 @contextlib.contextmanager
 def stop_on_signals() -> Iterator[StopRequest]:
     """Within a running event loop: SIGINT and SIGTERM set the yielded `StopRequest`; a
-    second signal cancels the current task (for a stop that itself hangs). The previous
-    handlers come back on exit."""
+    second signal cancels the current task (for a stop that itself hangs). A signal the
+    process was started ignoring (SIGINT in a shell's background job) stays ignored.
+    The previous handlers come back on exit."""
     loop = asyncio.get_running_loop()
     task = asyncio.current_task()
     stop = StopRequest()
-    previous: dict[int, Any] = {sig: signal.getsignal(sig) for sig in _STOP_SIGNALS}
+    previous = {sig: signal.getsignal(sig) for sig in _STOP_SIGNALS}
+    handled = [sig for sig in _STOP_SIGNALS if previous[sig] != signal.SIG_IGN]
 
     def on_signal(signum: int) -> None:
         if stop.requested and task is not None:
             task.cancel()
         stop.set(signum)
 
-    for sig in _STOP_SIGNALS:
+    for sig in handled:
         loop.add_signal_handler(sig, on_signal, sig)
     try:
         yield stop
     finally:
-        for sig in _STOP_SIGNALS:
+        for sig in handled:
             loop.remove_signal_handler(sig)
-            signal.signal(sig, previous[sig] if previous[sig] is not None else signal.SIG_DFL)
+            handler = previous[sig]
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
