@@ -101,10 +101,13 @@ TAIL_CONNECT_ATTEMPTS = 3
 
 
 def _unknown_topic(topic: str, existing: set[str], where: str) -> str:
+    """The sentence for a topic that does not exist: the nearest name, else a few names."""
     close = difflib.get_close_matches(topic, existing, n=1)
-    hint = f"; did you mean {close[0]}?" if close else ""
-    listing = ", ".join(sorted(t for t in existing if not t.startswith("__"))[:8]) or "none"
-    return f"no topic {topic!r} on the broker at {where}{hint} (topics: {listing})"
+    if close:
+        return f"no topic {topic!r} on the broker at {where}; did you mean {close[0]}?"
+    names = sorted(t for t in existing if not t.startswith("__"))
+    listing = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "") if names else "none"
+    return f"no topic {topic!r} on the broker at {where} (topics: {listing})"
 
 
 async def tail(

@@ -94,16 +94,15 @@ _COLUMNS = ("items", "new", "published", "seen", "failed")
 
 
 def summary_table(report: PollReport) -> str:
-    """Per feed: items read, new, published, skipped as seen, failed, and the reason
-    (the last failure to read the feed, else its first item or publish error)."""
-    first_error = {}
-    for err in reversed(report.errors):
-        first_error[err.location] = err.reason
+    """Per feed: items read, new, published, skipped as seen, failed, and the reason: the
+    last failure to read the feed, else how many items failed (each printed above)."""
     width = max([len("feed"), *map(len, report.feeds)])
     lines = [f"{'feed':<{width}}" + "".join(f"{c:>10}" for c in _COLUMNS) + "  reason"]
     for feed, c in report.feeds.items():
         cells = (c.items, c.new, c.published, c.skipped_seen, c.errors)
-        reason = c.last_failure or (first_error.get(feed, "") if c.errors else "")
+        reason = c.last_failure or (
+            f"{c.errors} item(s) not published, see above" if c.errors else ""
+        )
         row = f"{feed:<{width}}" + "".join(f"{n:>10}" for n in cells)
         lines.append(f"{row}  {reason}".rstrip())
     return "\n".join(lines)
