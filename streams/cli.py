@@ -15,7 +15,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from streams.exitcodes import CommandError, ExitCode, InputError, Terminated, sigterm_raises
 
@@ -140,8 +140,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_demo(path, timeout=args.timeout)
 
 
+class _Parser(argparse.ArgumentParser):
+    """A bad flag is one sentence, like every other error (``--help`` shows the usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(ExitCode.USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="newsstream", description=__doc__)
+    p: argparse.ArgumentParser = _Parser(prog="newsstream", description=__doc__)
     p.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
     sub = p.add_subparsers(dest="command", required=True)
     # in this order in `newsstream --help`

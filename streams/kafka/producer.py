@@ -27,7 +27,7 @@ from streams.exitcodes import (
 from streams.kafka.client import client_kwargs
 from streams.kafka.connect import start_client
 from streams.settings import Settings
-from streams.sources.seeds import read_stories
+from streams.sources.seeds import load_stories
 from streams.telemetry.progress import Progress
 
 log = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ async def replay(
     A bad file raises `InputError` before anything is sent. When ``stop`` is requested,
     no further story is sent; what was sent is still awaited and counted.
     """
-    records = list(read_stories(path))
+    records = load_stories(path)
     events = list(story_events(records, loop=loop, fresh_ids=fresh_ids))
     report = ReplayReport()
     t0 = time.perf_counter()

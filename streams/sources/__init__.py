@@ -15,6 +15,7 @@ from streams.sources.seeds import (
     DEFAULT_SEED_NAME,
     default_seed_file,
     is_headline,
+    load_stories,
     parse_seed_text,
     read_stories,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "DEFAULT_SEED_NAME",
     "default_seed_file",
     "is_headline",
+    "load_stories",
     "open_input",
     "parse_seed_text",
     "read_json_lines",

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from streams.exitcodes import InputError
 from streams.sources.files import read_json_lines, read_text
 
 #: The seed file ``newsstream run`` and the benchmark use unless given another. The
@@ -74,3 +75,12 @@ def read_stories(path: str | Path) -> Iterator[dict[str, Any]]:
             yield rec
     else:
         yield from parse_seed_text(read_text(p))
+
+
+def load_stories(path: str | Path) -> list[dict[str, Any]]:
+    """Every story of ``path`` (`read_stories`); an `InputError` when it holds none, so
+    a wrong or empty file is reported instead of replaying nothing."""
+    stories = list(read_stories(path))
+    if not stories:
+        raise InputError(f"{path} holds no stories")
+    return stories

@@ -35,10 +35,10 @@ def newsstream(
 
 
 def sentence(proc: subprocess.CompletedProcess[bytes]) -> str:
-    """The one line a failure prints (usage lines of argparse aside)."""
+    """The one line a failure prints."""
     err = proc.stderr.decode()
     assert "Traceback" not in err, err
-    lines = [line for line in err.splitlines() if not line.startswith(("usage:", " "))]
+    lines = err.splitlines()
     assert len(lines) == 1, err
     return lines[0]
 

@@ -137,6 +137,7 @@ def _one_sentence(err: str) -> str:
             "newsstream replay: {d}/bad.jsonl line 2 column 2: not valid JSON",
         ),
         (["run", "{d}/empty.txt"], "newsstream run: {d}/empty.txt holds no stories"),
+        (["replay", "{d}/empty.txt"], "newsstream replay: {d}/empty.txt holds no stories"),
     ],
 )
 def test_bad_input_is_one_sentence_and_exit_2(
@@ -220,7 +221,8 @@ def test_out_of_range_flags_are_usage_errors(
     with pytest.raises(SystemExit) as exit_:
         parse(*argv)
     assert exit_.value.code == ExitCode.USAGE
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert message in err and "usage:" not in err  # one sentence, not the usage text
 
 
 def test_ingest_state_dir_flag(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
