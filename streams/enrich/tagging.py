@@ -9,7 +9,6 @@ record must not cost the rest of a batch, and outputs still line up with inputs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import IO, Any
 
 import orjson
@@ -98,14 +97,14 @@ def tag_lines(lines: Iterable[bytes | str], tagger: str = "fast") -> Iterator[by
 SHOWN_ERROR_LINES = 10
 
 
-@dataclass
 class TagSummary:
     """What a `tag_stream` run did, for the summary on stderr and the exit code."""
 
-    lines: int = 0
-    errors: int = 0
-    #: The numbers of the first `SHOWN_ERROR_LINES` lines that became error records.
-    error_lines: list[int] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.lines = 0
+        self.errors = 0
+        #: The numbers of the first `SHOWN_ERROR_LINES` lines that became error records.
+        self.error_lines: list[int] = []
 
     def add(self, n: int, failed: bool) -> None:
         self.lines += 1
