@@ -103,7 +103,7 @@ class RawStory(_Model):
     url: str | None = Field(default=None, max_length=MAX_URL_CHARS)
     published_at: datetime | None = None
     source: str = Field(default="unknown", max_length=MAX_SOURCE_CHARS)
-    language: str = Field(default="en", max_length=35)
+    language: str | None = Field(default=None, max_length=35)
     received_at: datetime | None = Field(
         default=None, description="Set by the worker when it takes the event in (UTC)."
     )
