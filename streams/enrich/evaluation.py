@@ -35,6 +35,8 @@ from streams.enrich.evaluation_language import (
     score_language,
 )
 from streams.enrich.tagging import tag_record_details
+from streams.exitcodes import InputError
+from streams.sources.files import read_json_lines
 
 TASKS = ("ner", "countries", "category", "language")
 #: What ``newsstream eval --help`` says the command does: this docstring's first line.
@@ -166,8 +168,14 @@ def _score_category(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[
 
 
 def read_records(path: str | Path) -> list[dict[str, Any]]:
-    with Path(path).open("rb") as fh:
-        return [orjson.loads(line) for line in fh if line.strip()]
+    """The file's records; a missing file, a directory or a bad line raises `InputError`
+    (one sentence naming the file and line, exit code 2)."""
+    records = []
+    for n, rec in read_json_lines(path):
+        if not isinstance(rec, dict):
+            raise InputError(f"{path} line {n}: a JSON {type(rec).__name__}, expected an object")
+        records.append(rec)
+    return records
 
 
 def evaluate(

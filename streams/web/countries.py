@@ -16,6 +16,7 @@ from faust.web import Blueprint, Request, Response, View
 
 from schemas.models import LANGUAGE_PATTERN
 from streams.pipeline.counting import Row, country_counts
+from streams.web.dashboard import country_names
 from streams.worker.app import NewsApp
 
 _PEER_TIMEOUT = aiohttp.ClientTimeout(total=5)
@@ -94,10 +95,16 @@ def blueprint(news: NewsApp) -> Blueprint:
     return bp
 
 
+def _unknown(code: str) -> dict[str, str]:
+    return {"error": f"unknown country code {code!r}: expected ISO 3166-1 alpha-2, e.g. DE"}
+
+
 async def _country(web: View, news: NewsApp, code: str) -> Any:
+    """The owner's count: 200 with count 0 for a country not seen yet, 404 with a reason
+    for a code that names no country (a code the tagger emits, e.g. XK, counts once seen)."""
     cc = code.upper()
     if not (len(cc) == 2 and cc.isalpha()):
-        return web.json({"error": f"{code!r} is not an ISO 3166-1 alpha-2 code"}, status=400)
+        return web.json(_unknown(code), status=404)
     owner = _owner(news, cc)
     if owner is None:
         return web.json({"error": "partitions not assigned yet; retry"}, status=503)
@@ -111,4 +118,6 @@ async def _country(web: View, news: NewsApp, code: str) -> Any:
                 {"error": f"owner {owner} unreachable: {type(exc).__name__}"}, status=503
             )
     value = news.counts.get(cc)
+    if value is None and cc not in country_names():
+        return web.json(_unknown(code), status=404)
     return web.json({"country": cc, "count": value[0] if value else 0})

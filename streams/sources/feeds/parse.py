@@ -138,6 +138,18 @@ def _texts(entry: Any) -> list[tuple[str, str | None]]:
     return out
 
 
+def _item_language(
+    entry: Any, texts: list[tuple[str, str | None]], tdetail: Any, feed_lang: str | None
+) -> str | None:
+    """The item's own language wins: its ``dc:language``, then the ``xml:lang`` of its
+    text (inherited from the channel when the item sets none), then the feed's
+    ``<language>`` or Content-Language. None when nothing readable says: unknown is not
+    English."""
+    langs = [dict.get(entry, "language")] + [lang for _, lang in texts]
+    langs += [tdetail.get("language"), feed_lang]
+    return next((x for x in map(normalise_language, filter(None, langs)) if x), None)
+
+
 def _date(entry: Any, location: str, label: str, warnings: list[FeedError]) -> datetime | None:
     tried: set[str] = set()
     for key in ("published", "updated", "created"):
@@ -241,8 +253,7 @@ def _add_story(result: FeedResult, entry: Any, n: int, source: str, feed_lang: s
     url = link if link and urlsplit(link).scheme in ("http", "https") else None
     if url and len(url) > _MAX_URL:
         url = None
-    langs = [lang for _, lang in texts if lang] + [tdetail.get("language"), feed_lang]
-    language = next((x for x in map(normalise_language, filter(None, langs)) if x), None)
+    language = _item_language(entry, texts, tdetail, feed_lang)
     fields: dict[str, Any] = {
         "id": _story_id(entry, link),
         "headline": headline or None,

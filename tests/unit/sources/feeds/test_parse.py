@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -55,8 +56,22 @@ def test_language_from_the_feed_in_bcp47_case() -> None:
     assert {s.language for s in parse("rss20_html.xml").stories} == {"en-US"}
     assert {s.language for s in parse("rss10_rdf.xml").stories} == {"de-DE"}
     assert {s.language for s in parse("atom10.xml").stories} == {"fr-FR"}
-    # No language in the feed: unknown stays unknown (the enrichment detects it).
-    assert {s.language for s in parse("cdata.xml").stories} == {None}
+    # No language in the feed: unknown stays unknown (absent on the wire), not English.
+    (story,) = parse("cdata.xml").stories
+    assert story.language is None and "language" not in orjson.loads(story.to_bytes())
+
+
+def test_an_items_own_language_wins_over_the_channels() -> None:
+    doc = b"""<?xml version="1.0"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel xml:lang="en">
+<title>Mixed</title><language>en-gb</language>
+<item><title>A</title><description>Bonjour</description><dc:language>fr</dc:language>
+<guid>a</guid></item>
+<item xml:lang="de"><title>B</title><description>Hallo</description><guid>b</guid></item>
+<item><title>C</title><description>Hello</description><guid>c</guid></item>
+</channel></rss>"""
+    stories = {s.id: s.language for s in parse_feed(doc, location="mixed.xml").stories}
+    assert stories == {"a": "fr", "b": "de", "c": "en"}
 
 
 @pytest.mark.parametrize(
