@@ -13,6 +13,7 @@ describes the behaviour.
 
 from __future__ import annotations
 
+from streams.sources.feeds.categories import feed_terms
 from streams.sources.feeds.fetch import MAX_FEED_BYTES, Fetched, fetch, state_key
 from streams.sources.feeds.metrics import METRICS_FILE, write_metrics
 from streams.sources.feeds.parse import FeedResult, normalise_language, parse_feed
@@ -53,6 +54,7 @@ __all__ = [
     "Validators",
     "backoff_s",
     "default_state_dir",
+    "feed_terms",
     "fetch",
     "html_to_text",
     "ingest_to_kafka",

@@ -32,6 +32,7 @@ from schemas.models import (
     RawStory,
     is_plausible_date,
 )
+from streams.sources.feeds.categories import feed_terms
 from streams.sources.feeds.charset import decode_document, header_value
 from streams.sources.feeds.repair import not_a_feed_reason, repair_xml, salvage_malformed
 from streams.sources.feeds.text import html_to_text, one_line
@@ -264,6 +265,9 @@ def _add_story(result: FeedResult, entry: Any, n: int, source: str, feed_lang: s
     }
     if language:
         fields["language"] = language
+    terms = feed_terms(entry.get("tags"))  # the item's own <category>/<dc:subject> terms
+    if terms:
+        fields["feed_categories"] = terms
     try:
         result.stories.append(RawStory(**fields))
     except ValidationError as exc:

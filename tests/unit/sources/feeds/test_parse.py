@@ -222,3 +222,16 @@ def test_over_long_headline_and_link_are_shortened_or_dropped_not_rejected() -> 
     (s,) = r.stories
     assert not r.errors
     assert s.headline == "T" * 4096 and s.url is None and s.source == "S" * 512
+
+
+def test_an_items_category_terms_travel_with_its_story() -> None:
+    feed = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item>'
+        b"<title>Hospital strike</title><description>Nurses walked out.</description>"
+        b"<category>Health</category><category>Gesundheit</category></item>"
+        b"<item><title>No terms</title><description>Plain item.</description></item>"
+        b"</channel></rss>"
+    )
+    first, second = parse_feed(feed, location="t.xml").stories
+    assert first.feed_categories == ["Health", "Gesundheit"]
+    assert second.feed_categories is None
