@@ -26,6 +26,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from streams.enrich.cues import SPORT_WORDS
 from streams.enrich.tokenize import Token, sentences, tokenize
 from streams.enrich.types import Span
 
@@ -61,14 +62,6 @@ class Lexicon:
             "first_names": sorted(self.first_names),
             "truecase": dict(sorted(self.truecase.items())),
         }
-
-
-# A story that names its sport in the first lines: capitalised words in its result tables
-# are mostly teams (ORG), which is otherwise the tagger's commonest confusion.
-_SPORT_WORDS_TEXT = """
-    soccer football cricket tennis golf rugby baseball basketball hockey cycling athletics
-    boxing skiing swimming racing motorcycling rowing squash badminton volleyball"""
-_SPORT_WORDS = frozenset(_SPORT_WORDS_TEXT.split())
 
 
 def _shape(w: str) -> str:
@@ -168,7 +161,7 @@ class Featurizer:
                     seen_forms = forms.setdefault(w.lower(), {})
                     seen_forms[w] = seen_forms.get(w, 0) + 1
         truecase = self.lex.truecase
-        sport = any(w.lower() in _SPORT_WORDS for ws in words[:3] for w in ws)
+        sport = any(w.lower() in SPORT_WORDS for ws in words[:3] for w in ws)
         feats: list[list[list[str]]] = []
         for ws, is_caps in zip(words, caps, strict=True):
             view: list[str] = []

@@ -1,0 +1,269 @@
+"""Document context for the fast tagger: per-call state and the rules that look beyond a chunk.
+
+Why apart from ``fast_tagger``: these rules read the text around a name (the results line it
+stands in, the word before it, the sport a story names, the lower-case words after a
+Russian or Ukrainian organisation word), while ``fast_tagger`` classifies one chunk of
+capitalised words at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from streams.enrich.cues import (
+    GIVEN_NAMES,
+    ORG_CUES,
+    ORG_NAMES,
+    ORG_SUFFIXES,
+    SPORT_WORDS,
+    STOPWORDS,
+    TITLES,
+)
+from streams.enrich.gazetteer import Hit
+from streams.enrich.types import Span
+
+__all__ = [
+    "Doc",
+    "company_context",
+    "cue_org",
+    "given_name",
+    "known_org",
+    "person_after_title",
+    "slavic_orgs",
+    "team_score",
+]
+
+#: Place kinds a derived organisation name may also be: a team only in a sports story.
+_PLACE_ORG_KINDS = frozenset({"place", "state", "city"})
+_WORD = re.compile(r"[^\W\d_]+")
+#: The shortest word ``cue_org`` can accept: an ending and three letters before it.
+_ORG_WORD_MIN = min(len(x) for x in ORG_SUFFIXES) + 3
+
+
+class Doc:
+    """Per-call state: the text, its gazetteer hits by start offset, names seen so far."""
+
+    __slots__ = ("_sport", "hit_at", "org_words", "per_tokens", "spans", "surnames", "text")
+
+    def __init__(self, text: str, hits: list[Hit]) -> None:
+        self.text = text
+        self.hit_at = {h.start: h for h in hits if h.place.kind != "block"}
+        self.spans: list[Span] = []
+        self.per_tokens: set[str] = set()
+        self.surnames: set[str] = set()
+        self.org_words: set[str] = set()
+        self._sport: bool | None = None
+
+    def emit(self, s: int, e: int, label: str) -> None:
+        if e <= s:
+            return
+        self.spans.append(Span(self.text[s:e], label, s, e))
+        if label == "PER":
+            names = self.text[s:e].split()
+            self.per_tokens.update(names)
+            self.surnames.update(names[1:])
+        elif label == "ORG" and s not in self.hit_at:
+            # "Ajax Amsterdam" ... "Ajax": the first word of a multi-word organisation.
+            head = self.text[s:e].split(" ", 1)
+            if len(head) == 2 and head[0] not in ORG_CUES and head[0] not in STOPWORDS:
+                self.org_words.add(head[0])
+
+    @property
+    def sport(self) -> bool:
+        """Whether the story names a sport in its first lines (a sports story)."""
+        if self._sport is None:
+            head = self.text[:300].lower()
+            self._sport = any(w in SPORT_WORDS for w in _WORD.findall(head))
+        return self._sport
+
+
+#: "OAKLAND, Calif. (AP)", "HOUSTON (AP)": a dateline names the place, not the team.
+_DATELINE = re.compile(r",? (?:[A-Z][a-z]+\. )?\((?:AP|AFP|Reuters)\)|, [A-Z][a-z]{1,4}\.")
+#: "in Suwon", "the cities of Suwon": a place after a locative word is the place.
+_LOCATIVE = re.compile(r"\b(?:in|near|of|outside|around|across|from|at)\s$")
+
+
+def known_org(doc: Doc, s: int, e: int, hit: Hit | None) -> bool:
+    """Whether ``text[s:e]`` is a derived organisation name here: one that is also a place
+    ("Leicestershire", "Lyon") only in a sports story."""
+    if doc.text[s:e] not in ORG_NAMES:
+        return False
+    if hit is None or hit.end < e:
+        return True
+    text = doc.text
+    return (
+        hit.place.kind in _PLACE_ORG_KINDS
+        and doc.sport
+        and not _DATELINE.match(text, e)
+        and _LOCATIVE.search(text, max(0, s - 12), s) is None
+    )
+
+
+def cue_org(words: Sequence[str]) -> bool:
+    """A word ending like an organisation compound ("Außenministerium", "Bundesbank")."""
+    for w in words:
+        if len(w) >= _ORG_WORD_MIN and w.lower().endswith(ORG_SUFFIXES):
+            lw = w.lower()
+            if any(lw.endswith(x) and len(lw) >= len(x) + 3 for x in ORG_SUFFIXES):
+                return True
+    return False
+
+
+# A score after a name: "Wigan 1", "Surrey 128-4"; not "8.06", "768,269", "38:33" or "1996".
+_SCORE = re.compile(r" \d{1,3}(?:-\d{1,3})?(?![\d.,:%/])")
+_NAME_SCORE = re.compile(r"[^\W\d_]\)? \d{1,3}(?:-\d{1,3})?(?![\d.,:%/])")
+#: Results and table rows are short lines; in a paragraph "March 4" or "Issue 9" is no score.
+_RESULTS_LINE_MAX = 80
+_RANK = re.compile(r"\s*\d+\. ")  # "9. Yoshikawa 107": an individual ranking
+_STANDINGS = re.compile(r"(?: [-\d.,/]+){3,} *")  # the rest of the line is a table row
+
+
+def team_score(text: str, s: int, e: int) -> bool:
+    """Whether the name at ``text[s:e]`` is a side in a results or standings line.
+
+    Why: in "Wigan 1 Cardiff 0" or "Leicestershire 343-8 (P. Simmons 108)" the names are
+    teams (ORG in CoNLL) even when they are towns. A line counts when it holds two names
+    followed by scores, or starts with the name and continues as a table row.
+    """
+    if not _SCORE.match(text, e):
+        return False
+    ls = text.rfind("\n", 0, s) + 1
+    le = text.find("\n", e)
+    if le < 0:
+        le = len(text)
+    if le - ls > _RESULTS_LINE_MAX or _RANK.match(text, ls, le):
+        return False
+    if s == ls and _STANDINGS.fullmatch(text, e, le):
+        return True
+    return len(_NAME_SCORE.findall(text, ls, le)) >= 2
+
+
+# Words that only a company has next to its name: "Gazprom 's shares", "a Daewoo statement".
+_COMPANY_AFTER = re.compile(
+    r" (?:['’]s )?(?:shares|stock|stake|statement|spokes(?:man|woman|person)|unit|subsidiary"
+    r"|shareholders|chairman|chief executive|executives|subsidiaries|profit|earnings)\b"
+)
+_COMPANY_BEFORE = re.compile(r"\b(?:shares in|stake in|shares of|subsidiary of|unit of) $")
+
+
+def company_context(text: str, s: int, e: int) -> bool:
+    """Whether the words around a lone name are ones only a company has near its name."""
+    return bool(_COMPANY_AFTER.match(text, e)) or (
+        _COMPANY_BEFORE.search(text, max(0, s - 16), s) is not None
+    )
+
+
+_PERSON_TITLES = frozenset(w.lower() for w in TITLES if len(w) > 3) - {
+    "acting",
+    "chief",
+    "deputy",
+    "defence",
+    "defense",
+    "finance",
+    "foreign",
+    "former",
+    "general",
+    "interior",
+    "justice",
+    "leader",
+    "major",
+    "prime",
+    "vice",
+}
+
+
+def person_after_title(text: str, s: int) -> bool:
+    """A lone capitalised word right after a lower-case title is a person ("o presidente
+    Lula", "президент Зеленский"): many languages write titles in lower case."""
+    i = s - 1
+    if i < 1 or text[i] != " ":
+        return False
+    j = i
+    while j > 0 and (text[j - 1].isalpha() or text[j - 1] in "-'’"):
+        j -= 1
+    word = text[j:i]
+    return word.islower() and word in _PERSON_TITLES
+
+
+def given_name(word: str) -> bool:
+    """A known given name (Faker's lists, docs/ner.md), with Slavic case endings."""
+    if word in GIVEN_NAMES:
+        return True
+    for ending in _SLAVIC_CASE:
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            stem = word[: -len(ending)]
+            if stem in GIVEN_NAMES or stem + "а" in GIVEN_NAMES or stem + "й" in GIVEN_NAMES:
+                return True
+    return False
+
+
+_SLAVIC_CASE = ("а", "у", "ом", "ем", "е", "ы", "и", "ой", "ю", "я", "ia", "a", "owi", "em")
+
+# Russian and Ukrainian write only the first word of an organisation's name in capitals
+# ("Министерство обороны России", "Верховный суд"): an organisation word, capitalised or
+# after a capitalised adjective, takes the lower-case words of its name and a place after.
+_CYR_WORD = re.compile(r"\b[А-ЯЁІЇЄҐ][а-яёіїєґ'’-]+")
+_SLAVIC_NAME = re.compile(
+    r"[А-ЯЁІЇЄҐ][а-яёіїєґ'’-]+(?: [а-яёіїєґ][а-яёіїєґ'’-]*){0,4}(?: [А-ЯЁІЇЄҐ][а-яёіїєґ'’-]+)?"
+)
+_SLAVIC_ORG_WORD = re.compile(
+    r"(?:министерств|міністерств|парти|парті|агентств|агенці|университет|університет|служб"
+    r"|комитет|комітет|совет|рад|прокуратур|полици|поліці|арми|армі|сил|компани|компані"
+    r"|корпораци|корпораці|фонд|академи|академі|институт|інститут|правительств|уряд"
+    r"|парламент|банк|суд|дум|гварди|гвардії)"
+    r"(?:а|ы|е|у|ой|ом|ою|и|ії|ія|ію|ия|ию|ии|о|ів|ов|ах|ами|)"
+)
+_ADJECTIVE_END = (
+    "ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ых", "их", "ую",
+    "на", "не", "ні", "ної", "ного",
+)  # fmt: skip
+# Function words and verb endings end an organisation's lower-case tail.
+_SLAVIC_STOP_TEXT = (
+    "и в во на с со по что не а о об за к у из от до для при как і та й з із що як від"
+)
+_SLAVIC_STOP = frozenset(_SLAVIC_STOP_TEXT.split())
+_VERB_END = ("ло", "ла", "ли", "ет", "ит", "ют", "ят", "ать", "ить", "ує", "ють")
+
+
+def _org_tail(words: list[str]) -> int:
+    """How many words of a Cyrillic name run make an organisation (0: none)."""
+    if _SLAVIC_ORG_WORD.fullmatch(words[0].lower()):
+        n = 1
+    elif (
+        len(words) > 1
+        and words[0].endswith(_ADJECTIVE_END)
+        and _SLAVIC_ORG_WORD.fullmatch(words[1].lower())
+    ):
+        n = 2  # "Верховный суд", "Верховна Рада"
+    else:
+        return 0
+    while n < len(words):
+        w = words[n]
+        if w[0].isupper():
+            return n + 1  # the place or name the organisation belongs to
+        if w in _SLAVIC_STOP or (w.endswith(_VERB_END) and w != "дел"):
+            break
+        n += 1
+    return n
+
+
+def slavic_orgs(doc: Doc) -> None:
+    """Tag Russian/Ukrainian organisation names, replacing the spans inside them."""
+    text = doc.text
+    found: list[tuple[int, int]] = []
+    for w in _CYR_WORD.finditer(text):
+        if found and w.start() < found[-1][1]:
+            continue
+        m = _SLAVIC_NAME.match(text, w.start())
+        if m is None:
+            continue
+        words = m.group().split(" ")
+        n = _org_tail(words)
+        if n:
+            found.append((m.start(), m.start() + len(" ".join(words[:n]))))
+    if not found:
+        return
+    doc.spans = [sp for sp in doc.spans if not any(s < sp.end and sp.start < e for s, e in found)]
+    for s, e in found:
+        doc.emit(s, e, "ORG")
