@@ -35,6 +35,8 @@ FIRST_NAMES = word_list("first_names")
 GIVEN_NAMES = word_list("given_names")
 #: Organisation names derived from CoNLL-2003 train (scripts/derive_org_names).
 ORG_NAMES = word_list("org_names")
+#: Derived organisation names that are also places: teams ("Leicestershire", "Lyon").
+TEAM_PLACES = word_list("team_places")
 #: Words that, after a place name, still make a place ("Taiwan Strait").
 GEO_SUFFIXES = word_list("geo_suffixes")
 #: Words that, before a place name, still make a place ("Southern California").

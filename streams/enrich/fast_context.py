@@ -1,4 +1,5 @@
-"""Document context for the fast tagger: per-call state and the rules that look beyond a chunk.
+"""Document context for the fast tagger: chunks of capitalised words, per-call state, and the
+rules that look beyond a chunk.
 
 Why apart from ``fast_tagger``: these rules read the text around a name (the results line it
 stands in, the word before it, the sport a story names, the lower-case words after a
@@ -18,27 +19,99 @@ from streams.enrich.cues import (
     ORG_SUFFIXES,
     SPORT_WORDS,
     STOPWORDS,
+    TEAM_PLACES,
     TITLES,
 )
 from streams.enrich.gazetteer import Hit
 from streams.enrich.types import Span
 
 __all__ = [
+    "CYRILLIC",
+    "TEAM_KINDS",
     "Doc",
+    "chunks",
     "company_context",
     "cue_org",
     "given_name",
     "known_org",
     "person_after_title",
+    "sentence_initial",
+    "shouty_lines",
     "slavic_orgs",
     "team_score",
 ]
 
-#: Place kinds a derived organisation name may also be: a team only in a sports story.
-_PLACE_ORG_KINDS = frozenset({"place", "state", "city"})
+#: Places that a sports story's results name as a team (a country is a national side: LOC).
+TEAM_KINDS = frozenset({"place", "state", "city"})
 _WORD = re.compile(r"[^\W\d_]+")
 #: The shortest word ``cue_org`` can accept: an ending and three letters before it.
 _ORG_WORD_MIN = min(len(x) for x in ORG_SUFFIXES) + 3
+
+
+def _upper_class() -> str:
+    """Upper-case letters of the Latin, Greek and Cyrillic blocks as a regex class body."""
+    codes = [c for c in range(0x530) if chr(c).isupper()]
+    parts, i = [], 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        parts.append(re.escape(chr(codes[i])) + ("-" + re.escape(chr(codes[j])) if j > i else ""))
+        i = j + 1
+    return "".join(parts)
+
+
+_TOKEN = re.compile(
+    rf"(?:[{_upper_class()}]|\d+(?=[A-Za-z]))[\w&]*(?:(?:[.\-/]|['’](?!s\b))[^\W_][\w&]*)*\.?"
+)
+#: What may sit between two words of one name: a space, or "of"/"de"/... between spaces.
+_GAP = re.compile(
+    r" (?:(?:of|of the|de|de la|de los|du|des|la|le|del|della|di|da|do|das|dos|van|van der"
+    r"|von|von der|der|den|zu|bin|al|el|y) )?"
+)
+_ABBREV = re.compile(
+    r"(?:[A-Z]\.)+$|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Inc|Corp|Co|Ltd|Gen|Sen|Rep|Gov|Lt|Col|Capt|Prof"
+    r"|Rev|Mt|Ft)\.$"
+)
+_SENT_END = frozenset(".!?:;\n\"“”‘’'(-–—|«»„")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def sentence_initial(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and text[i] in " \t\"“‘'(«„":
+        i -= 1
+    return i < 0 or text[i] in _SENT_END
+
+
+def shouty_lines(text: str) -> list[tuple[int, int]]:
+    """Ranges of lines written in capitals (headlines, datelines): only gazetteer names count."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        if len(line) >= 6 and line.isupper():
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def chunks(text: str) -> list[list[tuple[int, int]]]:
+    """Runs of capitalised tokens joined by spaces or name connectors ("Bank of England")."""
+    chunks: list[list[tuple[int, int]]] = []
+    prev_end = -100
+    for m in _TOKEN.finditer(text):
+        s, e = m.span()
+        if text[e - 1] == "." and not _ABBREV.match(text, s, e):
+            e -= 1
+        gap = s - prev_end
+        if (gap == 1 and text[prev_end] == " ") or (
+            3 < gap < 13 and _GAP.fullmatch(text, prev_end, s)
+        ):
+            chunks[-1].append((s, e))
+        else:
+            chunks.append([(s, e)])
+        prev_end = e
+    return chunks
 
 
 class Doc:
@@ -86,15 +159,15 @@ _LOCATIVE = re.compile(r"\b(?:in|near|of|outside|around|across|from|at)\s$")
 
 def known_org(doc: Doc, s: int, e: int, hit: Hit | None) -> bool:
     """Whether ``text[s:e]`` is a derived organisation name here: one that is also a place
-    ("Leicestershire", "Lyon") only in a sports story."""
-    if doc.text[s:e] not in ORG_NAMES:
+    ("Leicestershire", "Lyon") only in a sports story, and not as a dateline or after "in"."""
+    name = doc.text[s:e]
+    if name in ORG_NAMES:
+        return hit is None or hit.end < e or hit.place.kind in TEAM_KINDS
+    if name not in TEAM_PLACES or (hit is not None and hit.place.kind not in TEAM_KINDS):
         return False
-    if hit is None or hit.end < e:
-        return True
     text = doc.text
     return (
-        hit.place.kind in _PLACE_ORG_KINDS
-        and doc.sport
+        doc.sport
         and not _DATELINE.match(text, e)
         and _LOCATIVE.search(text, max(0, s - 12), s) is None
     )
@@ -110,9 +183,12 @@ def cue_org(words: Sequence[str]) -> bool:
     return False
 
 
-# A score after a name: "Wigan 1", "Surrey 128-4"; not "8.06", "768,269", "38:33" or "1996".
-_SCORE = re.compile(r" \d{1,3}(?:-\d{1,3})?(?![\d.,:%/])")
-_NAME_SCORE = re.compile(r"[^\W\d_]\)? \d{1,3}(?:-\d{1,3})?(?![\d.,:%/])")
+# A score after a name: "Wigan 1", "Surrey 128-4"; not "8.06", "768,269", "38:33" or "1996",
+# and followed by what follows a score in a table (another name, a number, a bracket, the
+# end of the line), not by prose ("the March 4 attack", "Salisbury 2 days ago").
+_SCORE_TEXT = r" \d{1,3}(?:-\d{1,3})?(?![\d.,:%/])(?=\s*$|\s*[(),;]|\s+[\dA-ZÀ-Þ.-])"
+_SCORE = re.compile(_SCORE_TEXT)
+_NAME_SCORE = re.compile(r"[^\W\d_]\)?" + _SCORE_TEXT)
 #: Results and table rows are short lines; in a paragraph "March 4" or "Issue 9" is no score.
 _RESULTS_LINE_MAX = 80
 _RANK = re.compile(r"\s*\d+\. ")  # "9. Yoshikawa 107": an individual ranking
@@ -126,13 +202,11 @@ def team_score(text: str, s: int, e: int) -> bool:
     teams (ORG in CoNLL) even when they are towns. A line counts when it holds two names
     followed by scores, or starts with the name and continues as a table row.
     """
-    if not _SCORE.match(text, e):
-        return False
     ls = text.rfind("\n", 0, s) + 1
     le = text.find("\n", e)
     if le < 0:
         le = len(text)
-    if le - ls > _RESULTS_LINE_MAX or _RANK.match(text, ls, le):
+    if le - ls > _RESULTS_LINE_MAX or not _SCORE.match(text, e, le) or _RANK.match(text, ls, le):
         return False
     if s == ls and _STANDINGS.fullmatch(text, e, le):
         return True

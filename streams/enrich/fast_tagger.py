@@ -10,8 +10,6 @@ localised titles and organisation words (docs/ner.md says what is tagged per lan
 
 from __future__ import annotations
 
-import re
-
 from streams.enrich import gazetteer
 from streams.enrich.cues import (
     FIRST_NAMES,
@@ -23,88 +21,26 @@ from streams.enrich.cues import (
     TITLES,
 )
 from streams.enrich.fast_context import (
+    CYRILLIC,
+    TEAM_KINDS,
     Doc,
+    chunks,
     company_context,
     cue_org,
     given_name,
     known_org,
     person_after_title,
+    sentence_initial,
+    shouty_lines,
     slavic_orgs,
     team_score,
 )
 from streams.enrich.gazetteer import Hit
 from streams.enrich.types import Span
 
-
-def _upper_class() -> str:
-    """Upper-case letters of the Latin, Greek and Cyrillic blocks as a regex class body."""
-    codes = [c for c in range(0x530) if chr(c).isupper()]
-    parts, i = [], 0
-    while i < len(codes):
-        j = i
-        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
-            j += 1
-        parts.append(re.escape(chr(codes[i])) + ("-" + re.escape(chr(codes[j])) if j > i else ""))
-        i = j + 1
-    return "".join(parts)
-
-
-_TOKEN = re.compile(
-    rf"(?:[{_upper_class()}]|\d+(?=[A-Za-z]))[\w&]*(?:(?:[.\-/]|['’](?!s\b))[^\W_][\w&]*)*\.?"
-)
-#: What may sit between two words of one name: a space, or "of"/"de"/... between spaces.
-_GAP = re.compile(
-    r" (?:(?:of|of the|de|de la|de los|du|des|la|le|del|della|di|da|do|das|dos|van|van der"
-    r"|von|von der|der|den|zu|bin|al|el|y) )?"
-)
-_ABBREV = re.compile(
-    r"(?:[A-Z]\.)+$|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Inc|Corp|Co|Ltd|Gen|Sen|Rep|Gov|Lt|Col|Capt|Prof"
-    r"|Rev|Mt|Ft)\.$"
-)
-_SENT_END = frozenset(".!?:;\n\"“”‘’'(-–—|«»„")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-
-
-def _sentence_initial(text: str, start: int) -> bool:
-    i = start - 1
-    while i >= 0 and text[i] in " \t\"“‘'(«„":
-        i -= 1
-    return i < 0 or text[i] in _SENT_END
-
-
-def _shouty_lines(text: str) -> list[tuple[int, int]]:
-    """Ranges of lines written in capitals (headlines, datelines): only gazetteer names count."""
-    out = []
-    pos = 0
-    for line in text.split("\n"):
-        if len(line) >= 6 and line.isupper():
-            out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
-
-
-def _chunks(text: str) -> list[list[tuple[int, int]]]:
-    """Runs of capitalised tokens joined by spaces or name connectors ("Bank of England")."""
-    chunks: list[list[tuple[int, int]]] = []
-    prev_end = -100
-    for m in _TOKEN.finditer(text):
-        s, e = m.span()
-        if text[e - 1] == "." and not _ABBREV.match(text, s, e):
-            e -= 1
-        gap = s - prev_end
-        if (gap == 1 and text[prev_end] == " ") or (
-            3 < gap < 13 and _GAP.fullmatch(text, prev_end, s)
-        ):
-            chunks[-1].append((s, e))
-        else:
-            chunks.append([(s, e)])
-        prev_end = e
-    return chunks
-
-
+#: Articles that are also particles inside names ("Marine Le Pen", "Ursula von der Leyen").
+_PARTICLES = frozenset({"Le", "La", "Les", "Des", "Du", "Der", "Den", "Das", "El", "Los", "Las"})
 _PLACE_KINDS = frozenset({"country", "place", "state", "city"})
-#: Places that a sports story's results name as a team (a country is a national side: LOC).
-_TEAM_KINDS = frozenset({"place", "state", "city"})
 _KIND_LABEL = {
     "country": "LOC",
     "place": "LOC",
@@ -124,7 +60,7 @@ def _classify(doc: Doc, toks: list[Tok], initial: bool | None) -> None:
     text = doc.text
     words = [text[s:e] for s, e in toks]
     for i in range(1, len(words)):  # "CTV Saskatoon Published Saturday" is two chunks
-        if words[i] in STOPWORDS and toks[i][0] not in doc.hit_at:
+        if words[i] in STOPWORDS and words[i] not in _PARTICLES and toks[i][0] not in doc.hit_at:
             _classify(doc, toks[:i], initial)
             _classify(doc, toks[i:], False)
             return
@@ -152,9 +88,13 @@ def _split_title(doc: Doc, toks: list[Tok], words: list[str], initial: bool | No
             continue  # "Foreign Ministry", "Defence Department": a modifier, not a title
         if words[i].rstrip(".") in TITLES and words[i + 1].rstrip(".") not in TITLES:
             tail = toks[i + 1 :]
-            if ORG_CUES.isdisjoint(words[i + 1 :]) and " of " not in text[tail[0][0] : e]:
-                doc.emit(tail[0][0], e, "PER")
-            else:  # "Chief Executive of the Association of German Chambers"
+            if (
+                ORG_CUES.isdisjoint(words[i + 1 :])
+                and " of " not in text[tail[0][0] : e]
+                and (tail[0][0] not in doc.hit_at or given_name(words[i + 1]))
+            ):
+                _person(doc, tail)
+            else:  # "Chief Executive of the Association ...", "Президент России Владимир Путин"
                 _classify(doc, tail, False)
             head = toks[:i]
             while head and text[head[-1][0] : head[-1][1]].rstrip(".") in TITLES:
@@ -170,11 +110,24 @@ def _whole_place(doc: Doc, toks: list[Tok], first: Hit) -> None:
     s, e = toks[0][0], toks[-1][1]
     label = _KIND_LABEL.get(first.place.kind)
     if label:
-        if first.place.kind in _TEAM_KINDS and team_score(doc.text, s, first.end):
+        if first.place.kind in TEAM_KINDS and team_score(doc.text, s, first.end):
             label = "ORG"
         doc.emit(s, first.end, label)
         if first.end < e:
             _classify(doc, [t for t in toks if t[0] >= first.end], False)
+
+
+def _person(doc: Doc, toks: list[Tok]) -> None:
+    """A person's name, which starts at a given name: in "России Владимир Путин" (after a
+    title, Russian puts the country first) the words before it are classified apart."""
+    text = doc.text
+    if len(toks) >= 3 and not given_name(text[toks[0][0] : toks[0][1]]):
+        for i in range(1, len(toks) - 1):
+            if given_name(text[toks[i][0] : toks[i][1]]):
+                _classify(doc, toks[:i], False)
+                toks = toks[i:]
+                break
+    doc.emit(toks[0][0], toks[-1][1], "PER")
 
 
 def _place_list(doc: Doc, toks: list[Tok], words: list[str]) -> bool:
@@ -212,8 +165,10 @@ def _classify_words(
         elif len(toks) >= 2:
             # Names with a place inside ("CTV Saskatoon News") or in capitals are
             # organisations; so are teams in a results line ("Arminia Bielefeld 1").
-            org = all(w.isupper() for w in words) or any(t[0] in doc.hit_at for t in toks)
-            doc.emit(s, e, "ORG" if org else "PER")
+            if all(w.isupper() for w in words) or any(t[0] in doc.hit_at for t in toks):
+                doc.emit(s, e, "ORG")
+            else:
+                _person(doc, toks)
         else:
             _lone_word(doc, s, e, words[0])
 
@@ -231,7 +186,7 @@ def _place_then_words(doc: Doc, toks: list[Tok], first: Hit) -> None:
     elif kind == "demonym":
         doc.emit(s, first.end, "MISC")
         _classify(doc, rest, False)
-    elif text[s : first.end] in FIRST_NAMES:
+    elif text[s : first.end] in FIRST_NAMES or given_name(text[s : first.end]):
         doc.emit(s, e, "PER")  # "Jordan Henderson", "Kobe Bryant"
     elif kind in _PLACE_KINDS and given_name(text[rest[0][0] : rest[0][1]]):
         doc.emit(s, first.end, "LOC")  # "президент России Владимир Путин"
@@ -253,7 +208,7 @@ def _words_then_place(
     elif (
         len(toks) == 2
         and words[0] not in FIRST_NAMES
-        and (_sentence_initial(text, s) if initial is None else initial)
+        and (sentence_initial(text, s) if initial is None else initial)
     ):
         _classify(doc, toks[1:], False)  # "Neighbouring Uganda has ..."
     elif last.start == toks[-1][0] and all(w in GEO_PREFIXES for w in words[:-1]):
@@ -311,7 +266,7 @@ def _single_word(doc: Doc, s: int, e: int, h: Hit | None) -> bool:
     if h.end != e:
         return False
     label = _KIND_LABEL.get(h.place.kind)
-    if label == "LOC" and h.place.kind in _TEAM_KINDS:
+    if label == "LOC" and h.place.kind in TEAM_KINDS:
         if known_org(doc, s, e, h) or team_score(text, s, e):
             label = "ORG"  # "Leicestershire" in a cricket story
         elif text[s:e] in doc.surnames:  # "Bill Holland ... Holland"
@@ -326,7 +281,7 @@ def _shouted(doc: Doc, hits: list[Hit], s: int, e: int) -> None:
     for h in hits:
         if s <= h.start < e and h.place.kind in _KIND_LABEL:
             label = _KIND_LABEL[h.place.kind]
-            if h.place.kind in _TEAM_KINDS and team_score(doc.text, h.start, h.end):
+            if h.place.kind in TEAM_KINDS and team_score(doc.text, h.start, h.end):
                 label = "ORG"
             doc.emit(h.start, h.end, label)
 
@@ -354,9 +309,9 @@ def tag(text: str, hits: list[Hit] | None = None) -> list[Span]:
     if hits is None:
         hits = gazetteer.find(text)
     doc = Doc(text, hits)
-    shouty = _shouty_lines(text)
+    shouty = shouty_lines(text)
     hit_at = doc.hit_at
-    for ch in _merge_spanning_names(doc, _chunks(text)):
+    for ch in _merge_spanning_names(doc, chunks(text)):
         s = ch[0][0]
         if len(ch) == 1 and not shouty and _single_word(doc, s, ch[0][1], hit_at.get(s)):
             continue
@@ -366,6 +321,6 @@ def tag(text: str, hits: list[Hit] | None = None) -> list[Span]:
         if len(ch) == 1 and text[s : ch[0][1]] in STOPWORDS and s not in hit_at:
             continue
         _classify(doc, ch, None)
-    if _CYRILLIC.search(text):
+    if CYRILLIC.search(text):
         slavic_orgs(doc)
     return _relabel_people(doc)
