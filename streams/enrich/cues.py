@@ -39,6 +39,8 @@ ORG_NAMES = word_list("org_names")
 TEAM_PLACES = word_list("team_places")
 #: Words that, after a place name, still make a place ("Taiwan Strait").
 GEO_SUFFIXES = word_list("geo_suffixes")
+#: Words that, first in a name, make it a place: a geographic feature ("Strait of Hormuz").
+GEO_HEADS = word_list("geo_heads")
 #: Words that, before a place name, still make a place ("Southern California").
 GEO_PREFIXES = word_list("geo_prefixes")
 #: Words naming a sport: a story that names one early is a sports story, where capitalised

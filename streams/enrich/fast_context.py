@@ -67,7 +67,7 @@ _TOKEN = re.compile(
 #: What may sit between two words of one name: a space, or "of"/"de"/... between spaces.
 _GAP = re.compile(
     r" (?:(?:of|of the|de|de la|de los|du|des|la|le|del|della|di|da|do|das|dos|van|van der"
-    r"|von|von der|der|den|zu|bin|al|el|y) )?"
+    r"|von|von der|der|den|bin|al|el|y) )?"
 )
 _ABBREV = re.compile(
     r"(?:[A-Z]\.)+$|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Inc|Corp|Co|Ltd|Gen|Sen|Rep|Gov|Lt|Col|Capt|Prof"
@@ -114,13 +114,34 @@ def chunks(text: str) -> list[list[tuple[int, int]]]:
     return chunks
 
 
+#: Languages that capitalise every noun (ISO 639-1).
+_NOUN_CASE_LANGUAGES = frozenset({"de", "lb"})
+_GERMAN_WORDS = re.compile(
+    r"\b(?:der|die|das|und|nicht|mit|für|von|den|dem|ist|sich|auf|eine|einen|einem|einer"
+    r"|wird|wurde|wurden|werden|sind|war|waren|hat|haben|dass|nach|bei|über|auch|zum|zur"
+    r"|im|gegen|seit|sowie)\b"
+)
+
+
 class Doc:
     """Per-call state: the text, its gazetteer hits by start offset, names seen so far."""
 
-    __slots__ = ("_sport", "hit_at", "org_words", "per_tokens", "spans", "surnames", "text")
+    __slots__ = (
+        "_nouns",
+        "_sport",
+        "hit_at",
+        "language",
+        "org_words",
+        "per_tokens",
+        "spans",
+        "surnames",
+        "text",
+    )
 
-    def __init__(self, text: str, hits: list[Hit]) -> None:
+    def __init__(self, text: str, hits: list[Hit], language: str | None = None) -> None:
         self.text = text
+        self.language = language
+        self._nouns: bool | None = None
         self.hit_at = {h.start: h for h in hits if h.place.kind != "block"}
         self.spans: list[Span] = []
         self.per_tokens: set[str] = set()
@@ -141,6 +162,19 @@ class Doc:
             head = self.text[s:e].split(" ", 1)
             if len(head) == 2 and head[0] not in ORG_CUES and head[0] not in STOPWORDS:
                 self.org_words.add(head[0])
+
+    @property
+    def nouns_capitalised(self) -> bool:
+        """Whether the story's language capitalises every noun (German), so that two
+        capitalised words side by side are no sign of a name. Told, or read from its
+        function words when the language is not given."""
+        if self._nouns is None:
+            if self.language is not None:
+                self._nouns = self.language in _NOUN_CASE_LANGUAGES
+            else:
+                found = set(_GERMAN_WORDS.findall(self.text, 0, 2000))
+                self._nouns = len(found) >= 3
+        return self._nouns
 
     @property
     def sport(self) -> bool:
@@ -202,6 +236,8 @@ def team_score(text: str, s: int, e: int) -> bool:
     teams (ORG in CoNLL) even when they are towns. A line counts when it holds two names
     followed by scores, or starts with the name and continues as a table row.
     """
+    if not text.startswith(" ", e) or not text[e + 1 : e + 2].isdigit():
+        return False  # the common case, decided without looking at the line
     ls = text.rfind("\n", 0, s) + 1
     le = text.find("\n", e)
     if le < 0:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from streams.enrich import gazetteer
 from streams.enrich.cues import (
     FIRST_NAMES,
+    GEO_HEADS,
     GEO_PREFIXES,
     GEO_SUFFIXES,
     MISC_CUES,
@@ -121,6 +122,11 @@ def _person(doc: Doc, toks: list[Tok]) -> None:
     """A person's name, which starts at a given name: in "России Владимир Путин" (after a
     title, Russian puts the country first) the words before it are classified apart."""
     text = doc.text
+    if doc.nouns_capitalised and not any(
+        given_name(w) or w in doc.per_tokens for w in (text[a:b] for a, b in toks)
+    ):
+        _places_in(doc, toks)  # German "Raketentests Nordkoreas": nouns, and a place
+        return
     if len(toks) >= 3 and not given_name(text[toks[0][0] : toks[0][1]]):
         for i in range(1, len(toks) - 1):
             if given_name(text[toks[i][0] : toks[i][1]]):
@@ -128,6 +134,15 @@ def _person(doc: Doc, toks: list[Tok]) -> None:
                 toks = toks[i:]
                 break
     doc.emit(toks[0][0], toks[-1][1], "PER")
+
+
+def _places_in(doc: Doc, toks: list[Tok]) -> None:
+    """Only the gazetteer names inside a chunk that names nothing else."""
+    e = toks[-1][1]
+    for a, _ in toks:
+        h = doc.hit_at.get(a)
+        if h is not None and h.end <= e and h.place.kind in _KIND_LABEL:
+            doc.emit(h.start, h.end, _KIND_LABEL[h.place.kind])
 
 
 def _place_list(doc: Doc, toks: list[Tok], words: list[str]) -> bool:
@@ -152,7 +167,9 @@ def _classify_words(
     s, e = toks[0][0], toks[-1][1]
     if len(words) == 1 and words[0] in ORG_CUES:
         return  # "Police said", "Parliament's press officer": a common noun alone
-    if not ORG_CUES.isdisjoint(words) or " of " in text[s:e] or cue_org(words):
+    if len(words) > 1 and words[0] in GEO_HEADS and words[1] not in ORG_CUES:
+        doc.emit(s, e, "LOC")  # "Strait of Hormuz", "Estreito de Ormuz", "Lake Victoria"
+    elif not ORG_CUES.isdisjoint(words) or " of " in text[s:e] or cue_org(words):
         doc.emit(s, e, "ORG")
     elif not MISC_CUES.isdisjoint(words):
         doc.emit(s, e, "MISC")
@@ -179,6 +196,8 @@ def _place_then_words(doc: Doc, toks: list[Tok], first: Hit) -> None:
     s, e = toks[0][0], toks[-1][1]
     rest = [t for t in toks if t[0] >= first.end]
     kind = first.place.kind
+    if rest and all(text[a:b].rstrip(".") in TITLES for a, b in rest):
+        rest = []  # "Kenias Präsident": a place and a title, no name
     if not rest or kind in ("region", "body", "org"):  # "Russian-backed"
         doc.emit(s, first.end, _KIND_LABEL.get(kind, "LOC"))
         if rest:
@@ -187,12 +206,14 @@ def _place_then_words(doc: Doc, toks: list[Tok], first: Hit) -> None:
         doc.emit(s, first.end, "MISC")
         _classify(doc, rest, False)
     elif text[s : first.end] in FIRST_NAMES or given_name(text[s : first.end]):
-        doc.emit(s, e, "PER")  # "Jordan Henderson", "Kobe Bryant"
+        _person(doc, toks)  # "Jordan Henderson", "Kobe Bryant"
     elif kind in _PLACE_KINDS and given_name(text[rest[0][0] : rest[0][1]]):
         doc.emit(s, first.end, "LOC")  # "президент России Владимир Путин"
         doc.emit(rest[0][0], e, "PER")
     elif text[rest[0][0] : rest[-1][1]] in GEO_SUFFIXES:
         doc.emit(s, e, "LOC")
+    elif doc.nouns_capitalised:
+        _places_in(doc, toks)  # German "Tschechien Straßen": a place, then a noun
     else:
         doc.emit(s, e, "ORG")
 
@@ -216,7 +237,7 @@ def _words_then_place(
     elif team_score(text, s, e):
         doc.emit(s, e, "ORG")  # "Hansa Rostock 0 Hamburg 1"
     else:
-        doc.emit(s, e, "PER")
+        _person(doc, toks)
 
 
 def _lone_word(doc: Doc, s: int, e: int, word: str) -> None:
@@ -304,11 +325,12 @@ def _relabel_people(doc: Doc) -> list[Span]:
     return out
 
 
-def tag(text: str, hits: list[Hit] | None = None) -> list[Span]:
-    """Entity spans (country unset) sorted by start, non-overlapping."""
+def tag(text: str, hits: list[Hit] | None = None, language: str | None = None) -> list[Span]:
+    """Entity spans (country unset) sorted by start, non-overlapping. ``language`` (ISO
+    639-1), when known, says whether nouns are capitalised; else the text's words tell."""
     if hits is None:
         hits = gazetteer.find(text)
-    doc = Doc(text, hits)
+    doc = Doc(text, hits, language)
     shouty = shouty_lines(text)
     hit_at = doc.hit_at
     for ch in _merge_spanning_names(doc, chunks(text)):

@@ -176,3 +176,30 @@ def test_polish() -> None:
     assert {("Andrzej Duda", "PER"), ("Donaldem Tuskiem", "PER")} <= got
     got = labels("Ministerstwo Spraw Zagranicznych i Narodowy Bank Polski wydały oświadczenie.")
     assert {("Ministerstwo Spraw Zagranicznych", "ORG"), ("Narodowy Bank Polski", "ORG")} <= got
+
+
+def test_german_nouns_are_no_names() -> None:
+    # German capitalises every noun: without a given name two capitalised words are nouns.
+    text = "Die Raketentests Nordkoreas wurden von der Regierung in Seoul scharf verurteilt."
+    got = labels(text)
+    assert not any(label == "PER" for _, label in got)
+    assert ("Seoul", "LOC") in got
+    text = "Starker Schneefall legte den Verkehr lahm."
+    assert not any(sp.label == "PER" for sp in tag(text, language="de"))
+    assert ("Starker Schneefall", "PER") in {(s.text, s.label) for s in tag(text, language="en")}
+    # A known given name keeps a person ("Olaf"); one Faker does not list is lost (docs).
+    got = labels("Am Montag sagte die Ministerin, dass Olaf Scholz und der Kanzler sich trafen.")
+    assert ("Olaf Scholz", "PER") in got
+
+
+def test_geographic_features_are_places() -> None:
+    for text, name in [
+        ("Tankers crossed the Strait of Hormuz on Monday.", "Strait of Hormuz"),
+        ("Navios cruzaram o Estreito de Ormuz na segunda-feira.", "Estreito de Ormuz"),
+        ("Tankowce przepłynęły przez Cieśninę Ormuz.", None),
+        ("Des pétroliers ont franchi le Golfe Persique.", "Golfe Persique"),
+    ]:
+        got = labels(text)
+        assert not any(label == "PER" for _, label in got), text
+        if name:
+            assert (name, "LOC") in got, text
