@@ -116,11 +116,11 @@ def chunks(text: str) -> list[list[tuple[int, int]]]:
 
 #: Languages that capitalise every noun (ISO 639-1).
 _NOUN_CASE_LANGUAGES = frozenset({"de", "lb"})
-_GERMAN_WORDS = re.compile(
-    r"\b(?:der|die|das|und|nicht|mit|für|von|den|dem|ist|sich|auf|eine|einen|einem|einer"
-    r"|wird|wurde|wurden|werden|sind|war|waren|hat|haben|dass|nach|bei|über|auch|zum|zur"
-    r"|im|gegen|seit|sowie)\b"
-)
+_GERMAN_TEXT = """der die das und nicht mit für von den dem ist sich auf eine einen einem einer wird
+    wurde wurden werden sind war waren hat haben dass nach bei über auch zum zur im gegen seit
+    sowie"""
+_GERMAN_WORDS = frozenset(_GERMAN_TEXT.split())
+_GERMAN_SIGNS = ("ä", "ö", "ü", "ß", " der ", " die ", " und ")
 
 
 class Doc:
@@ -172,8 +172,11 @@ class Doc:
             if self.language is not None:
                 self._nouns = self.language in _NOUN_CASE_LANGUAGES
             else:
-                found = set(_GERMAN_WORDS.findall(self.text, 0, 2000))
-                self._nouns = len(found) >= 3
+                head = self.text[:2000]
+                # A cheap look for German first; most other text is settled by it alone.
+                self._nouns = any(x in head for x in _GERMAN_SIGNS) and (
+                    len(_GERMAN_WORDS.intersection(head.split())) >= 3
+                )
         return self._nouns
 
     @property
@@ -260,7 +263,8 @@ _COMPANY_BEFORE = re.compile(r"\b(?:shares in|stake in|shares of|subsidiary of|u
 def company_context(text: str, s: int, e: int) -> bool:
     """Whether the words around a lone name are ones only a company has near its name."""
     return bool(_COMPANY_AFTER.match(text, e)) or (
-        _COMPANY_BEFORE.search(text, max(0, s - 16), s) is not None
+        text.endswith(("in ", "of "), 0, s)
+        and _COMPANY_BEFORE.search(text, max(0, s - 16), s) is not None
     )
 
 
@@ -287,13 +291,10 @@ def person_after_title(text: str, s: int) -> bool:
     """A lone capitalised word right after a lower-case title is a person ("o presidente
     Lula", "президент Зеленский"): many languages write titles in lower case."""
     i = s - 1
-    if i < 1 or text[i] != " ":
+    if i < 1 or text[i] != " " or not text[i - 1].islower():
         return False
-    j = i
-    while j > 0 and (text[j - 1].isalpha() or text[j - 1] in "-'’"):
-        j -= 1
-    word = text[j:i]
-    return word.islower() and word in _PERSON_TITLES
+    word = text[max(text.rfind(" ", 0, i), text.rfind("\n", 0, i)) + 1 : i]
+    return word in _PERSON_TITLES
 
 
 def given_name(word: str) -> bool:

@@ -18,7 +18,9 @@ from streams.enrich.cues import (
     GEO_SUFFIXES,
     MISC_CUES,
     ORG_CUES,
+    ORG_NAMES,
     STOPWORDS,
+    TEAM_PLACES,
     TITLES,
 )
 from streams.enrich.fast_context import (
@@ -279,7 +281,7 @@ def _single_word(doc: Doc, s: int, e: int, h: Hit | None) -> bool:
             return True
         if word in MISC_CUES:
             doc.emit(s, e, "MISC")
-        elif known_org(doc, s, e, None):
+        elif word in ORG_NAMES or (word in TEAM_PLACES and known_org(doc, s, e, None)):
             doc.emit(s, e, "ORG")
         else:
             _lone_word(doc, s, e, word)
