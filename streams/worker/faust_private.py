@@ -9,7 +9,8 @@ broken patch would lose or repeat stories. The five driver adjustments (:func:`a
 2. Highwater probe: the embedded broker (Tansu 0.6) answers ListOffsets(latest) with the
    first offset of the last stored *batch* + 1, so table recovery could stop early and miss
    the tail of a changelog (lost counts) or crash with ConsistencyError. Fetch is right, so
-   we read forward from the reported end (:func:`probe_true_end_offsets`).
+   we read forward from the reported end (:func:`probe_true_end_offsets`). Applied with
+   ``NEWSSTREAM_BROKER_ENGINE=tansu`` only: Apache Kafka reports end offsets right.
 3. Producer buffer: see :func:`apply`.
 4. Message hand-off: Faust delivers each record through two tasks and an ``asyncio.wait``
    so that a delivery blocked on a full buffer is abandoned when a rebalance suspends the

@@ -38,7 +38,12 @@ def build_worker(s: Settings) -> NewsApp:
     return news
 
 
-def _probe_kwargs(s: Settings) -> dict[str, object]:
+def _probe_kwargs(s: Settings) -> dict[str, object] | None:
+    """The highwater probe's connection, or None where end offsets are right: the probe
+    corrects the embedded broker's; on Apache Kafka it would only add a consumer start and
+    an idle read to every table recovery."""
+    if s.broker_engine != "tansu":
+        return None
     from streams.kafka.client import client_kwargs
 
     return client_kwargs(s)

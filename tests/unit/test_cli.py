@@ -106,10 +106,24 @@ def test_run_replays_the_shipped_seed_file_unless_given_one(
 ) -> None:
     replayed: list[Path] = []
 
-    def fake_run_demo(path: Path, timeout: float) -> int:
+    def fake_run_demo(path: Path, timeout: float, engine: str) -> int:
+        assert engine == "tansu"  # `make run` stays on the embedded broker
         replayed.append(path)
         return 0
 
     monkeypatch.setattr("streams.local.run.run_demo", fake_run_demo)
     assert main(["run"] if given is None else ["run", given]) == 0
     assert replayed == [default_seed_file() if given is None else Path(given)]
+
+
+def test_broker_and_run_take_an_engine() -> None:
+    parse = build_parser().parse_args
+    args = parse(["broker", "--engine", "kafka", "--nodes", "3", "--data-dir", "d"])
+    assert (args.engine, args.nodes, args.data_dir, args.port) == ("kafka", 3, "d", 9092)
+    assert parse(["run", "--engine", "kafka"]).engine == "kafka"
+    assert parse(["run"]).engine == parse(["broker"]).engine == "tansu"
+
+
+def test_embedded_broker_refuses_kafka_only_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["broker", "--nodes", "3"]) == 2
+    assert "--nodes and --data-dir need --engine kafka" in capsys.readouterr().err
