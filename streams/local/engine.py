@@ -43,7 +43,7 @@ def describe(broker: Any) -> str:
     from streams.local.kafka import KafkaCluster
 
     if isinstance(broker, KafkaCluster):
-        n = len(broker.nodes)
+        n = len(broker.layout.nodes)
         nodes = "1 node" if n == 1 else f"{n} nodes"
         return (
             f"Apache Kafka {broker.version} (KRaft, {nodes}) on {broker.bootstrap}; "
