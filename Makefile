@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-kafka lint typecheck schemas bench eval clean
+.PHONY: run test test-kafka test-kafka-cluster lint typecheck schemas bench eval clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,8 +26,12 @@ test: $(STAMP)
 ## the pinned release once into ~/.cache/newsstream). The wheel and benchmark tests start
 ## their own embedded broker whatever the engine, so they run in `make test` only.
 test-kafka: $(STAMP)
-	@NEWSSTREAM_TEST_BROKER=kafka $(BIN)/python -m pytest -q tests/integration \
+	@NEWSSTREAM_TEST_BROKER=kafka $(BIN)/python -m pytest -q tests/integration -m "not kafka_cluster" \
 		--ignore=tests/integration/test_wheel.py --ignore=tests/integration/test_bench.py
+
+## test-kafka-cluster: a three-node Kafka cluster under failure (pytest -m kafka_cluster)
+test-kafka-cluster: $(STAMP)
+	@NEWSSTREAM_TEST_BROKER=kafka $(BIN)/python -m pytest -q tests/integration -m kafka_cluster
 
 ## lint: ruff over the package, the tests and scripts/ (pyproject.toml: extend-include)
 lint: $(STAMP)

@@ -6,24 +6,19 @@ nothing across a restart): ``NEWSSTREAM_TEST_BROKER=kafka``."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import orjson
 import pytest
 
 from streams.devtools.synth import synthetic_stories
-from streams.kafka.producer import replay
 from streams.local.kafka import KafkaCluster, start_kafka
 from tests.integration.harness import Pipeline
-from tests.integration.helpers import expected_counts, read, wait_counts
+from tests.integration.helpers import expected_counts, read, replay_in_background, wait_counts
 from tests.paths import SEEDS
 
 pytestmark = [
@@ -47,21 +42,6 @@ def kafka(tmp_path: Path) -> Iterator[KafkaCluster]:
         yield cluster
     finally:
         cluster.stop()
-
-
-def _replay_in_background(p: Pipeline, stories: list[dict], rate: float) -> tuple[Any, dict]:
-    path = p.work / "stories.jsonl"
-    path.write_bytes(b"".join(orjson.dumps(st) + b"\n" for st in stories))
-    result: dict = {}
-
-    def run() -> None:
-        result["report"] = asyncio.run(
-            replay(path, p.settings, topic=p.topics.raw, rate=rate, show_progress=False)
-        )
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    return thread, result
 
 
 def _changelog_start_offsets(log: Path) -> dict[tuple[str, int], int]:
@@ -90,7 +70,8 @@ def test_node_stopped_mid_stream_nothing_lost(
         worker = p.start_worker(data_dir=store)
         stories = list(synthetic_stories(SEEDS, 2000, seed=71))
         ids = {st["id"] for st in stories}
-        thread, result = _replay_in_background(p, stories, rate=150)
+        path = p.work / "stories.jsonl"
+        thread, result = replay_in_background(p.settings, p.topics.raw, stories, path, 150)
         time.sleep(5)
         node = kafka.nodes[0]
         node.stop() if how == "SIGTERM" else node.kill()
