@@ -8,10 +8,17 @@ import hashlib
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta
-from typing import Literal, Self, get_args
+from typing import Annotated, Literal, Self, get_args
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 #: IPTC Media Topics, top level, as slugs. The order is the IPTC code order.
 CategorySlug = Literal[
@@ -46,6 +53,15 @@ MAX_ID_CHARS = 512
 MAX_HEADLINE_CHARS = 4096
 MAX_URL_CHARS = 8192
 MAX_SOURCE_CHARS = 512
+#: At most this many feed category terms per story, each at most this long (the feed
+#: reader keeps the first ones rather than lose the story).
+MAX_FEED_CATEGORIES = 64
+MAX_FEED_CATEGORY_CHARS = 200
+#: The language code of a story whose language is not known (ISO 639-2, valid in BCP 47).
+UNDETERMINED_LANGUAGE = "und"
+#: A detected language as stories carry it: ISO 639-1, or UNDETERMINED_LANGUAGE.
+LANGUAGE_PATTERN = r"^(?:[a-z]{2}|und)$"
+FeedTerm = Annotated[str, StringConstraints(max_length=MAX_FEED_CATEGORY_CHARS)]
 _WS = re.compile(r"\s+")
 
 
@@ -103,7 +119,18 @@ class RawStory(_Model):
     url: str | None = Field(default=None, max_length=MAX_URL_CHARS)
     published_at: datetime | None = None
     source: str = Field(default="unknown", max_length=MAX_SOURCE_CHARS)
-    language: str = Field(default="en", max_length=35)
+    language: str | None = Field(
+        default=None,
+        max_length=35,
+        description="The language the producer declares (a BCP 47 tag such as de-DE); "
+        "absent when it does not know: unknown is not English.",
+    )
+    feed_categories: list[FeedTerm] | None = Field(
+        default=None,
+        max_length=MAX_FEED_CATEGORIES,
+        description="The item's own category terms as its feed gives them (RSS "
+        "<category>, Atom category term); the enrichment maps common ones to IPTC slugs.",
+    )
     received_at: datetime | None = Field(
         default=None, description="Set by the worker when it takes the event in (UTC)."
     )
@@ -119,6 +146,13 @@ class RawStory(_Model):
     @classmethod
     def _no_nul(cls, v: str | None) -> str | None:
         if v is not None and "\x00" in v:
+            raise ValueError("contains NUL characters")
+        return v
+
+    @field_validator("feed_categories")
+    @classmethod
+    def _terms_no_nul(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None and any("\x00" in term for term in v):
             raise ValueError("contains NUL characters")
         return v
 
@@ -166,6 +200,13 @@ class CategoryScore(BaseModel):
 class EnrichedStory(RawStory):
     """The raw story plus what the enrichment found; published to ``news.enriched``."""
 
+    language: str = Field(
+        default=UNDETERMINED_LANGUAGE,
+        pattern=LANGUAGE_PATTERN,
+        description="The language detected in the story text (ISO 639-1). When the text "
+        "is too short or mixed to tell: the producer's declared language if it gave one, "
+        "else und.",
+    )
     entities: list[Entity] = Field(default_factory=list)
     countries: list[str] = Field(
         default_factory=list, description="Sorted unique ISO 3166-1 alpha-2 codes."

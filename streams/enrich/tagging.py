@@ -1,14 +1,18 @@
-"""The ``newsstream tag`` contract: JSON Lines in (``{"id","text"}`` or
-``{"id","headline","body"}``), one JSON line out per input line, in order.
+"""The ``newsstream tag`` contract: a filter from JSON Lines in (``{"id","text"}`` or
+``{"id","headline","body"}``) to exactly one JSON line out per input line, in order: ``id``,
+``language`` (ISO 639-1 or ``und``, detected from the text alone: a ``language`` field of
+the input is not read, so ``newsstream eval`` can score it), ``entities``, ``countries``,
+``categories``.
 
-A bad line yields ``{"id": ..., "error": ...}`` instead of stopping the stream: one broken
-record must not cost the rest of a batch.
+A line that cannot be tagged (blank, not JSON, not an object, no text) yields
+``{"id": ..., "error": ...}`` in its place instead of stopping the stream: one broken
+record must not cost the rest of a batch, and outputs still line up with inputs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
@@ -21,22 +25,27 @@ class RecordError(ValueError):
 
 
 def record_text(record: Any) -> str:
-    """The text entity offsets point into: ``text``, else headline + blank line + body."""
+    """The text entity offsets point into: ``text``, else headline + blank line + body
+    (the headline alone when the body is empty or absent)."""
     if not isinstance(record, dict):
         raise RecordError(f"record is a JSON {type(record).__name__}, expected an object")
     if "text" in record:
         text = record["text"]
         if not isinstance(text, str):
             raise RecordError("'text' must be a string")
+        if not text.strip():
+            raise RecordError("'text' is empty")
         return text
-    if "body" not in record:
-        raise RecordError("record has neither 'text' nor 'body'")
-    body, headline = record["body"], record.get("headline")
-    if not isinstance(body, str):
+    body, headline = record.get("body"), record.get("headline")
+    if body is not None and not isinstance(body, str):
         raise RecordError("'body' must be a string")
     if headline is not None and not isinstance(headline, str):
         raise RecordError("'headline' must be a string or null")
-    return story_text(headline or None, body)
+    if not (body or "").strip():
+        if headline and headline.strip():
+            return headline
+        raise RecordError("record has neither 'text' nor 'body'")
+    return story_text(headline or None, body or "")
 
 
 def tag_record_details(record: Any, tagger: str = "fast") -> tuple[dict[str, Any], set[int]]:
@@ -57,6 +66,7 @@ def tag_record_details(record: Any, tagger: str = "fast") -> tuple[dict[str, Any
         entities.append(ent)
     out = {
         "id": rid,
+        "language": enr.language,
         "entities": entities,
         "countries": enr.countries,
         "categories": [{"slug": slug, "score": score} for slug, score in enr.categories],
@@ -69,15 +79,62 @@ def tag_record(record: dict[str, Any], tagger: str = "fast") -> dict[str, Any]:
     return tag_record_details(record, tagger)[0]
 
 
+def tag_line(line: bytes | str, tagger: str = "fast") -> dict[str, Any]:
+    """The output record of one input line: the tags, or an ``error`` record."""
+    if not line.strip():
+        return {"id": None, "error": "blank line"}
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        return {"id": None, "error": f"invalid JSON: {exc}"}
+    return tag_record(record, tagger)
+
+
 def tag_lines(lines: Iterable[bytes | str], tagger: str = "fast") -> Iterator[bytes]:
-    """One JSON line (with trailing newline) per non-blank input line, in input order."""
+    """One JSON line (with its trailing newline) per input line, blank ones included, in
+    input order."""
     for line in lines:
-        if not line.strip():
-            continue
-        try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            out: dict[str, Any] = {"id": None, "error": f"invalid JSON: {exc}"}
-        else:
-            out = tag_record(record, tagger)
-        yield orjson.dumps(out) + b"\n"
+        yield orjson.dumps(tag_line(line, tagger)) + b"\n"
+
+
+#: How many error line numbers the summary names.
+SHOWN_ERROR_LINES = 10
+
+
+class TagSummary:
+    """What a `tag_stream` run did, for the summary on stderr and the exit code."""
+
+    def __init__(self) -> None:
+        self.lines = 0
+        self.errors = 0
+        #: The numbers of the first `SHOWN_ERROR_LINES` lines that became error records.
+        self.error_lines: list[int] = []
+
+    def add(self, n: int, failed: bool) -> None:
+        self.lines += 1
+        if failed:
+            self.errors += 1
+            if len(self.error_lines) < SHOWN_ERROR_LINES:
+                self.error_lines.append(n)
+
+    def __str__(self) -> str:
+        text = f"tag: {self.lines} lines, {self.lines - self.errors} tagged, {self.errors} errors"
+        if self.error_lines:
+            more = ", ..." if self.errors > len(self.error_lines) else ""
+            text += f" (line {', '.join(map(str, self.error_lines))}{more})"
+        return text
+
+
+def tag_stream(lines: Iterable[bytes], out: IO[bytes], tagger: str = "fast") -> TagSummary:
+    """``newsstream tag``: tag every line to ``out``, flushing each, and count errors.
+
+    ``out`` gets exactly one line per input line, each flushed at once, so a reader at
+    the other end of a pipe sees a result as soon as its line was tagged.
+    """
+    summary = TagSummary()
+    for n, line in enumerate(lines, 1):
+        result = tag_line(line, tagger)
+        summary.add(n, "error" in result)
+        out.write(orjson.dumps(result) + b"\n")
+        out.flush()
+    return summary

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from schemas.models import UNDETERMINED_LANGUAGE
+
 
 @dataclass(slots=True)
 class Span:
@@ -26,3 +28,4 @@ class Enrichment:
     entities: list[Span] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)  # sorted unique ISO alpha-2
     categories: list[tuple[str, float]] = field(default_factory=list)  # best first
+    language: str = UNDETERMINED_LANGUAGE  # ISO 639-1 or "und" (streams.enrich.language)

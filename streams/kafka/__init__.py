@@ -1,5 +1,6 @@
 """Plain aiokafka clients, without Faust: connection and security settings (``client``,
-``security``), topic creation (``admin``), the story producer behind ``replay`` and
+``security``), starting a client while the broker may be down (``connect``), topic
+creation (``admin``), the story producer behind ``replay`` and
 ``ingest`` (``producer``), the subscriber behind ``tail`` (``subscriber``) and the
 dead-letter ``redrive`` (its ``redrive`` function is not re-exported: the name would hide
 the module).
@@ -7,9 +8,9 @@ the module).
 
 from streams.kafka.admin import ensure_topics
 from streams.kafka.client import client_kwargs, ssl_context
+from streams.kafka.connect import BrokerUnavailable, start_client
 from streams.kafka.producer import (
     PRODUCER_LINGER_MS,
-    BrokerUnavailable,
     ReplayReport,
     main_replay,
     replay,
@@ -17,7 +18,7 @@ from streams.kafka.producer import (
 )
 from streams.kafka.redrive import main_redrive
 from streams.kafka.security import SecurityConfigError, load_ssl_context
-from streams.kafka.subscriber import consume, tail
+from streams.kafka.subscriber import consume, main_tail, tail
 
 __all__ = [
     "PRODUCER_LINGER_MS",
@@ -30,8 +31,10 @@ __all__ = [
     "load_ssl_context",
     "main_redrive",
     "main_replay",
+    "main_tail",
     "replay",
     "ssl_context",
+    "start_client",
     "start_producer",
     "tail",
 ]

@@ -9,25 +9,38 @@ import logging
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from streams.exitcodes import StopRequest
 from streams.kafka.client import client_kwargs
+from streams.kafka.connect import OnRetry, start_client
 from streams.settings import Settings
 from streams.topics import Topics
 
 log = logging.getLogger(__name__)
 
 
-async def ensure_topics(s: Settings, retries: int = 20) -> list[str]:
-    """Create the pipeline's topics that do not exist yet; return the ones created."""
+async def ensure_topics(
+    s: Settings,
+    retries: int | None = 20,
+    *,
+    stop: StopRequest | None = None,
+    on_retry: OnRetry | None = None,
+) -> list[str]:
+    """Create the pipeline's topics that do not exist yet; return the ones created.
+
+    The broker is tried ``retries`` times with backoff (``None``: until ``stop``, more
+    slowly, as a service waits), then `BrokerUnavailable` is raised.
+    """
     wanted = Topics(s.topic_prefix).all()
-    admin = AIOKafkaAdminClient(**client_kwargs(s))
-    for attempt in range(retries):
-        try:
-            await admin.start()
-            break
-        except Exception:
-            if attempt == retries - 1:
-                raise
-            await asyncio.sleep(min(0.2 * 2**attempt, 2.0))
+    first, most = (0.2, 2.0) if retries is not None else (1.0, 10.0)
+    admin = await start_client(
+        lambda: AIOKafkaAdminClient(**client_kwargs(s)),
+        s,
+        attempts=retries,
+        first_delay=first,
+        max_delay=most,
+        stop=stop,
+        on_retry=on_retry,
+    )
     try:
         existing = set(await admin.list_topics())
         missing = [name for name in wanted if name not in existing]

@@ -17,9 +17,17 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from schemas.models import story_id_for
+from streams.exitcodes import (
+    ExitCode,
+    StopRequest,
+    job_exit_code,
+    signal_name,
+    stop_on_signals,
+)
 from streams.kafka.client import client_kwargs
+from streams.kafka.connect import start_client
 from streams.settings import Settings
-from streams.sources.seeds import read_stories
+from streams.sources.seeds import load_stories
 from streams.telemetry.progress import Progress
 
 log = logging.getLogger(__name__)
@@ -29,10 +37,6 @@ log = logging.getLogger(__name__)
 PRODUCER_LINGER_MS = 5
 
 
-class BrokerUnavailable(RuntimeError):
-    pass
-
-
 @dataclass
 class ReplayReport:
     sent: int = 0
@@ -40,6 +44,8 @@ class ReplayReport:
     ids: list[str] = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None
+    #: The signal that stopped the replay early, if one did.
+    stopped_by: int | None = None
 
 
 def story_events(
@@ -63,12 +69,13 @@ def story_events(
             yield out_id, {**rec, "id": out_id}
 
 
-async def start_producer(s: Settings, *, attempts: int = 6, **extra: Any) -> AIOKafkaProducer:
+async def start_producer(
+    s: Settings, *, attempts: int = 6, stop: StopRequest | None = None, **extra: Any
+) -> AIOKafkaProducer:
     """Start a producer, retrying with exponential backoff while the broker is unreachable."""
-    delay = 0.5
-    last: Exception | None = None
-    for attempt in range(1, attempts + 1):
-        producer = AIOKafkaProducer(
+
+    def make() -> AIOKafkaProducer:
+        return AIOKafkaProducer(
             **client_kwargs(s),
             acks=s.acks,
             linger_ms=s.linger_ms(PRODUCER_LINGER_MS),
@@ -76,20 +83,8 @@ async def start_producer(s: Settings, *, attempts: int = 6, **extra: Any) -> AIO
             retry_backoff_ms=250,
             **extra,
         )
-        try:
-            await producer.start()
-            return producer
-        except KafkaError as exc:
-            last = exc
-            await producer.stop()
-            log.warning("broker unreachable (attempt %d/%d): %s", attempt, attempts, exc)
-            if attempt < attempts:
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 8.0)
-    raise BrokerUnavailable(
-        f"could not reach the Kafka broker at {','.join(s.bootstrap_servers)} "
-        f"after {attempts} attempts ({type(last).__name__})"
-    )
+
+    return await start_client(make, s, attempts=attempts, stop=stop)
 
 
 def _published_ts(rec: dict[str, Any]) -> float | None:
@@ -100,6 +95,25 @@ def _published_ts(rec: dict[str, Any]) -> float | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
     except ValueError:
         return None
+
+
+class _Pacer:
+    """How long the next story waits: ``rate`` stories per second, or the spacing of
+    their ``published_at`` divided by ``speed``; no wait without either."""
+
+    def __init__(self, rate: float | None, speed: float | None) -> None:
+        self.rate, self.speed = rate, speed
+        self.start = time.monotonic()
+        self.first_pub: float | None = None
+
+    def wait_s(self, i: int, rec: dict[str, Any]) -> float:
+        if self.rate:
+            return self.start + i / self.rate - time.monotonic()
+        ts = _published_ts(rec) if self.speed else None
+        if ts is None or not self.speed:
+            return 0.0
+        self.first_pub = ts if self.first_pub is None else self.first_pub
+        return self.start + (ts - self.first_pub) / self.speed - time.monotonic()
 
 
 async def replay(
@@ -113,30 +127,29 @@ async def replay(
     fresh_ids: bool = False,
     show_progress: bool = True,
     attempts: int = 6,
+    stop: StopRequest | None = None,
 ) -> ReplayReport:
-    """Publish every story of ``path`` keyed by id; returns what was acknowledged."""
-    records = list(read_stories(path))
+    """Publish every story of ``path`` keyed by id; returns what was acknowledged.
+
+    A bad file raises `InputError` before anything is sent. When ``stop`` is requested,
+    no further story is sent; what was sent is still awaited and counted.
+    """
+    records = load_stories(path)
     events = list(story_events(records, loop=loop, fresh_ids=fresh_ids))
     report = ReplayReport()
     t0 = time.perf_counter()
-    producer = await start_producer(s, attempts=attempts)
+    producer = await start_producer(s, attempts=attempts, stop=stop)
     progress = Progress(len(events), "replay", enabled=show_progress)
     pending: list[_Pending] = []
+    pacer = _Pacer(rate, speed)
     try:
-        first_pub: float | None = None
-        start = time.monotonic()
         for i, (sid, rec) in enumerate(events):
-            if rate:
-                wait = start + i / rate - time.monotonic()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-            elif speed:
-                ts = _published_ts(rec)
-                if ts is not None:
-                    first_pub = ts if first_pub is None else first_pub
-                    wait = start + (ts - first_pub) / speed - time.monotonic()
-                    if wait > 0:
-                        await asyncio.sleep(wait)
+            wait = pacer.wait_s(i, rec)
+            if wait > 0:
+                await (stop.sleep(wait) if stop is not None else asyncio.sleep(wait))
+            if stop is not None and stop.requested:
+                report.stopped_by = stop.signal
+                break
             key, value = sid.encode() or None, orjson.dumps(rec)
             fut = await producer.send(topic, value, key=key)
             pending.append((sid, key, value, fut))
@@ -199,14 +212,22 @@ async def _settle(
     pending.clear()
 
 
+async def _replay_until_signal(path: str, s: Settings, **kw: Any) -> ReplayReport:
+    with stop_on_signals() as stop:
+        return await replay(path, s, stop=stop, **kw)
+
+
 def main_replay(path: str, s: Settings, **kw: Any) -> int:
-    try:
-        report = asyncio.run(replay(path, s, **kw))
-    except BrokerUnavailable as exc:
-        print(f"replay failed: {exc}; sent 0 stories", file=sys.stderr)
-        return 2
+    """`newsstream replay`: 0 when every story was acknowledged, 1 when some were not;
+    stopped by a signal, what was sent is flushed first (130 for SIGINT, 0 for SIGTERM).
+    A bad file or a missing broker raises a `CommandError` for the command line."""
+    report = asyncio.run(_replay_until_signal(path, s, **kw))
     print(f"sent {report.sent} stories to {kw['topic']} in {report.seconds:.2f}s", file=sys.stderr)
     if report.error or report.failed:
         print(f"replay failed: {report.error} ({report.failed} not sent)", file=sys.stderr)
-        return 1
-    return 0
+        return ExitCode.FAILED
+    if report.stopped_by is not None:
+        what = signal_name(report.stopped_by)
+        print(f"replay: stopped by {what} before the end of {path}", file=sys.stderr)
+        return job_exit_code(report.stopped_by)
+    return ExitCode.OK

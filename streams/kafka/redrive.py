@@ -88,8 +88,8 @@ async def redrive(
     """
     t = Topics(s.topic_prefix)
     stats: Counter[str] = Counter()
-    consumer = _consumer(s, t.deadletter)
     producer = await start_producer(s, max_request_size=s.max_request_bytes)
+    consumer = _consumer(s, t.deadletter)  # made after the producer: no broker, no consumer
     await consumer.start()
     try:
         # the group join completes inside getmany; wait for an assignment before idling

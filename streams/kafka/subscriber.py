@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import difflib
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -14,7 +15,9 @@ import orjson
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import ConsumerRecord
 
+from streams.exitcodes import ExitCode, InputError, StopRequest, stop_on_signals
 from streams.kafka.client import client_kwargs
+from streams.kafka.connect import broker_address, start_client
 from streams.settings import Settings
 
 
@@ -68,20 +71,63 @@ def record_json(record: ConsumerRecord[Any, Any]) -> bytes:
     return orjson.dumps(value)
 
 
-async def tail(s: Settings, topic: str, *, follow: bool, max_messages: int | None) -> int:
-    consumer = AIOKafkaConsumer(
-        topic,
-        **client_kwargs(s),
-        group_id=None,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        fetch_max_wait_ms=100,
+async def _tail_consumer(s: Settings, topic: str, stop: StopRequest | None) -> AIOKafkaConsumer:
+    """A started consumer of ``topic``; `InputError` when the topic does not exist.
+
+    The topic list is read before subscribing: subscribing asks the broker for the
+    topic's metadata, which a broker that auto-creates topics answers by creating it."""
+    consumer = await start_client(
+        lambda: AIOKafkaConsumer(
+            **client_kwargs(s),
+            group_id=None,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+            fetch_max_wait_ms=100,
+        ),
+        s,
+        attempts=TAIL_CONNECT_ATTEMPTS,
+        stop=stop,
     )
-    await consumer.start()
+    existing = await consumer.topics()
+    if topic not in existing:
+        await consumer.stop()
+        raise InputError(_unknown_topic(topic, existing, broker_address(s)))
+    consumer.subscribe([topic])
+    return consumer
+
+
+#: ``tail`` gives up on an unreachable broker sooner than the publishers: nothing is lost.
+TAIL_CONNECT_ATTEMPTS = 3
+
+
+def _unknown_topic(topic: str, existing: set[str], where: str) -> str:
+    """The sentence for a topic that does not exist: the nearest name, else a few names."""
+    close = difflib.get_close_matches(topic, existing, n=1)
+    if close:
+        return f"no topic {topic!r} on the broker at {where}; did you mean {close[0]}?"
+    names = sorted(t for t in existing if not t.startswith("__"))
+    listing = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "") if names else "none"
+    return f"no topic {topic!r} on the broker at {where} (topics: {listing})"
+
+
+async def tail(
+    s: Settings,
+    topic: str,
+    *,
+    follow: bool,
+    max_messages: int | None,
+    stop: StopRequest | None = None,
+) -> int:
+    """Print ``topic``'s records from the beginning as JSON lines; the number printed.
+
+    Without ``follow`` it ends once no record came for 2 s; with it, when ``stop`` is
+    requested. A record already read is always printed whole before stopping."""
+    consumer = await _tail_consumer(s, topic, stop)
     n = 0
     idle_since = time.monotonic()
+    out = sys.stdout.buffer
     try:
-        while max_messages is None or n < max_messages:
+        while (max_messages is None or n < max_messages) and not (stop and stop.requested):
             batch = await consumer.getmany(timeout_ms=500)
             got = [r for recs in batch.values() for r in recs]
             if not got:
@@ -89,14 +135,22 @@ async def tail(s: Settings, topic: str, *, follow: bool, max_messages: int | Non
                     break
                 continue
             idle_since = time.monotonic()
-            for rec in got:
-                sys.stdout.buffer.write(record_json(rec) + b"\n")
+            for rec in got[: None if max_messages is None else max_messages - n]:
+                out.write(record_json(rec) + b"\n")
                 n += 1
-                if max_messages is not None and n >= max_messages:
-                    break
-            sys.stdout.flush()
-    except asyncio.CancelledError:
-        pass
+            out.flush()
     finally:
         await consumer.stop()
     return n
+
+
+def main_tail(s: Settings, topic: str, *, follow: bool, max_messages: int | None) -> int:
+    """`newsstream tail`: 0 when done; stopped by a signal, 0 with ``--follow`` (stopping
+    is how following ends) and the job's code without it (130 for SIGINT)."""
+
+    async def run() -> int:
+        with stop_on_signals() as stop:
+            await tail(s, topic, follow=follow, max_messages=max_messages, stop=stop)
+            return stop.job_exit_code if stop.requested and not follow else ExitCode.OK
+
+    return asyncio.run(run())

@@ -14,9 +14,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from streams.exitcodes import CommandError, ExitCode
 
-class BrokerError(RuntimeError):
-    pass
+
+class BrokerError(CommandError):
+    """The embedded broker could not start; the message says why."""
 
 
 def broker_binary() -> Path:
@@ -59,13 +61,16 @@ class EmbeddedBroker:
         os.kill(self.process.pid, signal.SIGCONT)
 
     def stop(self) -> None:
+        """SIGTERM, then SIGKILL after 5 s. Call it outside ``process.wait()`` (not from a
+        signal handler that interrupted one): the interrupted wait holds the lock a second
+        wait needs, and it would time out with the broker long gone."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
                 self.process.wait(5)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-                self.process.wait(5)
+                self.process.wait()
 
 
 def start_broker(
@@ -80,7 +85,8 @@ def start_broker(
     if port_in_use(host, port):
         raise BrokerError(
             f"port {host}:{port} is already in use: stop what runs there or pick another "
-            f"port (newsstream broker --port N)"
+            f"port (newsstream broker --port N)",
+            ExitCode.PORT_IN_USE,
         )
     url = f"tcp://{host}:{port}"
     cmd = [

@@ -8,15 +8,16 @@ of a started broker, whichever engine runs it (streams/local/stack.py starts one
 
 from __future__ import annotations
 
-import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any, Literal, Protocol, get_args
+from typing import Any, Protocol, get_args
 
-Engine = Literal["tansu", "kafka"]
+from streams.exitcodes import ExitCode, Terminated
+from streams.settings import BrokerEngine
+
 #: The engine names, as ``--engine`` and ``NEWSSTREAM_TEST_BROKER`` take them.
-ENGINES: tuple[str, ...] = get_args(Engine)
+ENGINES: tuple[str, ...] = get_args(BrokerEngine)
 
 
 class Broker(Protocol):
@@ -54,33 +55,25 @@ def describe(broker: Any) -> str:
 
 def serve_kafka(host: str, port: int, nodes: int, data_dir: Path) -> int:
     """``newsstream broker --engine kafka``: start, say where it listens, wait for SIGINT
-    or SIGTERM, stop every JVM. A node that dies on its own ends the command (exit 1)."""
+    or SIGTERM (exit 0, a service stopped on request), stop every JVM. A node that dies on
+    its own ends the command (exit 1)."""
     from streams.local.kafka import start_kafka
 
     cluster = start_kafka(data_dir, nodes=nodes, port=port, host=host)
-    stopping: list[int] = []
-
-    def on_signal(signum: int, _frame: object) -> None:
-        stopping.append(signum)
-
-    previous = signal.signal(signal.SIGTERM, on_signal)
     try:
         print(f"{describe(cluster)} (Ctrl-C stops it)", flush=True)
         print(f"NEWSSTREAM_BROKER_URL='{cluster.url}' NEWSSTREAM_BROKER_ENGINE=kafka", flush=True)
         for node in cluster.nodes:
             print(f"  node {node.node_id}: log {node.log_path}", flush=True)
-        while not stopping:
-            dead = [n for n in cluster.nodes if not n.alive]
-            if dead:
-                print(
-                    f"error: Kafka node {dead[0].node_id} exited; see {dead[0].log_path}",
-                    file=sys.stderr,
-                )
-                return 1
+        while all(node.alive for node in cluster.nodes):
             time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
+    except (KeyboardInterrupt, Terminated):
+        return ExitCode.OK
     finally:
         cluster.stop()
-        signal.signal(signal.SIGTERM, previous)
-    return 0
+    dead = next(node for node in cluster.nodes if not node.alive)
+    print(
+        f"newsstream broker: Kafka node {dead.node_id} exited; see {dead.log_path}",
+        file=sys.stderr,
+    )
+    return ExitCode.FAILED

@@ -22,12 +22,14 @@ from typing import Any
 import orjson
 import pycountry
 
+from streams.exitcodes import CommandError
 from streams.kafka.producer import replay
 from streams.kafka.subscriber import consume
 from streams.local.engine import describe
 from streams.local.stack import LocalStack
 from streams.local.worker_process import WorkerProcess
 from streams.settings import Settings
+from streams.sources.seeds import load_stories
 from streams.topics import Topics
 
 
@@ -59,12 +61,19 @@ def wait_counts(
 
 
 def run_demo(path: Path, timeout: float = 180.0, engine: str = "tansu") -> int:
-    """The demo on a fresh broker of ``engine`` (and a fresh data dir) in a new work dir."""
+    """`newsstream run` on a fresh broker of ``engine`` (and a fresh data dir): 0 when the
+    counts match the outputs, 1 when they do not or time ran out; a bad story file raises
+    `InputError` before anything starts."""
+    load_stories(path)  # a bad or empty file fails here, before anything starts
     work = Path(tempfile.mkdtemp(prefix="newsstream-run-"))
     env = {"NEWSSTREAM_LOG_LEVEL": os.environ.get("NEWSSTREAM_LOG_LEVEL", "info")}
     with LocalStack(work, env=env, ready_timeout=90, engine=engine) as stack:
         print(f"{describe(stack.local_broker)}; logs in {work}", file=sys.stderr)
-        worker = stack.start_worker()
+        try:
+            worker = stack.start_worker()
+        except (RuntimeError, TimeoutError) as exc:
+            first = str(exc).splitlines()[0]
+            raise CommandError(f"{first}; the worker's log is in {work}") from exc
         return _replay_and_report(stack.settings, stack.topics, worker, path, timeout)
 
 

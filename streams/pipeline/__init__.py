@@ -1,8 +1,9 @@
 """The pipeline's logic without Kafka or Faust, so the worker, the benchmark and the tests
 run the same code: one batch of the ``process`` agent and the state it carries (``batch``,
 start here), raw bytes to a story or a rejection (``decode``), the per-story work of
-enrichment, near-duplicate marking and routing (``processing``, ``neardup``), the id
-horizon that recognises re-published stories (``dedupe``), exactly-once count rows and
+enrichment, near-duplicate marking and routing (``processing``, ``neardup``, which leaves
+out each source's ``boilerplate``), the id horizon that recognises re-published stories
+(``dedupe``), exactly-once count rows and
 their delta events (``counting``) and trend scores over the counted windows (``trending``;
 its ``trending`` function is not re-exported here, since the name would hide the module).
 """
@@ -14,9 +15,11 @@ from streams.pipeline.batch import (
     SourceEvent,
     process_batch,
 )
+from streams.pipeline.boilerplate import SourceBoilerplate
 from streams.pipeline.counting import (
     CATEGORY_KEY_PREFIX,
     EMPTY_ROW,
+    NO_WINDOW,
     Entries,
     Row,
     apply_delta,
@@ -34,6 +37,7 @@ from streams.pipeline.trending import parse_window
 __all__ = [
     "CATEGORY_KEY_PREFIX",
     "EMPTY_ROW",
+    "NO_WINDOW",
     "PIPELINE_VERSION",
     "BatchConfig",
     "BatchResult",
@@ -47,6 +51,7 @@ __all__ = [
     "Processed",
     "Rejection",
     "Row",
+    "SourceBoilerplate",
     "SourceEvent",
     "apply_delta",
     "country_counts",

@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from schemas.models import DeadLetter, RawStory
-from streams.pipeline.counting import CATEGORY_KEY_PREFIX
+from streams.pipeline.counting import CATEGORY_KEY_PREFIX, NO_WINDOW, Entries
 from streams.pipeline.decode import Limits, Rejection, decode_story
 from streams.pipeline.dedupe import IdHorizon, fingerprint, pack, unpack
 from streams.pipeline.neardup import NearDupIndex
@@ -88,8 +88,9 @@ class BatchResult:
     """What one batch produced."""
 
     records: list[Record] = field(default_factory=list)
-    #: Row key (country code or ``#slug``) -> sources [raw partition, offset, window start].
-    deltas: dict[str, list[list[int]]] = field(default_factory=lambda: defaultdict(list))
+    #: Row key (country code or ``#slug``) -> sources [raw partition, offset, window start,
+    #: language] (streams/pipeline/counting.py).
+    deltas: dict[str, Entries] = field(default_factory=lambda: defaultdict(list))
     #: Raw partition -> index (in the batch) of its last event not already processed.
     last: dict[int, int] = field(default_factory=dict)
     #: Raw partition -> fingerprints of the stories first seen in this batch.
@@ -99,6 +100,8 @@ class BatchResult:
     duplicates: int = 0
     near_duplicates: int = 0
     dead_letters: Counter[str] = field(default_factory=Counter)
+    #: Stories enriched per detected language (ISO 639-1 or ``und``).
+    languages: Counter[str] = field(default_factory=Counter)
     enrich_seconds: list[float] = field(default_factory=list)
 
     @property
@@ -185,10 +188,16 @@ def dead_letter(
     return (topics.deadletter, msg.key, dl.to_bytes())
 
 
-def window_start(story: RawStory, now: datetime, size: int) -> int:
-    """Tumbling window of the story's event time (published_at, else received_at)."""
-    ts = (story.published_at or story.received_at or now).timestamp()
-    return int(ts // size * size)
+def window_start(story: RawStory, size: int) -> int:
+    """Tumbling window of the story's publication time; :data:`NO_WINDOW` without one.
+
+    An undated story has no event time: its received time says when a feed was read (a
+    first poll brings a feed's whole backlog at once, a replay brings an archive now), so
+    it would land in the current window and lead the trends. It is counted, in no window.
+    """
+    if story.published_at is None:
+        return NO_WINDOW
+    return int(story.published_at.timestamp() // size * size)
 
 
 def process_batch(
@@ -217,7 +226,7 @@ def process_batch(
             out.duplicates += 1  # the same story published again
             continue
         in_batch.add(fp)
-        if _enrich_and_route(msg, story, state, cfg, now, neardup, out):
+        if _enrich_and_route(msg, story, state, cfg, neardup, out):
             out.fresh[part].append(fp)
     return out
 
@@ -227,7 +236,6 @@ def _enrich_and_route(
     story: RawStory,
     state: ProcessState,
     cfg: BatchConfig,
-    now: datetime,
     neardup: NearDupIndex | None,
     out: BatchResult,
 ) -> bool:
@@ -247,7 +255,9 @@ def _enrich_and_route(
     rec, value, key = done.record, done.value, story.id.encode()
     out.records.append((cfg.topics.enriched, key, value))
     out.records.extend((cfg.topics.category(slug), key, value) for slug in done.slugs)
-    source = [msg.partition, msg.offset, window_start(story, now, cfg.window_s)]
+    language = rec["language"]
+    out.languages[language] += 1
+    source = [msg.partition, msg.offset, window_start(story, cfg.window_s), language]
     countries = rec["countries"]
     if cfg.count_clusters_once and neardup is not None:
         countries = state.countries_to_count(countries, done.cluster_id, neardup.window)

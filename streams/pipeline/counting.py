@@ -1,8 +1,10 @@
 """Count rows and count-delta events: the pure part of the ``count`` agent (no Kafka).
 
 A row of ``country_counts`` is ``[stories, offset of the last delta event applied,
-{window start: n}, {raw partition: highest raw offset counted}]``, written as one record
-so that count, windows and source offsets stay consistent after a crash.
+{window start: n}, {raw partition: highest raw offset counted}, {language: n}]``, written
+as one record so that count, windows, per-language counts and source offsets stay
+consistent after a crash. The per-language counts live inside the row (not in rows of their
+own) so a story is counted for its language exactly when it is counted at all.
 """
 
 from __future__ import annotations
@@ -13,11 +15,15 @@ from typing import Any
 import orjson
 
 Row = list[Any]
-#: A source of one count: [raw partition, raw offset, window start].
-Entries = list[list[int]]
-EMPTY_ROW: Row = [0, -1, {}, {}]
+#: The sources of one key's counts, each [raw partition, raw offset, window start, language]
+#: (deltas written before languages were counted have no language).
+Entries = list[list[Any]]
+EMPTY_ROW: Row = [0, -1, {}, {}, {}]
 #: Keys of category rows in ``country_counts`` (countries are two capital letters).
 CATEGORY_KEY_PREFIX = "#"
+#: The window of a story without a publication date: counted in the row's total, in no
+#: window, so the trends (streams/pipeline/trending.py) hold only dated stories.
+NO_WINDOW = -1
 
 
 def delta_items(key: bytes | None, value: bytes) -> Iterable[tuple[str, Entries]]:
@@ -44,16 +50,22 @@ def apply_delta(row: Row, offset: int, entries: Entries, retention_s: int) -> Ro
         return None  # this delta event was applied before a crash
     sources: dict[str, int] = dict(row[3]) if len(row) > 3 else {}
     per_window: dict[str, int] = dict(row[2])
+    per_language: dict[str, int] = dict(row[4]) if len(row) > 4 else {}
     added = 0
-    for part, source_offset, window in entries:
+    for entry in entries:
+        part, source_offset, window = entry[0], entry[1], entry[2]
         p = str(part)
         if source_offset <= sources.get(p, -1):
             continue  # re-emitted after a crash of `process`: counted already
         sources[p] = source_offset
-        w = str(window)
-        per_window[w] = per_window.get(w, 0) + 1
         added += 1
-    return [row[0] + added, offset, trim_windows(per_window, retention_s), sources]
+        if window != NO_WINDOW:
+            w = str(window)
+            per_window[w] = per_window.get(w, 0) + 1
+        if len(entry) > 3:
+            per_language[entry[3]] = per_language.get(entry[3], 0) + 1
+    windows = trim_windows(per_window, retention_s)
+    return [row[0] + added, offset, windows, sources, per_language]
 
 
 def trim_windows(per_window: dict[str, int], retention_s: int) -> dict[str, int]:
@@ -86,6 +98,11 @@ def fold_deltas(
     return rows
 
 
-def country_counts(rows: dict[str, Row]) -> dict[str, int]:
-    """The story count of each country row (category rows left out)."""
-    return {k: v[0] for k, v in rows.items() if not k.startswith(CATEGORY_KEY_PREFIX)}
+def country_counts(rows: dict[str, Row], language: str | None = None) -> dict[str, int]:
+    """The story count of each country row (category rows left out); with ``language``,
+    the count of its stories in that language, for the countries that have any."""
+    countries = ((k, v) for k, v in rows.items() if not k.startswith(CATEGORY_KEY_PREFIX))
+    if language is None:
+        return {k: v[0] for k, v in countries}
+    per_language = ((k, v[4].get(language, 0) if len(v) > 4 else 0) for k, v in countries)
+    return {k: n for k, n in per_language if n}

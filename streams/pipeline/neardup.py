@@ -12,6 +12,12 @@ ring buffer. `scripts/eval_neardup` measures the difference (docs/neardup.md).
 The maths is the same: affine permutations h -> a*h + b (mod 2^32) of mixed 32-bit hashes,
 estimated Jaccard = fraction of equal signature slots, banded LSH.
 
+Per-source boilerplate: text that many stories of one source share (a channel's standard
+description, a newsletter footer) says nothing about the story, yet it can make two
+different stories of that source look alike. `SourceBoilerplate` (boilerplate.py) remembers
+the shingles of each source's last few stories; a shingle found in `boilerplate_stories` of
+them is left out of a new story of that source before its signature is taken.
+
 Determinism: every random constant comes from `numpy.random.default_rng(_SEED)` and the
 shingle hash is pure arithmetic over bytes, so results never depend on `PYTHONHASHSEED`.
 """
@@ -24,9 +30,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["DupResult", "NearDupIndex", "lsh_params", "normalise"]
+from streams.pipeline.boilerplate import SourceBoilerplate
+
+__all__ = [
+    "BOILERPLATE_KEEP",
+    "BOILERPLATE_SOURCES",
+    "BOILERPLATE_STORIES",
+    "DupResult",
+    "NearDupIndex",
+    "lsh_params",
+    "normalise",
+]
 
 _SEED = 0x5EED_D0C5
+#: A shingle in this many of a source's last BOILERPLATE_KEEP stories is its boilerplate;
+#: sources beyond the BOILERPLATE_SOURCES seen most recently are forgotten. Measured on
+#: held-out data with scripts/eval_neardup (docs/neardup.md).
+BOILERPLATE_STORIES = 2
+BOILERPLATE_KEEP = 4
+BOILERPLATE_SOURCES = 256
 #: Stories kept per LSH bucket (the most recent). A bucket only grows past a few entries
 #: when many near-identical stories arrive (a wire story republished by hundreds of
 #: outlets); its members are then one cluster, and comparing with the latest ones is
@@ -144,11 +166,16 @@ class NearDupIndex:
         num_perm: int = 64,
         shingle: int = 5,
         window: int = 50_000,
+        boilerplate_stories: int = BOILERPLATE_STORIES,
+        boilerplate_keep: int = BOILERPLATE_KEEP,
+        boilerplate_sources: int = BOILERPLATE_SOURCES,
     ) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError("threshold must be in (0, 1]")
         if num_perm < 2 or shingle < 1 or window < 1:
             raise ValueError("num_perm >= 2, shingle >= 1 and window >= 1 are required")
+        if boilerplate_stories and not 0 < boilerplate_stories <= boilerplate_keep < 256:
+            raise ValueError("0 < boilerplate_stories <= boilerplate_keep < 256 is required")
         self.threshold = threshold
         self.num_perm = num_perm
         self.shingle = shingle
@@ -175,6 +202,12 @@ class NearDupIndex:
         self._tables: list[dict[int, int | list[int]]] = [{} for _ in range(self.bands)]
         self._by_id: dict[str, DupResult] = {}
         self._seq = 0
+        # 0 stories: no boilerplate removal (the behaviour before it, for comparisons).
+        self._boilerplate = (
+            SourceBoilerplate(boilerplate_stories, boilerplate_keep, boilerplate_sources)
+            if boilerplate_stories
+            else None
+        )
 
     def __len__(self) -> int:
         """Stories currently remembered (<= window)."""
@@ -183,11 +216,13 @@ class NearDupIndex:
     def __contains__(self, story_id: object) -> bool:
         return story_id in self._by_id
 
-    def check_and_add(self, story_id: str, text: str) -> DupResult:
+    def check_and_add(self, story_id: str, text: str, source: str | None = None) -> DupResult:
         """Classify `story_id` against the window, then remember it.
 
         Idempotent by id while the id is in the window: a redelivered story gets its first
         result back and is not indexed twice (the text of the redelivery is ignored).
+        `source` (a feed's host, a publisher; None when unknown) names whose boilerplate to
+        leave out; stories without one are compared whole.
         """
         known = self._by_id.get(story_id)
         if known is not None:
@@ -196,7 +231,7 @@ class NearDupIndex:
         if seq >= self.window:
             self._evict(seq - self.window)
         slot = seq % self.window
-        sig = self._signature(text)
+        sig = self._signature(text, source)
 
         result = DupResult(story_id, None, None)
         if sig is None:  # no words at all: nothing to compare, never matched
@@ -305,11 +340,14 @@ class NearDupIndex:
         ends = np.concatenate((spaces, [n]))[k - 1 :]
         return _mix32((prefix[ends] - prefix[starts]) * inv[starts])
 
-    def _signature(self, text: str) -> np.ndarray | None:
-        """num_perm uint32 MinHash signature: min over shingles of a*h + b (mod 2^32), a odd."""
+    def _signature(self, text: str, source: str | None = None) -> np.ndarray | None:
+        """num_perm uint32 MinHash signature: min over shingles of a*h + b (mod 2^32), a odd;
+        the source's boilerplate shingles left out."""
         hashes = self._shingle_hashes(text)
         if hashes is None:
             return None
+        if source is not None and self._boilerplate is not None:
+            hashes = self._boilerplate.strip(source, hashes)
         a, b = self._perm_a, self._perm_b
         if len(hashes) <= _CHUNK:
             return (hashes[:, None] * a + b).min(axis=0)

@@ -18,6 +18,9 @@ from streams.pipeline.neardup import NearDupIndex
 from streams.topics import route_slugs
 
 PIPELINE_VERSION = "newsstream-0.1.0"
+#: A story's source when its producer named none: not one publisher, so it has no
+#: boilerplate of its own to leave out of near-duplicate matching.
+_NO_SOURCE = RawStory.model_fields["source"].default
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +34,15 @@ class Processed:
 
 def enriched_record(story: RawStory, tagger: str) -> dict[str, Any]:
     """The EnrichedStory as a plain dict (built directly: pydantic on the hot path is slow)."""
-    e = enrich_story(story.headline, story.body, tagger)
+    e = enrich_story(
+        story.headline,
+        story.body,
+        tagger,
+        declared_language=story.language,
+        feed_terms=story.feed_categories,
+    )
     rec = story.model_dump(mode="json", exclude_none=True)
+    rec["language"] = e.language  # detected; the declared tag only when the text cannot tell
     rec["entities"] = [
         {"text": s.text, "label": s.label, "start": s.start, "end": s.end}
         | ({"country": s.country} if s.country else {})
@@ -52,7 +62,8 @@ def process_story(
     rec = enriched_record(story, tagger)
     cluster_id, duplicate_of = story.id, None
     if neardup is not None:
-        dup = neardup.check_and_add(story.id, story.text)
+        source = None if story.source == _NO_SOURCE else story.source
+        dup = neardup.check_and_add(story.id, story.text, source)
         cluster_id, duplicate_of = dup.cluster_id, dup.duplicate_of
         rec["cluster_id"] = cluster_id
         if duplicate_of is not None:

@@ -9,6 +9,10 @@ Score of a key = (count in the current window + 1) / (mean count over the previo
 replay reproduces the same windows); the previous windows are those from the oldest window
 kept up to the current one, empty ones included. The +1 on both sides guards small numbers:
 a first mention scores 2, not infinity, and one story more than usual is not a spike.
+
+Stories without a publication date are in no window (``NO_WINDOW`` in
+``streams.pipeline.counting``): counted in the totals, never in the trends, since the time
+they were received says when a feed was read, not when the news happened.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ def parse_window(text: str, base: int) -> int:
 def trending(
     rows: Mapping[str, Any], *, size: int, base: int, limit: int, category_prefix: str = "#"
 ) -> dict[str, Any]:
+    """The keys rising in the current window of ``size`` seconds, countries and categories
+    apart, best score first (see the module doc)."""
     buckets: dict[str, dict[int, int]] = {}
     for key, row in rows.items():
         per: dict[int, int] = {}

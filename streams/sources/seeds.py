@@ -13,7 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import orjson
+from streams.exitcodes import InputError
+from streams.sources.files import read_json_lines, read_text
 
 #: The seed file ``newsstream run`` and the benchmark use unless given another. The
 #: repository's top-level ``seeds/`` folder is installed as the data package ``seeds``
@@ -63,17 +64,23 @@ def read_stories(path: str | Path) -> Iterator[dict[str, Any]]:
 
     JSON Lines records pass through as dicts (validation happens in the worker, so a bad
     record still reaches the dead-letter topic instead of vanishing here); a record with
-    ``text`` but no ``body`` gets its text as body.
+    ``text`` but no ``body`` gets its text as body. A file that cannot be read, or a line
+    that is not JSON, raises `InputError` naming the file (and the line).
     """
     p = Path(path)
     if p.suffix.lower() in {".jsonl", ".ndjson", ".json"}:
-        with p.open("rb") as fh:
-            for line in fh:
-                if not line.strip():
-                    continue
-                rec = orjson.loads(line)
-                if isinstance(rec, dict) and "body" not in rec and "text" in rec:
-                    rec = {**rec, "body": rec["text"]}
-                yield rec
+        for _, rec in read_json_lines(p):
+            if isinstance(rec, dict) and "body" not in rec and "text" in rec:
+                rec = {**rec, "body": rec["text"]}
+            yield rec
     else:
-        yield from parse_seed_text(p.read_text(encoding="utf-8"))
+        yield from parse_seed_text(read_text(p))
+
+
+def load_stories(path: str | Path) -> list[dict[str, Any]]:
+    """Every story of ``path`` (`read_stories`); an `InputError` when it holds none, so
+    a wrong or empty file is reported instead of replaying nothing."""
+    stories = list(read_stories(path))
+    if not stories:
+        raise InputError(f"{path} holds no stories")
+    return stories

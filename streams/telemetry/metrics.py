@@ -15,6 +15,12 @@ events_in = Counter(
 stories_enriched = Counter(
     "newsstream_stories_enriched_total", "Stories enriched and routed", registry=registry
 )
+stories_by_language = Counter(
+    "newsstream_stories_by_language_total",
+    "Stories enriched and routed, per detected language (ISO 639-1, or und)",
+    ["language"],
+    registry=registry,
+)
 duplicates = Counter(
     "newsstream_duplicates_total",
     "Events recognised as a story already processed",

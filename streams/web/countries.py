@@ -1,4 +1,5 @@
-"""``GET /countries/`` and ``GET /countries/{code}/``: the running counts per country.
+"""``GET /countries/`` (``?language=de``: stories in one language) and
+``GET /countries/{code}/``: the running counts per country.
 
 Each worker holds the rows of the table partitions it owns; the list view gathers every
 worker's share over HTTP (``/internal/rows/``), the detail view asks the owner of the
@@ -7,15 +8,20 @@ code's partition.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import aiohttp
 from faust.web import Blueprint, Request, Response, View
 
+from schemas.models import LANGUAGE_PATTERN
 from streams.pipeline.counting import Row, country_counts
+from streams.web.dashboard import country_names
 from streams.worker.app import NewsApp
 
 _PEER_TIMEOUT = aiohttp.ClientTimeout(total=5)
+#: What ``?language=`` accepts: the codes stories carry (ISO 639-1, or und).
+LANGUAGE_CODE = re.compile(LANGUAGE_PATTERN)
 
 
 async def gather_rows(news: NewsApp) -> tuple[dict[str, Row], list[str]]:
@@ -54,13 +60,23 @@ def blueprint(news: NewsApp) -> Blueprint:
 
     @bp.route("/countries/", name="list")
     class CountriesView(View):
-        """Every country's count, gathered from all workers, highest first."""
+        """Every country's count, gathered from all workers, highest first;
+        ``?language=de`` counts only the stories detected in that language."""
 
         async def get(self, request: Request) -> Response:
+            language = request.query.get("language")
+            if language is not None:
+                language = language.strip().lower()
+                if not LANGUAGE_CODE.match(language):
+                    error = f"language {language!r}: use an ISO 639-1 code such as de, or und"
+                    return self.json({"error": error}, status=400)
             rows, errors = await gather_rows(news)
-            counts = country_counts(rows)
+            counts = country_counts(rows, language)
             ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-            return self.json({"counts": ordered, "complete": not errors, "errors": errors})
+            body: dict[str, Any] = {"counts": ordered, "complete": not errors, "errors": errors}
+            if language is not None:
+                body["language"] = language
+            return self.json(body)
 
     @bp.route("/countries/{code}/", name="detail")
     class CountryView(View):
@@ -79,10 +95,16 @@ def blueprint(news: NewsApp) -> Blueprint:
     return bp
 
 
+def _unknown(code: str) -> dict[str, str]:
+    return {"error": f"unknown country code {code!r}: expected ISO 3166-1 alpha-2, e.g. DE"}
+
+
 async def _country(web: View, news: NewsApp, code: str) -> Any:
+    """The owner's count: 200 with count 0 for a country not seen yet, 404 with a reason
+    for a code that names no country (a code the tagger emits, e.g. XK, counts once seen)."""
     cc = code.upper()
     if not (len(cc) == 2 and cc.isalpha()):
-        return web.json({"error": f"{code!r} is not an ISO 3166-1 alpha-2 code"}, status=400)
+        return web.json(_unknown(code), status=404)
     owner = _owner(news, cc)
     if owner is None:
         return web.json({"error": "partitions not assigned yet; retry"}, status=503)
@@ -96,4 +118,6 @@ async def _country(web: View, news: NewsApp, code: str) -> Any:
                 {"error": f"owner {owner} unreachable: {type(exc).__name__}"}, status=503
             )
     value = news.counts.get(cc)
+    if value is None and cc not in country_names():
+        return web.json(_unknown(code), status=404)
     return web.json({"country": cc, "count": value[0] if value else 0})

@@ -2,14 +2,16 @@
 
 :func:`register` adds these views (one Faust Blueprint) to a :class:`faust.App`:
 
-* ``GET /``                 the page (``static/index.html``);
+* ``GET /``                 the page (``static/index.html``); ``/?static=1`` is the same page
+  as one complete snapshot, without the live connection (screenshots, printing);
 * ``GET /static/{name}``    its assets, only files directly inside ``static/``;
 * ``GET /latest/?limit=20`` the newest enriched stories this worker processed (newest first);
 * ``GET /events/``          Server-Sent Events: ``story`` and ``counts`` events from
   :data:`streams.telemetry.live.feed`, a comment line as heartbeat every 15 s;
 * ``GET /country-names/``   ISO 3166-1 alpha-2 code -> short English name (pycountry).
 
-The counts and trending lists come from ``/countries/`` and ``/trending/`` (countries.py,
+The header's counts come from ``/stats/`` (stats.py: every worker's, since it started), the
+country counts and trending lists from ``/countries/`` and ``/trending/`` (countries.py,
 trending.py beside this module).
 The live feed is per process: with several workers, a page sees the stories of the worker
 that serves it, while ``/countries/`` gathers the counts of all workers.

@@ -1,22 +1,30 @@
 """Build the worker (app, agents, views, timers) and run it with ``faust.Worker``.
 
 Nothing here runs at import: ``newsstream worker`` calls :func:`run_worker`, tests and the
-benchmark call :func:`build_worker` to get a fully wired app.
+benchmark call :func:`build_worker` to get a fully wired app. Before Faust starts,
+:func:`run_worker` checks its web port and waits for the broker (creating the topics),
+because Faust itself meets a missing broker with a traceback after a few retries.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import errno
 import gc
 import logging
 import os
+import socket
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import faust
 
 from streams.enrich import enrich_story
+from streams.exitcodes import ExitCode, InputError, PortInUse, Stopped, stop_on_signals
+from streams.kafka.admin import ensure_topics
+from streams.kafka.connect import broker_address, start_hint
 from streams.settings import Settings
 from streams.telemetry import metrics
 from streams.web import register_views
@@ -25,7 +33,7 @@ from streams.worker.app import NewsApp, create_app
 from streams.worker.state import attach_state
 
 #: Exit code of a worker ended because an agent crashed (its supervisor restarts it).
-CRASH_EXIT = 1
+CRASH_EXIT = ExitCode.FAILED
 #: Seconds between an agent's crash and the worker's exit: /health/ answers 503 meanwhile.
 CRASH_STOP_DELAY_S = 1.0
 log = logging.getLogger(__name__)
@@ -85,7 +93,7 @@ def _exit_now() -> None:
         handler.flush()
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(CRASH_EXIT)
+    os._exit(int(CRASH_EXIT))
 
 
 def _probe_kwargs(s: Settings) -> dict[str, object] | None:
@@ -129,8 +137,66 @@ def warm_up(s: Settings) -> None:
     gc.freeze()
 
 
+def check_web_port(s: Settings) -> None:
+    """Fail now, in one sentence, if the web port is taken (Faust would fail later, after
+    joining the group, with a traceback)."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds
+        try:
+            sock.bind((s.web_host, s.web_port))
+        except OSError as exc:
+            where = f"{s.web_host}:{s.web_port}"
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUse(
+                    f"the web port {where} is in use (another worker?); stop it or set "
+                    "NEWSSTREAM_WEB_PORT to a free port"
+                ) from exc
+            raise InputError(f"cannot listen on {where}: {exc.strerror or exc}") from exc
+
+
+@contextlib.contextmanager
+def _quiet(logger: str) -> Iterator[None]:
+    """Hide a library's errors while this module reports the same condition itself."""
+    log = logging.getLogger(logger)
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+def wait_for_broker(s: Settings) -> bool:
+    """Create the pipeline's topics, waiting with backoff while the broker is unreachable
+    and saying, at each retry, which address was tried and what to start. False when
+    SIGINT or SIGTERM stopped the wait."""
+
+    def say(attempt: int, delay: float, exc: BaseException) -> None:
+        print(
+            f"worker: no Kafka broker at {broker_address(s)} ({type(exc).__name__}); "
+            f"{start_hint()}; retrying in {delay:.1f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    async def wait() -> None:
+        with stop_on_signals() as stop:
+            await ensure_topics(s, retries=None, stop=stop, on_retry=say)
+
+    try:
+        with _quiet("aiokafka"):
+            asyncio.run(wait())
+    except Stopped as exc:
+        print(f"worker: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
 def run_worker(s: Settings) -> int:
     """Run one worker until it is stopped (SIGTERM, SIGINT); its exit code."""
+    check_web_port(s)
+    if not wait_for_broker(s):
+        return ExitCode.OK  # a service stopped on request, even before it started
     news = build_worker(s)
     warm_up(s)
     app = news.app

@@ -149,6 +149,8 @@ async def _finish_batch(
     for event in events:  # after the marks: a committed offset implies a written mark
         await stream.ack(event)
     metrics.stories_enriched.inc(len(fps))
+    for language, n in result.languages.items():
+        metrics.stories_by_language.labels(language).inc(n)
     for received, rec in result.stories:
         metrics.e2e_lag_seconds.observe(max(0.0, done_at - received))
         live.feed.publish({"type": "story", "data": rec})

@@ -219,8 +219,8 @@ def test_replay_fails_clearly_when_broker_unreachable(tmp_path) -> None:
         timeout=180,
         env={"NEWSSTREAM_BROKER_URL": f"kafka://127.0.0.1:{port}", "PATH": ""},
     )
-    assert proc.returncode == 2
-    assert "could not reach the Kafka broker" in proc.stderr and "sent 0 stories" in proc.stderr
+    assert proc.returncode == 3  # ExitCode.BROKER_UNREACHABLE (README: exit codes)
+    assert proc.stderr.startswith("newsstream replay: could not reach the Kafka broker")
 
 
 def test_broker_frozen_mid_stream_nothing_lost(pipeline: Pipeline, broker) -> None:

@@ -1,15 +1,20 @@
 """The `newsstream` parser: every command, eval and bench included, parses its flags in one
-argparse tree and dispatches to its handler."""
+argparse tree and dispatches to its handler; every failure is one sentence on stderr and an
+exit code from streams/exitcodes.py."""
 
 from __future__ import annotations
 
 import argparse
+import io
+import json
 from pathlib import Path
 
 import pytest
 
 import streams.cli
 from streams.cli import build_parser, main
+from streams.exitcodes import ExitCode
+from streams.settings import get_settings
 from streams.sources.seeds import default_seed_file
 
 COMMANDS = ["broker", "worker", "replay", "tail", "tag", "eval", "bench", "redrive", "ingest"]
@@ -116,6 +121,139 @@ def test_run_replays_the_shipped_seed_file_unless_given_one(
     assert replayed == [default_seed_file() if given is None else Path(given)]
 
 
+def _one_sentence(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["replay", "{d}/nope.txt"], "newsstream replay: {d}/nope.txt: no such file"),
+        (["replay", "{d}"], "newsstream replay: {d} is a directory; give a file"),
+        (["eval", "--data", "{d}/nope.jsonl"], "newsstream eval: {d}/nope.jsonl: no such file"),
+        (
+            ["replay", "{d}/bad.jsonl"],
+            "newsstream replay: {d}/bad.jsonl line 2 column 2: not valid JSON",
+        ),
+        (["run", "{d}/empty.txt"], "newsstream run: {d}/empty.txt holds no stories"),
+        (["replay", "{d}/empty.txt"], "newsstream replay: {d}/empty.txt holds no stories"),
+    ],
+)
+def test_bad_input_is_one_sentence_and_exit_2(
+    argv: list[str], expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "bad.jsonl").write_text('{"id": "a", "body": "x"}\n{oops\n')
+    (tmp_path / "empty.txt").write_text("\n")
+    code = main([a.format(d=tmp_path) for a in argv])
+    assert code == ExitCode.USAGE == 2
+    assert _one_sentence(capsys.readouterr().err).startswith(expected.format(d=tmp_path))
+
+
+def test_debug_adds_the_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["--debug", "replay", str(tmp_path)], ["replay", str(tmp_path), "--debug"]):
+        assert main(argv) == ExitCode.USAGE
+        err = capsys.readouterr().err
+        assert "Traceback" in err and err.strip().endswith("is a directory; give a file")
+
+
+def test_debug_from_the_log_level_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWSSTREAM_LOG_LEVEL", "debug")
+    get_settings.cache_clear()
+    try:
+        assert main(["replay", str(tmp_path / "x.txt")]) == ExitCode.USAGE
+    finally:
+        get_settings.cache_clear()
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_a_bad_setting_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWSSTREAM_PARTITIONS", "many")
+    get_settings.cache_clear()
+    try:
+        assert main(["replay", "x.txt"]) == ExitCode.USAGE
+    finally:
+        get_settings.cache_clear()
+    line = _one_sentence(capsys.readouterr().err)
+    assert line.startswith("newsstream replay: invalid configuration: NEWSSTREAM_PARTITIONS: ")
+    assert "many" not in line  # values are never echoed (they may be secrets)
+
+
+def test_an_unexpected_error_is_a_sentence_and_exit_70(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(args: argparse.Namespace) -> int:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr("streams.enrich.evaluation.run", broken)
+    assert main(["eval", "--data", "d.jsonl"]) == ExitCode.INTERNAL == 70
+    assert _one_sentence(capsys.readouterr().err) == (
+        "newsstream eval: unexpected ZeroDivisionError: division by zero "
+        "(a bug; --debug shows where)"
+    )
+
+
+def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(args: argparse.Namespace) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("streams.enrich.evaluation.run", interrupted)
+    assert main(["eval", "--data", "d.jsonl"]) == ExitCode.INTERRUPTED == 130
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["broker", "--port", "70000"], "70000 is out of range: give a value from 1 to 65535"),
+        (["replay", "f", "--rate", "0"], "0 is out of range: give a value more than 0"),
+        (["replay", "f", "--loop", "x"], "'x' is not a int"),
+        (["tail", "t", "--max", "0"], "0 is out of range: give a value at least 1"),
+        (["ingest", "f", "--poll", "-1"], "-1 is out of range: give a value at least 0"),
+    ],
+)
+def test_out_of_range_flags_are_usage_errors(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        parse(*argv)
+    assert exit_.value.code == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert message in err and "usage:" not in err  # one sentence, not the usage text
+
+
+def test_ingest_state_dir_flag(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    seen: list[Path | None] = []
+
+    def fake(s: object, sources: list[str], poll: float | None, state_dir: Path | None) -> int:
+        seen.append(state_dir)
+        return 4
+
+    monkeypatch.setattr("streams.sources.feeds.publish.main_ingest", fake)
+    assert main(["ingest", "a.xml", "--state-dir", str(tmp_path)]) == 4
+    assert main(["ingest", "a.xml"]) == 4
+    assert seen == [tmp_path, None]
+
+
+def test_tag_is_a_filter_with_a_summary_and_exit_1_on_errors(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = (
+        b'{"id": "a", "text": "Putin met Kim in Pyongyang."}\n\n{"id": "b", "headline": "Paris"}\n'
+    )
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(lines)))
+    out = io.BytesIO()
+    monkeypatch.setattr("sys.stdout", io.TextIOWrapper(out))
+    assert main(["tag"]) == ExitCode.FAILED
+    records = [json.loads(line) for line in out.getvalue().decode().splitlines()]
+    assert [r["id"] for r in records] == ["a", None, "b"] and "error" in records[1]
+    assert capsys.readouterr().err.strip() == "tag: 3 lines, 2 tagged, 1 errors (line 2)"
+
+
 def test_broker_and_run_take_an_engine() -> None:
     parse = build_parser().parse_args
     args = parse(["broker", "--engine", "kafka", "--nodes", "3", "--data-dir", "d"])
@@ -125,5 +263,5 @@ def test_broker_and_run_take_an_engine() -> None:
 
 
 def test_embedded_broker_refuses_kafka_only_options(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["broker", "--nodes", "3"]) == 2
+    assert main(["broker", "--nodes", "3"]) == ExitCode.USAGE
     assert "--nodes and --data-dir need --engine kafka" in capsys.readouterr().err

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from streams.exitcodes import ExitCode
 from streams.local.broker import BrokerError, free_port, port_in_use
 from streams.local.kafka import runtime
 from streams.local.kafka.config import (
@@ -259,7 +260,8 @@ def _check_ports(layout: Layout) -> None:
                 raise BrokerError(
                     f"port {layout.host}:{li.port} ({li.name} of Kafka node {spec.node_id}) is "
                     "already in use: stop what runs there or pick another port "
-                    "(newsstream broker --port N)"
+                    "(newsstream broker --port N)",
+                    ExitCode.PORT_IN_USE,
                 )
 
 

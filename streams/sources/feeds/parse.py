@@ -32,6 +32,7 @@ from schemas.models import (
     RawStory,
     is_plausible_date,
 )
+from streams.sources.feeds.categories import feed_terms
 from streams.sources.feeds.charset import decode_document, header_value
 from streams.sources.feeds.repair import not_a_feed_reason, repair_xml, salvage_malformed
 from streams.sources.feeds.text import html_to_text, one_line
@@ -138,6 +139,18 @@ def _texts(entry: Any) -> list[tuple[str, str | None]]:
     return out
 
 
+def _item_language(
+    entry: Any, texts: list[tuple[str, str | None]], tdetail: Any, feed_lang: str | None
+) -> str | None:
+    """The item's own language wins: its ``dc:language``, then the ``xml:lang`` of its
+    text (inherited from the channel when the item sets none), then the feed's
+    ``<language>`` or Content-Language. None when nothing readable says: unknown is not
+    English."""
+    langs = [dict.get(entry, "language")] + [lang for _, lang in texts]
+    langs += [tdetail.get("language"), feed_lang]
+    return next((x for x in map(normalise_language, filter(None, langs)) if x), None)
+
+
 def _date(entry: Any, location: str, label: str, warnings: list[FeedError]) -> datetime | None:
     tried: set[str] = set()
     for key in ("published", "updated", "created"):
@@ -241,8 +254,7 @@ def _add_story(result: FeedResult, entry: Any, n: int, source: str, feed_lang: s
     url = link if link and urlsplit(link).scheme in ("http", "https") else None
     if url and len(url) > _MAX_URL:
         url = None
-    langs = [lang for _, lang in texts if lang] + [tdetail.get("language"), feed_lang]
-    language = next((x for x in map(normalise_language, filter(None, langs)) if x), None)
+    language = _item_language(entry, texts, tdetail, feed_lang)
     fields: dict[str, Any] = {
         "id": _story_id(entry, link),
         "headline": headline or None,
@@ -253,6 +265,9 @@ def _add_story(result: FeedResult, entry: Any, n: int, source: str, feed_lang: s
     }
     if language:
         fields["language"] = language
+    terms = feed_terms(entry.get("tags"))  # the item's own <category>/<dc:subject> terms
+    if terms:
+        fields["feed_categories"] = terms
     try:
         result.stories.append(RawStory(**fields))
     except ValidationError as exc:

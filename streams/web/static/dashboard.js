@@ -1,11 +1,16 @@
 /* newsstream news desk: plain JS, no build step, no network beyond the worker itself.
  *
  * Data sources (all on the worker that serves this page):
- *   GET /countries/          distinct stories per country, all workers   (polled + on events)
+ *   GET /stats/              processed, dead-lettered, duplicates, all workers (the header)
+ *   GET /countries/          distinct stories per country, all workers   (polled + on events;
+ *                            ?language=xx when the language filter is set)
  *   GET /trending/           rising countries and categories              (polled; optional)
  *   GET /latest/?limit=50    newest enriched stories of this worker       (on load / reconnect)
  *   GET /country-names/      code -> name (falls back to Intl.DisplayNames, then the code)
  *   EventSource /events/     "story" (an enriched story) and "counts" ({code: n}) events
+ *
+ * With ?static=1 the page loads each source once, opens no event stream and sets no timer,
+ * then marks <body data-ready="true">: a complete snapshot for screenshots and printing.
  */
 "use strict";
 
@@ -23,6 +28,8 @@
     trendingWindow: "1h",
     bodyClampChars: 420,
   };
+  /** ``?static=1``: one complete snapshot, no live connection (screenshots, printing). */
+  const SNAPSHOT = !["", "0", "false", null].includes(new URLSearchParams(location.search).get("static"));
   const SVG_NS = "http://www.w3.org/2000/svg";
   const LABELS = { PER: "Person", ORG: "Organisation", LOC: "Place", MISC: "Other" };
   const CATEGORY_LABELS = {
@@ -52,10 +59,10 @@
     countsErrors: [],
     stories: new Map(), // id -> story (at most CONFIG.maxStories, newest kept)
     seen: new Set(), // ids of every story received (bounded, see rememberId)
-    received: 0,
     arrival: 0,
     sseOpen: false,
     reachable: true,
+    language: "", // the language filter of the country counts ("" = all)
   };
 
   const $ = (id) => document.getElementById(id);
@@ -64,6 +71,34 @@
     regionNames = new Intl.DisplayNames(["en"], { type: "region" });
   } catch (_e) {
     regionNames = null;
+  }
+
+  let languageNames = null;
+  try {
+    languageNames = new Intl.DisplayNames(["en"], { type: "language" });
+  } catch (_e) {
+    languageNames = null;
+  }
+
+  function languageName(code) {
+    if (code === "und") return "undetermined";
+    try {
+      return (languageNames && languageNames.of(code)) || code;
+    } catch (_e) {
+      return code;
+    }
+  }
+
+  /** Offer each language the stories carry in the filter (codes come from the stories). */
+  function noteLanguages(stories) {
+    const select = $("language-filter");
+    const known = new Set([...select.options].map((o) => o.value));
+    for (const s of stories) {
+      const code = s && typeof s.language === "string" ? s.language : "";
+      if (!/^([a-z]{2}|und)$/.test(code) || known.has(code)) continue;
+      known.add(code);
+      select.append(el("option", { value: code }, `${languageName(code)} (${code})`));
+    }
   }
 
   function countryName(code) {
@@ -80,6 +115,54 @@
   }
   const categoryName = (slug) => CATEGORY_LABELS[slug] || slug;
   const fmt = (n) => Number(n).toLocaleString("en");
+
+  // ---------------------------------------------------------------- header
+
+  /** The header's cells, in order: ``stat`` reads that field of /stats/ (all workers, since
+   * they started); the others are filled from /countries/ or the clock. */
+  const KPIS = [
+    { id: "total-processed", label: "Processed", stat: "processed", hint: "stories enriched and published" },
+    { id: "total-dead-lettered", label: "Dead-lettered", stat: "dead_lettered", hint: "events sent to the dead-letter topic" },
+    { id: "total-duplicates", label: "Duplicates", stat: "duplicates", hint: "events of a story already processed (skipped)" },
+    { id: "total-near-duplicates", label: "Near-duplicates", stat: "near_duplicates", hint: "stories marked as near-duplicates (published)" },
+    { id: "total-countries", label: "Countries", hint: "countries with at least one story" },
+    { id: "total-mentions", label: "Country mentions", hint: "sum of the stories per country" },
+    { id: "updated-at", label: "Updated", text: "–" },
+  ];
+
+  function buildKpis() {
+    const list = $("kpis");
+    const template = $("kpi-template");
+    for (const k of KPIS) {
+      const cell = template.content.firstElementChild.cloneNode(true);
+      cell.querySelector("dt").textContent = k.label;
+      const dd = cell.querySelector("dd");
+      dd.id = k.id;
+      if (k.hint) cell.title = k.hint;
+      if (k.text !== undefined) {
+        dd.textContent = k.text;
+        delete dd.dataset.count;
+      }
+      list.append(cell);
+    }
+  }
+
+  async function loadStats() {
+    const r = await fetchJSON("/stats/");
+    if (!r.ok || !r.data || typeof r.data !== "object") return;
+    const since = r.data.since ? new Date(r.data.since) : null;
+    const sinceText = since && !Number.isNaN(since.getTime()) ? `, since ${since.toLocaleString()}` : "";
+    const partial = r.data.complete === false;
+    for (const k of KPIS) {
+      if (!k.stat) continue;
+      const dd = $(k.id);
+      setCount(dd, Number(r.data[k.stat]) || 0);
+      dd.classList.toggle("warn", partial);
+      dd.parentElement.title = `${k.hint}: all workers${sinceText}${partial ? " (partial: a worker did not answer)" : ""}`;
+    }
+    touched();
+  }
+  const refreshStats = throttled(loadStats, CONFIG.countsGapMs);
 
   // ---------------------------------------------------------------- helpers
 
@@ -164,7 +247,10 @@
     const s = $("status");
     let st;
     let text;
-    if (!state.reachable) {
+    if (SNAPSHOT) {
+      st = "static";
+      text = state.snapshotAt ? `Snapshot of ${state.snapshotAt.toLocaleString()}` : "Taking a snapshot…";
+    } else if (!state.reachable) {
       st = "offline";
       text = "Worker unreachable, retrying…";
     } else if (state.sseOpen) {
@@ -174,7 +260,7 @@
       st = "polling";
       text = `Polling every ${CONFIG.countriesEveryMs / 1000} s (live stream reconnecting)`;
     }
-    if (s.dataset.state !== st) {
+    if (s.dataset.state !== st || $("status-text").textContent !== text) {
       s.dataset.state = st;
       $("status-text").textContent = text;
     }
@@ -192,10 +278,13 @@
   }
 
   async function loadCountries() {
-    const r = await fetchJSON("/countries/");
+    const language = state.language;
+    const query = language ? `?language=${encodeURIComponent(language)}` : "";
+    const r = await fetchJSON(`/countries/${query}`);
     state.reachable = r.status !== 0;
     setStatus();
     if (!r.ok || !r.data || typeof r.data.counts !== "object") return;
+    if (language !== state.language) return; // the filter changed while this was on its way
     const changed = new Set();
     const next = {};
     for (const [k, v] of Object.entries(r.data.counts)) {
@@ -214,6 +303,10 @@
   /** A "counts" event: this worker's share of the table. Merge, then ask for all of it. */
   function applyCountsEvent(data) {
     if (!data || typeof data !== "object") return;
+    if (state.language) {
+      refreshCountries(); // the event holds every language's counts: ask for the filtered ones
+      return;
+    }
     const changed = new Set();
     for (const [k, v] of Object.entries(data)) {
       const n = Number(v) || 0;
@@ -243,7 +336,9 @@
       note.textContent = `partial: ${state.countsErrors.length} worker(s) did not answer`;
       note.classList.add("warn");
     } else {
-      note.textContent = "distinct stories, all workers";
+      note.textContent = state.language
+        ? `distinct stories in ${languageName(state.language)}, all workers`
+        : "distinct stories, all workers";
       note.classList.remove("warn");
     }
 
@@ -339,6 +434,9 @@
       return;
     }
     const d = r.data;
+    const waiting = d.window_start ? "Nothing trending yet." : "No dated stories yet.";
+    $("trending-countries-empty").textContent = waiting;
+    $("trending-categories-empty").textContent = waiting;
     let label = d.window ? `last ${windowLabel(d.window)}` : "";
     if (d.window_start) {
       const t = new Date(d.window_start);
@@ -384,7 +482,6 @@
   function rememberId(id) {
     if (state.seen.has(id)) return false;
     state.seen.add(id);
-    state.received += 1;
     if (state.seen.size > 20000) {
       // forget the oldest ids; a story that old will not come back from the feed
       const drop = state.seen.size - 15000;
@@ -497,6 +594,9 @@
       meta.append(el("time", { datetime: when }, new Date(when).toLocaleString()));
     }
     if (s.source && s.source !== "unknown") meta.append(el("span", { class: "source" }, s.source));
+    if (typeof s.language === "string" && s.language) {
+      meta.append(el("span", { class: "chip lang", "data-language": s.language, title: languageName(s.language) }, s.language));
+    }
     const cats = Array.isArray(s.categories) ? s.categories : [];
     if (cats.length && cats[0].slug) {
       meta.append(
@@ -522,6 +622,7 @@
 
   /** Merge stories (any order) into the list; ``fresh`` ones get a short highlight. */
   function addStories(stories, fresh) {
+    noteLanguages(stories);
     let added = 0;
     for (const s of stories) {
       if (!s || typeof s.id !== "string" || !s.id) continue;
@@ -551,7 +652,6 @@
     list.textContent = "";
     list.append(frag);
     $("latest-empty").hidden = list.children.length > 0;
-    setCount($("total-stories"), state.received);
     renderCategories();
     touched();
   }
@@ -601,6 +701,7 @@
       setStatus();
       loadLatest(); // whatever happened while we were away
       refreshCountries();
+      refreshStats();
     });
     source.addEventListener("error", () => {
       state.sseOpen = false;
@@ -620,6 +721,7 @@
       }
       addStories([data], true);
       refreshCountries();
+      refreshStats();
       refreshTrending();
     });
     source.addEventListener("counts", (ev) => {
@@ -634,15 +736,42 @@
 
   // ---------------------------------------------------------------- start
 
-  function start() {
+  /** ``?static=1``: every source read once, then ``body[data-ready]``; nothing stays open. */
+  async function snapshot() {
+    document.documentElement.classList.add("static");
     setStatus();
+    await Promise.all([loadNames(), loadStats(), loadCountries(), loadTrending(), loadLatest()]);
+    const table = $("country-table").closest("details");
+    if (table) table.open = true; // a snapshot shows every country, not only the top bars
+    state.snapshotAt = new Date();
+    setStatus();
+    document.body.dataset.ready = "true";
+  }
+
+  function start() {
+    buildKpis();
+    if (SNAPSHOT) {
+      snapshot();
+      return;
+    }
+    setStatus();
+    $("language-filter").addEventListener("change", (ev) => {
+      state.language = ev.target.value;
+      state.counts = {};
+      renderCountries(new Set());
+      loadCountries();
+    });
     loadNames();
+    loadStats();
     loadCountries();
     loadTrending();
     loadLatest();
     connect();
     setInterval(() => {
-      if (!document.hidden) refreshCountries();
+      if (!document.hidden) {
+        refreshCountries();
+        refreshStats();
+      }
     }, CONFIG.countriesEveryMs);
     setInterval(() => {
       if (!document.hidden) refreshTrending();
@@ -653,6 +782,7 @@
     document.addEventListener("visibilitychange", () => {
       if (!document.hidden) {
         refreshCountries();
+        refreshStats();
         refreshTrending();
       }
     });

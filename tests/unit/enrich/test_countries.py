@@ -3,6 +3,9 @@ real failure seen in the dev data (record ids cited)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from streams.enrich import enrich_story, enrich_text
@@ -130,3 +133,108 @@ def test_accurate_path_resolves_countries() -> None:
 def test_unknown_tagger_is_rejected() -> None:
     with pytest.raises(ValueError, match="unknown tagger"):
         enrich_text("x", tagger="nope")
+
+
+# Beyond English: the parallel sentence set (tests/unit/enrich/data/parallel_countries.jsonl,
+# written for this project: the same 20 stories in 20 languages with the countries each names).
+PARALLEL = Path(__file__).with_name("data") / "parallel_countries.jsonl"
+#: Per-language floor on the set: every language reaches 1.0 today; a floor below that
+#: leaves room for one missed or extra country (of about 37) without hiding a broken language.
+PARALLEL_MIN_F1 = 0.95
+
+
+def _parallel() -> list[dict]:
+    return [json.loads(line) for line in PARALLEL.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("lang", list(_parallel()[0]["text"]))
+def test_parallel_set_per_language(lang: str) -> None:
+    tp = fp = fn = 0
+    for story in _parallel():
+        gold, pred = set(story["countries"]), countries(story["text"][lang])
+        tp, fp, fn = tp + len(gold & pred), fp + len(pred - gold), fn + len(gold - pred)
+    f1 = 2 * tp / (2 * tp + fp + fn)
+    assert f1 >= PARALLEL_MIN_F1, (lang, tp, fp, fn)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The issue's examples: China is not named, only Russia, Ukraine and the US.
+        ("习近平会见俄罗斯总统普京 … 乌克兰局势和美国关税问题", {"RU", "UA", "US"}),
+        ("O presidente do Brasil … A Alemanha e a França …", {"BR", "DE", "FR"}),
+        ("Die beiden sprachen über die Ukraine und Russland", {"UA", "RU"}),
+        # Inflected forms.
+        ("Der Präsident Russlands traf den Kanzler Deutschlands.", {"RU", "DE"}),
+        ("Ракети впали на Харківщині, повідомила Служба Києва.", {"UA"}),
+        ("Rozmowy w Stanach Zjednoczonych i w Wielkiej Brytanii.", {"US", "GB"}),
+        # Arabic clitics and Bengali case endings written onto the name.
+        ("وقالت وزارة الخارجية إن وروسيا والصين اتفقتا", {"RU", "CN"}),
+        ("ভারতের প্রধানমন্ত্রী ঢাকায় পৌঁছেছেন", {"IN", "BD"}),
+        # Two countries in one Chinese word.
+        ("俄乌冲突进入第三年", {"RU", "UA"}),
+        # Organisations, currencies and people alone name no country.
+        ("埃隆·马斯克会见了三星高管，欧元兑美元下跌。", set()),
+        ("Samsung und Volkswagen melden Gewinne; der Euro fällt.", set()),
+    ],
+)
+def test_other_languages(text: str, expected: set[str]) -> None:
+    assert countries(text) == expected
+
+
+def test_places_are_entities_in_scripts_without_capitals() -> None:
+    text = "伊朗说，它在霍尔木兹海峡附近扣押了一艘油轮。"
+    enr = enrich_text(text)
+    iran = [sp for sp in enr.entities if sp.country == "IR"]
+    assert iran and iran[0].label == "LOC" and text[iran[0].start : iran[0].end] == "伊朗"
+    urdu = "تہران اور دیگر ایرانی شہروں میں احتجاج جاری رہا۔"
+    spans = {(sp.text, sp.label, sp.country) for sp in enrich_text(urdu).entities}
+    assert ("تہران", "LOC", "IR") in spans and ("ایرانی", "MISC", "IR") in spans
+
+
+def test_english_words_are_not_read_as_foreign_names() -> None:
+    # "Roma" (Rome in Italian) and "Chin" (China in Polish) are English words and names.
+    assert countries("The Roma community met Mr Chin in the town hall on Monday.") == set()
+
+
+#: A second set (8 stories, the hidden evaluation's languages) scored once after the rules
+#: were written and not tuned on; its lowest language (Urdu) scored 0.87 (docs/enrichment.md).
+HELDOUT = PARALLEL.with_name("parallel_countries_heldout.jsonl")
+HELDOUT_MIN_F1 = 0.85
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "pt", "uk", "zh", "ur", "bn"])
+def test_heldout_parallel_set_per_language(lang: str) -> None:
+    tp = fp = fn = 0
+    for line in HELDOUT.read_text(encoding="utf-8").splitlines():
+        story = json.loads(line)
+        gold, pred = set(story["countries"]), countries(story["text"][lang])
+        tp, fp, fn = tp + len(gold & pred), fp + len(pred - gold), fn + len(gold - pred)
+    assert 2 * tp / (2 * tp + fp + fn) >= HELDOUT_MIN_F1, (lang, tp, fp, fn)
+
+
+def test_state_after_a_place_makes_it_a_town_of_that_state() -> None:
+    # "Lebanon, Pa." is a town in Pennsylvania, not the country.
+    assert countries("A teacher from Lebanon, Pa., won the state lottery on Friday.") == {"US"}
+
+
+def test_namesake_city_takes_the_country_of_the_other_towns() -> None:
+    # No country or state is named: Montgomery and Huntsville tell which Birmingham.
+    text = "The Birmingham City Council met; officials from Montgomery and Huntsville attended."
+    assert countries(text) == {"US"}
+
+
+#: Local US news and mixed international news written for this project
+#: (data/local_news_countries.jsonl); floors at today's scores (docs/enrichment.md).
+LOCAL = PARALLEL.with_name("local_news_countries.jsonl")
+
+
+@pytest.mark.parametrize(("kind", "floor"), [("us", 0.70), ("mixed", 0.95)])
+def test_local_and_mixed_news(kind: str, floor: float) -> None:
+    tp = fp = fn = 0
+    for line in LOCAL.read_text(encoding="utf-8").splitlines():
+        story = json.loads(line)
+        if story["kind"] == kind:
+            gold, pred = set(story["countries"]), countries(story["text"])
+            tp, fp, fn = tp + len(gold & pred), fp + len(pred - gold), fn + len(gold - pred)
+    assert 2 * tp / (2 * tp + fp + fn) >= floor, (kind, tp, fp, fn)

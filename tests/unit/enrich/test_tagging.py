@@ -1,15 +1,18 @@
-"""The ``newsstream tag`` contract: one output line per input line, in order, offsets into
-the text (or headline + blank line + body), and error lines instead of crashes."""
+"""The ``newsstream tag`` contract: exactly one output line per input line (blank ones
+included), in order, offsets into the text (or headline + blank line + body), and error
+lines instead of crashes."""
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
 import orjson
 import pytest
 
 from streams.enrich import ner_crf
-from streams.enrich.tagging import tag_lines, tag_record
+from streams.enrich.tagging import tag_lines, tag_record, tag_stream
 
 
 def run(lines: list[bytes | str]) -> list[dict]:
@@ -35,7 +38,7 @@ def test_text_and_headline_body_records_in_order() -> None:
         "No headline here, just Japan.",
     ]
     for o, text in zip(out, texts, strict=True):
-        assert set(o) == {"id", "entities", "countries", "categories"}
+        assert set(o) == {"id", "language", "entities", "countries", "categories"}
         for ent in o["entities"]:
             assert text[ent["start"] : ent["end"]] == ent["text"]
             assert ent["label"] in {"PER", "ORG", "LOC", "MISC"}
@@ -44,7 +47,7 @@ def test_text_and_headline_body_records_in_order() -> None:
     assert taipei["country"] == "TW"
 
 
-def test_bad_lines_become_error_lines() -> None:
+def test_bad_lines_become_error_lines_in_place() -> None:
     lines: list[bytes | str] = [
         b"{not json",
         b"[1, 2]",
@@ -52,18 +55,53 @@ def test_bad_lines_become_error_lines() -> None:
         b'{"id": "y", "text": 42}',
         b'{"id": "z", "headline": 3, "body": "b"}',
         b'{"id": 7, "body": ["b"]}',
-        b"",  # blank lines are skipped
+        b"",  # a blank line keeps its place: outputs line up with inputs
+        b"  \r\n",
+        b'{"id": "e", "text": ""}',
         b'{"id": "ok", "text": "Fine."}',
     ]
     out = run(lines)
-    assert len(out) == 7
+    assert len(out) == len(lines)
     assert out[0]["id"] is None and "invalid JSON" in out[0]["error"]
     assert out[1] == {"id": None, "error": "record is a JSON list, expected an object"}
     assert out[2]["id"] == "x" and "neither 'text' nor 'body'" in out[2]["error"]
     assert out[3]["id"] == "y" and "'text' must be a string" in out[3]["error"]
     assert out[4]["id"] == "z" and "'headline'" in out[4]["error"]
     assert out[5]["id"] == 7 and "'body' must be a string" in out[5]["error"]
-    assert out[6]["id"] == "ok" and "error" not in out[6]
+    assert out[6] == out[7] == {"id": None, "error": "blank line"}
+    assert out[8] == {"id": "e", "error": "'text' is empty"}
+    assert out[9]["id"] == "ok" and "error" not in out[9]
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"id": "h", "headline": "Merkel visits Paris", "body": ""},
+        {"id": "h", "headline": "Merkel visits Paris", "body": "   "},
+        {"id": "h", "headline": "Merkel visits Paris"},
+    ],
+)
+def test_a_headline_with_an_empty_body_is_tagged_on_its_headline(record: dict) -> None:
+    (out,) = run([orjson.dumps(record)])
+    assert "error" not in out and out["countries"] == ["FR"]
+    assert {(e["text"], e["start"]) for e in out["entities"]} >= {("Paris", 14)}
+
+
+def test_tag_stream_writes_one_line_per_input_line_and_counts_errors() -> None:
+    inp = [
+        b'{"id": "a", "text": "Putin met Kim."}\n',
+        b"\n",
+        b"nope\n",
+        b'{"id": "b", "text": "."}',
+    ]
+    out = io.BytesIO()
+    summary = tag_stream(inp, out)
+    lines = out.getvalue().split(b"\n")
+    assert lines[-1] == b"" and len(lines[:-1]) == len(inp)  # no blank output lines
+    records = [json.loads(line) for line in lines[:-1]]
+    assert [r["id"] for r in records] == ["a", None, None, "b"]
+    assert (summary.lines, summary.errors, summary.error_lines) == (4, 2, [2, 3])
+    assert str(summary) == "tag: 4 lines, 2 tagged, 2 errors (line 2, 3)"
 
 
 def test_tag_record_matches_tag_lines() -> None:
@@ -80,3 +118,26 @@ def test_missing_model_file_is_an_error_record(
     assert out["id"] == "m" and set(out) == {"id", "error"}
     assert out["error"].startswith("tagger 'accurate' is not available: FileNotFoundError")
     assert "error" not in tag_record({"id": "ok", "text": "Putin met Kim."}, "fast")
+
+
+def test_every_line_carries_its_detected_language() -> None:
+    zh = {
+        "id": "zh",
+        "headline": "习近平会见俄罗斯总统普京",
+        "body": "双方就乌克兰局势交换了意见。",
+    }
+    de = {
+        "id": "de",
+        "text": "Die beiden sprachen über die Ukraine und Russland.",
+        "language": "en",
+    }
+    lines: list[bytes | str] = [
+        orjson.dumps(zh),
+        orjson.dumps(de),  # a language field of the input is not read: eval scores it
+        b'{"id": "short", "text": "Paris"}',
+        b'{"id": "bad"}',
+    ]
+    out = run(lines)
+    assert [o.get("language") for o in out] == ["zh", "de", "und", None]
+    assert list(out[0])[:2] == ["id", "language"]  # top level, right after the id
+    assert out[0]["categories"][0]["score"] < 0.5  # the model reads English only

@@ -1,14 +1,18 @@
-"""start_producer: the acks and linger the story publishers (replay, ingest) run with."""
+"""start_producer: the acks and linger the story publishers (replay, ingest) run with;
+replay: a bad file, and a stop request."""
 
 from __future__ import annotations
 
 import asyncio
+import signal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import streams.kafka.producer
-from streams.kafka.producer import PRODUCER_LINGER_MS, start_producer
+from streams.exitcodes import InputError, StopRequest
+from streams.kafka.producer import PRODUCER_LINGER_MS, ReplayReport, replay, start_producer
 from streams.settings import Settings
 
 
@@ -43,3 +47,65 @@ def test_environment_sets_linger_and_acks(
     asyncio.run(start_producer(Settings(), max_request_size=123))
     assert made[0]["linger_ms"] == 0 and made[0]["acks"] == 1
     assert made[0]["max_request_size"] == 123
+
+
+class _AckingProducer:
+    """Acknowledges every send at once; asks ``stop`` to stop after ``stop_after`` sends."""
+
+    def __init__(self, request: StopRequest, stop_after: int) -> None:
+        self.request, self.stop_after = request, stop_after
+        self.sent: list[bytes | None] = []
+        self.stopped = False
+
+    async def send(self, topic: str, value: bytes, key: bytes | None) -> asyncio.Future[None]:
+        self.sent.append(key)
+        if len(self.sent) == self.stop_after:
+            self.request.set(signal.SIGINT)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done.set_result(None)
+        return done
+
+    async def flush(self) -> None: ...
+
+    async def stop(self) -> None:
+        self.stopped = True
+
+
+def test_replay_stopped_by_a_signal_sends_nothing_more_and_counts_what_was_acked(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "s.jsonl"
+    path.write_text("".join(f'{{"id": "s{i}", "body": "b"}}\n' for i in range(10)))
+
+    async def run() -> tuple[ReplayReport, _AckingProducer]:
+        stop = StopRequest()
+        fake = _AckingProducer(stop, stop_after=4)
+
+        async def start(s: Settings, **_: Any) -> _AckingProducer:
+            return fake
+
+        monkeypatch.setattr(streams.kafka.producer, "start_producer", start)
+        report = await replay(path, Settings(), topic="t", show_progress=False, stop=stop)
+        return report, fake
+
+    report, fake = asyncio.run(run())
+    assert fake.sent == [b"s0", b"s1", b"s2", b"s3"] and fake.stopped
+    assert (report.sent, report.stopped_by, report.error) == (4, signal.SIGINT, None)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        ('{"id": "a", "body": "x"}\n\n{"id": "b", bad\n', "line 3 column 13: not valid JSON"),
+    ],
+)
+def test_replay_of_a_bad_file_fails_before_connecting(
+    tmp_path: Path, content: str | None, message: str
+) -> None:
+    path = tmp_path / "stories.jsonl"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(InputError, match=message) as exc:
+        asyncio.run(replay(path, Settings(broker_url="kafka://127.0.0.1:1"), topic="t"))
+    assert str(exc.value).startswith(str(path))

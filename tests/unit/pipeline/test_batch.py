@@ -16,6 +16,7 @@ from streams.pipeline.batch import (
     process_batch,
     window_start,
 )
+from streams.pipeline.counting import NO_WINDOW
 from streams.pipeline.decode import Rejection, decode_story
 from streams.pipeline.dedupe import fingerprint, pack
 from streams.pipeline.neardup import NearDupIndex
@@ -45,13 +46,14 @@ def test_a_story_goes_to_enriched_and_its_category_topics_with_count_deltas() ->
     assert all(t.startswith("t.news.topic.") for t in topics[1:]) and len(topics) >= 2
     rec = orjson.loads(out.records[0][2])
     assert rec["id"] == "s1" and {"FR", "DE"} <= set(rec["countries"])
-    source = [0, 7, window_start_of(PARIS)]
+    source = [0, 7, window_start_of(PARIS), "en"]  # the story's language is counted too
     assert out.deltas["FR"] == [source] and out.deltas["DE"] == [source]
     slug = topics[1].removeprefix("t.news.topic.")
     assert out.deltas["#" + slug] == [source]
     assert out.last == {0: 0} and out.fresh == {0: [fingerprint("s1")]}
     assert out.duplicates == 0 and not out.dead_letters
     assert len(out.enrich_seconds) == 1 and out.stories[0][1]["id"] == "s1"
+    assert out.languages == {"en": 1}
 
 
 def window_start_of(story: dict) -> int:
@@ -133,7 +135,22 @@ def test_count_clusters_once_counts_a_near_duplicate_cluster_once() -> None:
     assert len(out.deltas["FR"]) == 1
 
 
-def test_window_start_falls_back_to_received_time() -> None:
+def test_an_undated_story_is_counted_in_no_window() -> None:
     story = decode_story(orjson.dumps({"body": "x y z"}), CFG.limits, NOW)
-    assert not isinstance(story, Rejection)
-    assert window_start(story, NOW, 3600) == int(NOW.timestamp()) // 3600 * 3600
+    assert not isinstance(story, Rejection) and story.received_at == NOW
+    assert window_start(story, 3600) == NO_WINDOW  # not the window it was received in
+    undated = {k: v for k, v in PARIS.items() if k != "published_at"}
+    out = process_batch([event(3, undated)], ProcessState(1000), CFG, NOW)
+    assert out.deltas["FR"] == [[0, 3, NO_WINDOW, "en"]]
+
+
+def test_each_delta_source_names_the_story_language() -> None:
+    berlin = {
+        "id": "de1",
+        "body": "Die Bundesregierung in Berlin hat am Montag mit Frankreich über Handel beraten.",
+        "published_at": "2026-03-01T09:15:00Z",
+    }
+    out = process_batch([event(3, berlin), event(4, PARIS)], ProcessState(1000), CFG, NOW)
+    assert out.languages == {"de": 1, "en": 1}
+    assert out.deltas["DE"][0] == [0, 3, window_start_of(berlin), "de"]
+    assert orjson.loads(out.records[0][2])["language"] == "de"

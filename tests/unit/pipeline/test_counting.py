@@ -22,12 +22,32 @@ def test_delta_items_reads_both_formats() -> None:
 
 
 def test_apply_delta_counts_each_source_once() -> None:
-    row = apply_delta(list(EMPTY_ROW), 10, [[0, 5, 0], [1, 3, 0]], 7 * DAY)
-    assert row == [2, 10, {"0": 2}, {"0": 5, "1": 3}]
-    assert apply_delta(row, 10, [[0, 6, 0]], 7 * DAY) is None  # the same event again
-    # re-emitted by `process` after a crash, in a later event: old sources skipped
-    again = apply_delta(row, 11, [[0, 5, 0], [1, 3, 0], [1, 4, DAY]], 7 * DAY)
-    assert again == [3, 11, {"0": 2, str(DAY): 1}, {"0": 5, "1": 4}]
+    row = apply_delta(list(EMPTY_ROW), 10, [[0, 5, 0, "de"], [1, 3, 0, "en"]], 7 * DAY)
+    assert row == [2, 10, {"0": 2}, {"0": 5, "1": 3}, {"de": 1, "en": 1}]
+    assert apply_delta(row, 10, [[0, 6, 0, "de"]], 7 * DAY) is None  # the same event again
+    # re-emitted by `process` after a crash, in a later event: old sources skipped, and
+    # their languages with them
+    again = apply_delta(row, 11, [[0, 5, 0, "de"], [1, 3, 0, "en"], [1, 4, DAY, "de"]], 7 * DAY)
+    assert again == [3, 11, {"0": 2, str(DAY): 1}, {"0": 5, "1": 4}, {"de": 2, "en": 1}]
+
+
+def test_rows_and_deltas_from_before_languages_were_counted() -> None:
+    old_row = [4, 9, {"0": 4}, {"0": 20}]  # no language map yet
+    row = apply_delta(old_row, 10, [[0, 21, 0], [0, 22, 0, "pt"]], 7 * DAY)
+    assert row == [6, 10, {"0": 6}, {"0": 22}, {"pt": 1}]  # a language-less delta counts once
+    assert country_counts({"BR": old_row}, "pt") == {}
+
+
+def test_country_counts_per_language() -> None:
+    rows = {
+        "DE": [3, 1, {}, {}, {"de": 2, "en": 1}],
+        "FR": [1, 1, {}, {}, {"en": 1}],
+        "#politics": [2, 1, {}, {}, {"de": 2}],
+    }
+    assert country_counts(rows) == {"DE": 3, "FR": 1}  # unfiltered: as before
+    assert country_counts(rows, "de") == {"DE": 2}  # only countries with such stories
+    assert country_counts(rows, "en") == {"DE": 1, "FR": 1}
+    assert country_counts(rows, "ja") == {}
 
 
 def test_trim_windows_keeps_the_retention_period() -> None:
@@ -51,9 +71,9 @@ def test_fold_deltas_writes_each_row_once_per_batch() -> None:
     ]
     rows = fold_deltas(events, get_row, 7 * DAY)
     assert rows == {
-        "FR": (1, [6, 11, {"0": 6}, {"0": 22}]),
-        "#sport": (0, [1, 10, {"0": 1}, {"0": 21}]),
-        "DE": (2, [1, 9, {"0": 1}, {"1": 3}]),
+        "FR": (1, [6, 11, {"0": 6}, {"0": 22}, {}]),
+        "#sport": (0, [1, 10, {"0": 1}, {"0": 21}, {}]),
+        "DE": (2, [1, 9, {"0": 1}, {"1": 3}, {}]),
     }
     assert reads == [("FR", 0), ("#sport", 0), ("DE", 2)]  # each key read once
     assert country_counts({k: r for k, (_, r) in rows.items()}) == {"FR": 6, "DE": 1}

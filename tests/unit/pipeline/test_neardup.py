@@ -230,3 +230,60 @@ def test_flood_of_copies_keeps_buckets_bounded_and_one_cluster() -> None:
         isinstance(b, int) or len(b) <= BUCKET_CAP for table in idx._tables for b in table.values()
     )
     assert len(idx) == 500
+
+
+#: A paper's standard footer, longer than its items' summaries (as in real feeds).
+FOOTER = (
+    "The Daily Courier: independent local journalism since 1887. Sign up for our free "
+    "morning newsletter to get the day's top stories delivered to your inbox, and follow "
+    "us on social media for breaking news alerts. Support our newsroom by becoming a member "
+    "today: readers like you fund most of our reporting on health, schools, courts and city "
+    "hall. Corrections and tips can be sent to the newsroom at any time of day."
+)
+#: Different stories of one paper, the last two both about health.
+SUMMARIES = [
+    "City council approves a new budget with more money for road repairs and libraries.",
+    "The high school football team won the regional final on Saturday night, 21 to 14.",
+    "A fire at a downtown warehouse was put out overnight; nobody was hurt.",
+    "The county fair opens next week with a new livestock pavilion and a larger midway.",
+    "Flu cases at the county hospital doubled this week, and doctors urge vaccination.",
+    "A new clinic for children's mental health will open in the old post office in May.",
+]
+
+
+def test_a_papers_repeated_footer_does_not_make_its_stories_match() -> None:
+    idx = NearDupIndex()
+    results = [
+        idx.check_and_add(f"p{i}", f"{text}\n\n{FOOTER}", "courier.example")
+        for i, text in enumerate(SUMMARIES)
+    ]
+    # the footer is learned from the paper's first stories; from then on none matches
+    assert [r.duplicate_of for r in results[2:]] == [None] * (len(SUMMARIES) - 2)
+    # without the source, or with the removal off, the footer alone makes them match
+    for source, index in (
+        (None, NearDupIndex()),
+        ("courier.example", NearDupIndex(boilerplate_stories=0)),
+    ):
+        whole = [
+            index.check_and_add(f"p{i}", f"{t}\n\n{FOOTER}", source)
+            for i, t in enumerate(SUMMARIES)
+        ]
+        assert whole[-1].duplicate_of is not None and whole[-2].duplicate_of is not None
+
+
+def test_copies_still_match_once_a_sources_footer_is_left_out() -> None:
+    idx = NearDupIndex()
+    for i, text in enumerate(SUMMARIES[:3]):
+        idx.check_and_add(f"p{i}", f"{text}\n\n{FOOTER}", "courier.example")
+    idx.check_and_add("paris", story() + "\n\n" + FOOTER, "courier.example")
+    # the paper's own update of its story, and a wire copy elsewhere without the footer
+    update = "UPDATE 1-" + story(paras=PARAS[:-1]) + "\n\n" + FOOTER
+    assert idx.check_and_add("paris-2", update, "courier.example").duplicate_of == "paris"
+    copy = "LONDON (Reuters) - " + story()
+    assert idx.check_and_add("paris-3", copy, "wire.example").cluster_id == "paris"
+
+
+def test_boilerplate_settings_are_checked() -> None:
+    for bad in ({"boilerplate_stories": 5, "boilerplate_keep": 4}, {"boilerplate_keep": 300}):
+        with pytest.raises(ValueError):
+            NearDupIndex(**bad)  # type: ignore[arg-type]

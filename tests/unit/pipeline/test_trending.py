@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from streams.pipeline.counting import EMPTY_ROW, NO_WINDOW, apply_delta
 from streams.pipeline.trending import parse_window, trending
 
 
@@ -46,3 +47,19 @@ def test_categories_limit_and_empty_rows() -> None:
         "countries": [],
         "categories": [],
     }
+
+
+def test_undated_stories_are_counted_but_do_not_trend() -> None:
+    """A feed without dates (all its items at NO_WINDOW) must not lead the trends: its
+    stories are in the totals, the windows hold the dated ones only."""
+    h = 3600
+    undated = [[0, offset, NO_WINDOW] for offset in range(50)]
+    us = apply_delta(list(EMPTY_ROW), 1, undated, 7 * 86400)
+    jp = apply_delta(list(EMPTY_ROW), 2, [[1, 0, 10 * h], [1, 1, 10 * h]], 7 * 86400)
+    assert us is not None and jp is not None
+    assert us[0] == 50 and us[2] == {}  # counted, in no window
+    res = trending({"US": us, "JP": jp}, size=h, base=h, limit=10)
+    assert [e["key"] for e in res["countries"]] == ["JP"]
+    assert res["window_start"] == "1970-01-01T10:00:00+00:00"
+    only_undated = trending({"US": us}, size=h, base=h, limit=10)
+    assert only_undated["window_start"] is None and only_undated["countries"] == []

@@ -30,7 +30,7 @@ def test_json_schema_files_are_current() -> None:
 
 def test_raw_story_defaults_and_stable_id() -> None:
     s = RawStory.model_validate({"body": "Some  body", "headline": "A head", "extra": 1})
-    assert s.source == "unknown" and s.language == "en"
+    assert s.source == "unknown" and s.language is None  # unknown is not English
     assert s.id == story_id_for("A head", "Some  body")
     # normalisation: case and whitespace do not change the id
     assert story_id_for("a HEAD", "some body") == s.id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -55,8 +56,22 @@ def test_language_from_the_feed_in_bcp47_case() -> None:
     assert {s.language for s in parse("rss20_html.xml").stories} == {"en-US"}
     assert {s.language for s in parse("rss10_rdf.xml").stories} == {"de-DE"}
     assert {s.language for s in parse("atom10.xml").stories} == {"fr-FR"}
-    # No language in the feed: the contract's default.
-    assert {s.language for s in parse("cdata.xml").stories} == {"en"}
+    # No language in the feed: unknown stays unknown (absent on the wire), not English.
+    (story,) = parse("cdata.xml").stories
+    assert story.language is None and "language" not in orjson.loads(story.to_bytes())
+
+
+def test_an_items_own_language_wins_over_the_channels() -> None:
+    doc = b"""<?xml version="1.0"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel xml:lang="en">
+<title>Mixed</title><language>en-gb</language>
+<item><title>A</title><description>Bonjour</description><dc:language>fr</dc:language>
+<guid>a</guid></item>
+<item xml:lang="de"><title>B</title><description>Hallo</description><guid>b</guid></item>
+<item><title>C</title><description>Hello</description><guid>c</guid></item>
+</channel></rss>"""
+    stories = {s.id: s.language for s in parse_feed(doc, location="mixed.xml").stories}
+    assert stories == {"a": "fr", "b": "de", "c": "en"}
 
 
 @pytest.mark.parametrize(
@@ -207,3 +222,16 @@ def test_over_long_headline_and_link_are_shortened_or_dropped_not_rejected() -> 
     (s,) = r.stories
     assert not r.errors
     assert s.headline == "T" * 4096 and s.url is None and s.source == "S" * 512
+
+
+def test_an_items_category_terms_travel_with_its_story() -> None:
+    feed = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item>'
+        b"<title>Hospital strike</title><description>Nurses walked out.</description>"
+        b"<category>Health</category><category>Gesundheit</category></item>"
+        b"<item><title>No terms</title><description>Plain item.</description></item>"
+        b"</channel></rss>"
+    )
+    first, second = parse_feed(feed, location="t.xml").stories
+    assert first.feed_categories == ["Health", "Gesundheit"]
+    assert second.feed_categories is None

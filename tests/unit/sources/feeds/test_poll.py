@@ -1,11 +1,22 @@
-"""`poll_sources`: publish-if-unseen across polls and restarts, retries, local files."""
+"""`poll_sources`: publish-if-unseen across polls and restarts, retries, local files,
+backoff for failing feeds and stopping on request."""
 
 from __future__ import annotations
 
+import asyncio
+import signal
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from streams.sources.feeds.poll import PollOutcome
+from streams.exitcodes import StopRequest
+from streams.sources.feeds.poll import (
+    MAX_BACKOFF_S,
+    PollOutcome,
+    PollReport,
+    backoff_s,
+    poll_sources,
+)
 from tests.unit.sources.feeds.conftest import (
     FEEDS,
     Collector,
@@ -139,3 +150,41 @@ def test_item_errors_make_the_report_not_ok(tmp_path: Path) -> None:
     assert len(pub.ids) == 5 and not report.ok
     assert report.errors[0].item == "https://nofields.example/story/4"
     assert report.feeds[src].warnings == 2
+
+
+def test_backoff_doubles_per_failure_in_a_row_up_to_the_cap() -> None:
+    assert [backoff_s(60, k) for k in (0, 1, 2, 3, 4)] == [60, 60, 120, 240, 480]
+    assert backoff_s(60, 20) == MAX_BACKOFF_S
+    assert backoff_s(7200, 5) == 7200  # never shorter than the poll interval
+
+
+def test_a_failing_feed_backs_off_and_never_stops_the_others(
+    server: tuple[FeedServer, str], tmp_path: Path
+) -> None:
+    feed, base = server
+    good, broken = f"{base}/feed.xml", f"{base}/broken"
+    feed.set(rss([1]))
+    outcomes: list[PollOutcome] = []
+    report = run_poll(
+        [good, broken], Collector(), tmp_path, poll=0.05, max_polls=6, on_progress=outcomes.append
+    )
+    failed = [o for o in outcomes if o.location == broken]
+    assert [o.retry_in for o in failed] == [0.05, 0.1, 0.2][: len(failed)]
+    assert all(o.failure is not None and o.failure.reason.startswith("HTTP 500") for o in failed)
+    assert report.feeds[good].polls >= 5 > report.feeds[broken].polls >= 2
+    assert report.feeds[broken].failures_in_a_row == report.feeds[broken].failed_polls
+    assert not report.all_failed and not report.ok
+
+
+def test_a_stop_request_ends_polling_at_once(tmp_path: Path) -> None:
+    async def run() -> tuple[PollReport, float]:
+        stop = StopRequest()
+        asyncio.get_running_loop().call_later(0.3, stop.set, signal.SIGTERM)
+        t0 = time.monotonic()
+        report = await poll_sources(
+            [str(FEEDS / "cdata.xml")], Collector(), poll=3600, state_dir=tmp_path, stop=stop
+        )
+        return report, time.monotonic() - t0
+
+    report, took = asyncio.run(run())
+    assert report.polls == 1 and report.published == 1 and took < 5

@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 
 from schemas.models import RawStory
-from streams.kafka.producer import BrokerUnavailable
+from streams.exitcodes import ExitCode
+from streams.kafka.connect import BrokerUnavailable
+from streams.kafka.connect import unreachable as unreachable_error
 from streams.settings import Settings
-from streams.sources.feeds import publish
+from streams.sources.feeds import METRICS_FILE, FeedError, PollOutcome, publish
 from streams.topics import Topics
 from tests.unit.sources.feeds.conftest import FEEDS
 
@@ -49,7 +51,7 @@ def producer(monkeypatch: pytest.MonkeyPatch) -> FakeProducer:
 
 
 def test_ingest_to_kafka_sends_each_story_to_the_raw_topic_keyed_by_id(
-    producer: FakeProducer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    producer: FakeProducer, tmp_path: Path
 ) -> None:
     source = str(FEEDS / "cdata.xml")
     s = Settings(topic_prefix="t1.")
@@ -58,29 +60,76 @@ def test_ingest_to_kafka_sends_each_story_to_the_raw_topic_keyed_by_id(
     ((topic, key, value),) = producer.sent
     assert (topic, key) == (Topics("t1.").raw, b"cdata-1")
     assert RawStory.from_bytes(value).headline == "Markets rally as rates <hold> & bonds slip"
-    assert f"ingest: {source} poll 1: 1 new, 0 seen, 0 errors" in capsys.readouterr().err
 
 
-def test_main_ingest_exit_codes(
+def _rows(err: str) -> dict[str, list[str]]:
+    """The summary table's rows by feed: items, new, published, seen, failed, reason."""
+    lines = err.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("feed "))
+    rows = {}
+    for line in lines[start + 1 :]:
+        if line.startswith("ingest:"):
+            break
+        name, *cells = line.split(maxsplit=6)
+        rows[name] = cells
+    return rows
+
+
+def test_main_ingest_exit_codes_and_the_summary_table(
     producer: FakeProducer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     s = Settings(data_dir=str(tmp_path))
-    assert publish.main_ingest(s, [str(FEEDS / "cdata.xml")], None) == 0
-    assert "ingest: published 1 stories from 1 feed(s); 0 error(s)" in capsys.readouterr().err
-    missing = str(tmp_path / "nope.xml")
-    assert publish.main_ingest(s, [missing], None) == 1
+    good = str(FEEDS / "cdata.xml")
+    assert publish.main_ingest(s, [good], None) == ExitCode.OK
     err = capsys.readouterr().err
-    assert f"ingest: error: {missing}: no such file" in err and "1 error(s)" in err
+    assert _rows(err)[good] == ["1", "1", "1", "0", "0"]
+    assert "ingest: published 1 stories from 1 feed(s); 0 feed(s) failed" in err
+
+    missing = str(tmp_path / "nope.xml")
+    assert publish.main_ingest(s, [missing], None) == ExitCode.ALL_FAILED
+    err = capsys.readouterr().err
+    assert _rows(err)[missing][:5] == ["0", "0", "0", "0", "1"]
+    assert err.count("no such file") == 1  # reported once, in the table
+
+    assert publish.main_ingest(s, [good, missing], None) == ExitCode.FAILED
+    rows = _rows(capsys.readouterr().err)
+    assert rows[good] == ["1", "0", "0", "1", "0"]  # seen in the first run
+    assert rows[missing][4:] == ["1", f"no such file: {missing}"]
 
 
-def test_main_ingest_without_a_broker_exits_2(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_ingest_writes_its_metrics_file_in_the_state_dir(
+    producer: FakeProducer, tmp_path: Path
+) -> None:
+    good, empty = str(FEEDS / "cdata.xml"), str(FEEDS / "empty.xml")
+    state = tmp_path / "state"
+    publish.main_ingest(Settings(data_dir=str(tmp_path / "data")), [good, empty], None, state)
+    text = (state / METRICS_FILE).read_text()
+    assert f'newsstream_ingest_published_total{{feed="{good}"}} 1.0' in text
+    assert f'newsstream_ingest_feed_failures_total{{feed="{empty}"}} 1.0' in text
+    assert f'newsstream_ingest_failures_in_a_row{{feed="{empty}"}} 1.0' in text
+    assert (state / "feeds.sqlite3").exists() and not (tmp_path / "data").exists()
+
+
+def test_main_ingest_without_a_broker_raises_for_exit_code_3(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     async def unreachable(s: Settings, **_: Any) -> None:
-        raise BrokerUnavailable("could not reach the Kafka broker")
+        raise unreachable_error(s, 6, ConnectionError())
 
     monkeypatch.setattr(publish, "start_producer", unreachable)
-    assert publish.main_ingest(Settings(), ["x.xml"], None) == 2
-    assert capsys.readouterr().err.strip() == (
-        "ingest failed: could not reach the Kafka broker; published 0 stories"
-    )
+    with pytest.raises(BrokerUnavailable) as exc:
+        publish.main_ingest(Settings(), ["x.xml"], None)
+    assert exc.value.code == ExitCode.BROKER_UNREACHABLE == 3
+    assert "newsstream broker" in str(exc.value)
+
+
+def test_polling_prints_each_failure_once_with_its_backoff() -> None:
+    ok = PollOutcome("a.xml", 3, items=2, published=1, skipped_seen=1)
+    failed = PollOutcome("b.xml", 3, errors=[FeedError("b.xml", "HTTP 500")], retry_in=40.0)
+    item = PollOutcome("c.xml", 1, errors=[FeedError("c.xml", "item 2 has no text", "x")])
+    assert publish.outcome_lines(ok, polling=True) == ["ingest: a.xml poll 3: 1 new, 1 seen"]
+    assert publish.outcome_lines(failed, polling=True) == [
+        "ingest: b.xml poll 3: failed: HTTP 500; next try in 40 s"
+    ]
+    assert publish.outcome_lines(failed, polling=False) == []  # the table reports it
+    assert publish.outcome_lines(item, polling=False) == ["ingest: c.xml [x]: item 2 has no text"]

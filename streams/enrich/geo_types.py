@@ -1,0 +1,33 @@
+"""What a gazetteer name points to (``Place``) and where a name was found (``Hit``).
+
+Their own module so that the English gazetteer and the localised name index can both use
+them without importing each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """What a name points to: ``kind`` is country|place|state|city|demonym|org|body|region|block.
+
+    ``alts`` lists other countries with a city of that name, for context disambiguation;
+    ``population`` is the biggest such city's. ``localised`` marks names from the
+    multilingual index (not English), whose hits become entities even where the tagger
+    found no span around them (scripts without capitals, lower-case adjectives).
+    """
+
+    country: str | None
+    kind: str
+    alts: tuple[str, ...] = ()
+    population: int = 0
+    localised: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int
+    end: int
+    place: Place

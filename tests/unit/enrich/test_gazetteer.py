@@ -1,0 +1,56 @@
+"""The gazetteer's matching: English names as before, localised names where the text needs
+them, with the word boundaries and normalisation of each script."""
+
+from __future__ import annotations
+
+from streams.enrich import gazetteer, geo_index
+
+
+def names(text: str) -> list[tuple[str, str | None]]:
+    return [(text[h.start : h.end], h.place.country) for h in gazetteer.find(text)]
+
+
+def test_english_longest_match_and_case() -> None:
+    assert names("North Korea and the US") == [("North Korea", "KP"), ("US", "US")]
+    assert names("tell us") == []
+
+
+def test_english_text_reads_no_localised_latin_names() -> None:
+    text = "The Roma community and the mayor of the town met on Monday."
+    assert geo_index.reads_english(text)
+    assert names(text) == []
+
+
+def test_localised_country_wins_on_the_same_span() -> None:
+    # English "Georgia" is the US state; in a Spanish story it is the country.
+    assert ("Georgia", "GE") in names("El presidente de Georgia viajó a Francia con la ministra.")
+
+
+def test_han_names_need_no_word_boundaries() -> None:
+    assert names("习近平会见俄罗斯总统") == [("俄罗斯", "RU")]
+
+
+def test_chinese_pair_names_two_countries() -> None:
+    assert names("中美关系") == [("中", "CN"), ("美", "US")]
+
+
+def test_arabic_normalisation_and_clitics() -> None:
+    # Alef with hamza, teh marbuta and the conjunction written onto the name.
+    assert ("وأوكرانيا", "UA") not in names("وأوكرانيا")
+    assert [cc for _, cc in names("زار الوزير بكين وأوكرانيا")] == ["CN", "UA"]
+
+
+def test_bengali_case_endings() -> None:
+    assert [cc for _, cc in names("ভারতের সঙ্গে বাংলাদেশের চুক্তি")] == ["IN", "BD"]
+
+
+def test_offsets_survive_normalisation() -> None:
+    text = "سفر به تهران\u200cو مشهد"  # a zero-width non-joiner is dropped before matching
+    for span, _ in names(text):
+        assert span in text
+
+
+def test_home_towns_only_in_their_language() -> None:
+    assert geo_index.script_language("Президент України", "cyrillic") == "uk"
+    assert geo_index.script_language("ملاقات کے لیے", "arabic") == "ur"
+    assert geo_index.latin_language("Die Regierung und der Kanzler sind in Berlin") == "de"

@@ -1,0 +1,42 @@
+"""Inflected forms: each rule with a form news writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.enrich.geo_inflect import forms
+
+
+@pytest.mark.parametrize(
+    ("name", "lang", "form"),
+    [
+        ("Russland", "de", "Russlands"),
+        ("Vereinigte Staaten", "de", "Vereinigten Staaten"),
+        ("Україна", "uk", "Україні"),
+        ("Київ", "uk", "Києва"),
+        ("Харківська область", "uk", "Харківській області"),
+        ("Південна Корея", "uk", "Південної Кореї"),
+        ("Америка", "uk", "Америці"),
+        ("Єгипет", "uk", "Єгипту"),
+        ("Россия", "ru", "России"),
+        ("Китай", "ru", "Китае"),
+        ("Соединенные Штаты", "ru", "Соединенных Штатах"),
+        ("Ukraina", "pl", "Ukrainie"),
+        ("Polska", "pl", "Polsce"),
+        ("Kijów", "pl", "Kijowie"),
+        ("Chiny", "pl", "Chinach"),
+        ("Korea Południowa", "pl", "Korei Południowej"),
+        ("الصين", "ar", "للصين"),
+    ],
+)
+def test_form(name: str, lang: str, form: str) -> None:
+    assert form in forms(name, lang)
+
+
+def test_other_languages_keep_the_name() -> None:
+    assert forms("Alemanha", "pt") == {"Alemanha"}
+
+
+def test_a_complement_noun_stays() -> None:
+    assert "Республике Корея" in forms("Республика Корея", "ru")
+    assert not any(f.endswith("Кореи") for f in forms("Республика Корея", "ru"))
