@@ -124,9 +124,9 @@ def server_properties(layout: Layout, node: NodeSpec, data_dir: Path) -> dict[st
         "share.coordinator.state.topic.replication.factor": replicas,
         "share.coordinator.state.topic.min.isr": min_isr,
         "unclean.leader.election.enable": "false",
-        # as docker-compose.yml: topics are created by newsstream (ensure_topics) and by
-        # Faust, so a misspelt topic name fails instead of creating a topic
-        "auto.create.topics.enable": "false",
+        # Kafka's default, as the embedded broker does: `replay --topic NEW` creates its
+        # topic (docker-compose.yml turns it off, so a misspelt name fails there)
+        "auto.create.topics.enable": "true",
         "message.max.bytes": str(MESSAGE_MAX_BYTES),
         "replica.fetch.max.bytes": str(MESSAGE_MAX_BYTES),
         # a local group forms at once instead of waiting 3 s for more members

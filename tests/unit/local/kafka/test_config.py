@@ -35,7 +35,7 @@ def test_single_node_is_broker_and_controller_with_one_copy(tmp_path: Path) -> N
     assert props["log.dirs"] == str(tmp_path / "node-1" / "logs")
     assert props["offsets.topic.replication.factor"] == "1"
     assert props["min.insync.replicas"] == props["transaction.state.log.min.isr"] == "1"
-    assert props["auto.create.topics.enable"] == "false"
+    assert props["auto.create.topics.enable"] == "true"  # as on the embedded broker
 
 
 def test_three_nodes_share_one_quorum_and_keep_three_copies(tmp_path: Path) -> None:
