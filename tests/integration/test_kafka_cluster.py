@@ -103,7 +103,7 @@ def _drain_or_explain(p: Pipeline, ids: set[str]) -> None:
     def done(recs: list) -> bool:
         return ids <= {r.key.decode() for r in recs}
 
-    out = read(p.settings, [p.topics.enriched], until=done, timeout=300)
+    out = read(p.settings, [p.topics.enriched], until=done, timeout=180)
     if not done(out):
         for w in p.workers:
             if w.process.poll() is None:

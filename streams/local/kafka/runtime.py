@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -115,7 +116,11 @@ def fetch(version: str | None = None, *, quiet: bool = False) -> Path:
 
 def _copy_dependencies(mvn: str, version: str, target: Path, *, quiet: bool) -> None:
     if not quiet:
-        print(f"fetching Apache Kafka {version} with Maven into {target} (once)", flush=True)
+        print(
+            f"fetching Apache Kafka {version} with Maven into {target} (once)",
+            file=sys.stderr,
+            flush=True,
+        )
     staging = Path(tempfile.mkdtemp(prefix="lib-", dir=target))
     log = target / "fetch.log"
     pom = shutil.copy(pom_path(), target / "pom.xml")  # Maven may write beside its pom
