@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck schemas bench eval clean
+.PHONY: run test test-kafka test-kafka-cluster lint typecheck schemas bench eval clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,6 +21,17 @@ run: $(STAMP)
 ## test: the whole test suite (unit + integration on the embedded broker)
 test: $(STAMP)
 	@$(BIN)/python -m pytest -q
+
+## test-kafka: the integration suite again, on Apache Kafka (needs Java 17+; Maven fetches
+## the pinned release once into ~/.cache/newsstream). The wheel and benchmark tests start
+## their own embedded broker whatever the engine, so they run in `make test` only.
+test-kafka: $(STAMP)
+	@NEWSSTREAM_TEST_BROKER=kafka $(BIN)/python -m pytest -q tests/integration -m "not kafka_cluster" \
+		--ignore=tests/integration/test_wheel.py --ignore=tests/integration/test_bench.py
+
+## test-kafka-cluster: a three-node Kafka cluster under failure (pytest -m kafka_cluster)
+test-kafka-cluster: $(STAMP)
+	@NEWSSTREAM_TEST_BROKER=kafka $(BIN)/python -m pytest -q tests/integration -m kafka_cluster
 
 ## lint: ruff over the package, the tests and scripts/ (pyproject.toml: extend-include)
 lint: $(STAMP)

@@ -52,6 +52,13 @@ def _setting_problems(exc: object) -> str:
 def cmd_broker(args: argparse.Namespace) -> int:
     from streams.local.broker import start_broker
 
+    if args.engine == "kafka":
+        return _serve_kafka(args)
+    if args.nodes != 1 or args.data_dir is not None:
+        raise InputError(
+            "--nodes and --data-dir need --engine kafka (the embedded broker runs one node, "
+            "in memory)"
+        )
     broker = start_broker(args.host, args.port)
     print(f"embedded Tansu broker listening on {broker.bootstrap} (in memory; Ctrl-C stops it)")
     try:
@@ -62,6 +69,13 @@ def cmd_broker(args: argparse.Namespace) -> int:
         broker.stop()
     print(f"newsstream broker: the broker process exited with code {code}", file=sys.stderr)
     return ExitCode.FAILED
+
+
+def _serve_kafka(args: argparse.Namespace) -> int:
+    from streams.local.engine import serve_kafka
+
+    data_dir = Path(args.data_dir or Path(_settings().data_dir) / "kafka")
+    return serve_kafka(args.host, args.port, args.nodes, data_dir)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -137,7 +151,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from streams.sources.seeds import default_seed_file
 
     path = Path(args.path) if args.path is not None else default_seed_file()
-    return run_demo(path, timeout=args.timeout)
+    return run_demo(path, timeout=args.timeout, engine=args.engine)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -193,9 +207,12 @@ _POSITIVE = _number(float, 0, above=True)
 
 
 def _add_stream_commands(sub: _Subparsers) -> None:
-    b = sub.add_parser("broker", help="start the embedded Tansu broker")
+    b = sub.add_parser("broker", help="start the embedded Tansu broker (or Apache Kafka)")
     b.add_argument("--host", default="127.0.0.1")
-    b.add_argument("--port", type=_PORT, default=9092)
+    b.add_argument("--port", type=_PORT, default=9092, help="client port (of the first node)")
+    _add_engine_argument(b)
+    b.add_argument("--nodes", type=_COUNT, default=1, help="Kafka nodes (broker + controller)")
+    b.add_argument("--data-dir", help="Kafka's storage (default: NEWSSTREAM_DATA_DIR/kafka)")
     b.set_defaults(func=cmd_broker)
 
     w = sub.add_parser("worker", help="run a Faust worker (settings from NEWSSTREAM_*)")
@@ -257,10 +274,23 @@ def _add_job_commands(sub: _Subparsers) -> None:
     )
     ig.set_defaults(func=cmd_ingest)
 
-    d = sub.add_parser("run", help="the whole job on the embedded broker, then the counts")
+    d = sub.add_parser("run", help="the whole job on a local broker, then the counts")
     d.add_argument("path", nargs="?", help="story file (default: the shipped seed file)")
     d.add_argument("--timeout", type=_POSITIVE, default=180.0)
+    _add_engine_argument(d)
     d.set_defaults(func=cmd_run)
+
+
+def _add_engine_argument(p: argparse.ArgumentParser) -> None:
+    from streams.local.engine import ENGINES
+
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="tansu",
+        help="tansu: the embedded broker (in memory, no install); kafka: Apache Kafka "
+        "(needs Java 17+, and Maven once to fetch it)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,6 +13,9 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+#: The brokers newsstream knows: the embedded Tansu one and Apache Kafka.
+BrokerEngine = Literal["tansu", "kafka"]
+
 
 class Settings(BaseSettings):
     # hide_input_in_errors: a validation error must never echo the raw input (it holds the
@@ -25,6 +28,13 @@ class Settings(BaseSettings):
     broker_url: str = Field(
         default="kafka://127.0.0.1:9092",
         description="Bootstrap servers, Faust style: kafka://host:port[;host:port].",
+    )
+    broker_engine: BrokerEngine = Field(
+        default="tansu",
+        description="The broker behind broker_url. With tansu (the embedded broker) the worker "
+        "corrects its end offsets (the highwater probe, streams/worker/faust_private.py); "
+        "kafka drops that workaround. The default keeps it: it is correct on both, only "
+        "slower on Kafka (docs/deploy.md).",
     )
     topic_prefix: str = Field(default="", description="Prepended to every topic name.")
     partitions: int = Field(

@@ -1,6 +1,7 @@
-"""`newsstream run`: the whole job on the embedded broker, end to end, then the counts.
+"""`newsstream run`: the whole job on a local broker, end to end, then the counts.
 
-Starts Tansu and one worker, replays a story file, waits until every story came out on
+Starts the broker (the embedded Tansu one, or Apache Kafka with ``--engine kafka``) and one
+worker, replays a story file, waits until every story came out on
 ``news.enriched`` or ``news.deadletter`` (known from the outputs, not end offsets) and the
 table's counts match what came out, prints the counts, and shuts everything down.
 """
@@ -24,6 +25,7 @@ import pycountry
 from streams.exitcodes import CommandError
 from streams.kafka.producer import replay
 from streams.kafka.subscriber import consume
+from streams.local.engine import describe
 from streams.local.stack import LocalStack
 from streams.local.worker_process import WorkerProcess
 from streams.settings import Settings
@@ -58,15 +60,15 @@ def wait_counts(
     return counts
 
 
-def run_demo(path: Path, timeout: float = 180.0) -> int:
-    """`newsstream run`: 0 when the counts match the outputs, 1 when they do not or time
-    ran out; a bad story file raises `InputError` before anything starts."""
+def run_demo(path: Path, timeout: float = 180.0, engine: str = "tansu") -> int:
+    """`newsstream run` on a fresh broker of ``engine`` (and a fresh data dir): 0 when the
+    counts match the outputs, 1 when they do not or time ran out; a bad story file raises
+    `InputError` before anything starts."""
     load_stories(path)  # a bad or empty file fails here, before anything starts
     work = Path(tempfile.mkdtemp(prefix="newsstream-run-"))
     env = {"NEWSSTREAM_LOG_LEVEL": os.environ.get("NEWSSTREAM_LOG_LEVEL", "info")}
-    with LocalStack(work, env=env, ready_timeout=90) as stack:
-        broker = stack.embedded_broker.bootstrap
-        print(f"embedded broker on {broker}; logs in {work}", file=sys.stderr)
+    with LocalStack(work, env=env, ready_timeout=90, engine=engine) as stack:
+        print(f"{describe(stack.local_broker)}; logs in {work}", file=sys.stderr)
         try:
             worker = stack.start_worker()
         except (RuntimeError, TimeoutError) as exc:

@@ -15,7 +15,8 @@ from types import TracebackType
 from typing import Any, Self
 
 from streams.kafka.admin import ensure_topics
-from streams.local.broker import EmbeddedBroker, free_port, start_broker
+from streams.local.broker import BrokerError, EmbeddedBroker, free_port, start_broker
+from streams.local.engine import ENGINES, Broker
 from streams.local.worker_process import WORKER_READY_S, WorkerProcess, start_worker
 from streams.settings import Settings
 from streams.topics import Topics
@@ -24,6 +25,20 @@ from streams.topics import Topics
 def start_local_broker(work: Path) -> EmbeddedBroker:
     """The embedded broker on a free local port, logging to ``work/broker.log``."""
     return start_broker("127.0.0.1", free_port(), log_path=work / "broker.log")
+
+
+def start_engine(work: Path, engine: str = "tansu", nodes: int = 1) -> Broker:
+    """A broker of ``engine`` on free local ports: the embedded one (:func:`start_local_broker`)
+    or Apache Kafka with its data and logs under ``work/kafka``."""
+    if engine == "kafka":
+        from streams.local.kafka import start_kafka
+
+        return start_kafka(work / "kafka", nodes=nodes)
+    if engine not in ENGINES:
+        raise BrokerError(f"unknown engine {engine!r}: one of {', '.join(ENGINES)}")
+    if nodes != 1:
+        raise BrokerError("the embedded broker runs one node; --nodes needs --engine kafka")
+    return start_local_broker(work)
 
 
 def settings_for(broker_url: str, env: Mapping[str, str]) -> Settings:
@@ -39,7 +54,7 @@ def settings_for(broker_url: str, env: Mapping[str, str]) -> Settings:
 
 
 class LocalStack:
-    """A broker (the embedded one, started here, unless ``broker_url`` names a running one),
+    """A broker (of ``engine``, started here, unless ``broker_url`` names a running one),
     the pipeline's topics under the prefix ``env`` sets, and the workers started on them.
 
     ``work`` holds the logs (``broker.log``, ``worker<N>.log``) and the workers' data
@@ -55,11 +70,14 @@ class LocalStack:
         broker_url: str | None = None,
         env: Mapping[str, str] | None = None,
         ready_timeout: float = WORKER_READY_S,
+        engine: str = "tansu",
     ) -> None:
         self.work = work
-        self.env: dict[str, str] = dict(env or {})
+        # the workers switch the embedded broker's workarounds by this (streams/settings.py)
+        self.env: dict[str, str] = {"NEWSSTREAM_BROKER_ENGINE": engine, **(env or {})}
         self.ready_timeout = ready_timeout
-        self.broker: EmbeddedBroker | None = None
+        self.engine = engine
+        self.broker: Broker | None = None
         self.workers: list[WorkerProcess] = []
         self._broker_url = broker_url
         self._settings: Settings | None = None
@@ -68,12 +86,20 @@ class LocalStack:
     def broker_url(self) -> str:
         if self._broker_url is not None:
             return self._broker_url
-        return self.embedded_broker.url
+        return self.local_broker.url
+
+    @property
+    def local_broker(self) -> Broker:
+        """The broker this stack started, of either engine (an error when it runs on a
+        given broker)."""
+        if self.broker is None:
+            raise RuntimeError("this stack started no broker")
+        return self.broker
 
     @property
     def embedded_broker(self) -> EmbeddedBroker:
-        """The broker this stack started (an error when it runs on a given broker)."""
-        if self.broker is None:
+        """The embedded broker this stack started (an error otherwise)."""
+        if not isinstance(self.broker, EmbeddedBroker):
             raise RuntimeError("this stack started no embedded broker")
         return self.broker
 
@@ -89,12 +115,12 @@ class LocalStack:
         return Topics(self.settings.topic_prefix)
 
     def start(self) -> Self:
-        """Start the embedded broker (unless given one) and create the topics."""
+        """Start the broker (unless given one) and create the topics."""
         if self._settings is not None:
             return self
         try:
             if self._broker_url is None:
-                self.broker = start_local_broker(self.work)
+                self.broker = start_engine(self.work, self.engine)
             self._settings = settings_for(self.broker_url, self.env)
             self.create_topics()
         except BaseException:

@@ -30,6 +30,6 @@ def register_views(news: NewsApp) -> None:
 
     countries.blueprint(news).register(news.app)
     trending.blueprint(news).register(news.app)
-    ops.blueprint(news.settings.app_id).register(news.app)
+    ops.blueprint(news.settings.app_id, news.health).register(news.app)
     stats.blueprint(news).register(news.app)
     dashboard.register(news.app)

@@ -12,7 +12,7 @@ the worker.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import faust
@@ -46,6 +46,21 @@ def faust_credentials(s: Settings) -> Any:
 
 
 @dataclass
+class Health:
+    """Agents that crashed, for ``GET /health/``: a worker whose agent died must never
+    answer "ok" (streams/worker/main.py stops it; this covers the seconds until it exits)."""
+
+    crashed: dict[str, str] = field(default_factory=dict)  # agent name -> error
+
+    def record(self, agent: str, exc: BaseException) -> None:
+        self.crashed[agent] = f"{type(exc).__name__}: {exc}"[:300]
+
+    @property
+    def ok(self) -> bool:
+        return not self.crashed
+
+
+@dataclass
 class NewsApp:
     """The app with the topics and tables the agents and views use."""
 
@@ -56,6 +71,7 @@ class NewsApp:
     deltas_topic: Any
     dedupe: Any  # faust.Table: '<p>' -> watermark; '<p>@<offset>' -> fingerprints
     counts: Any  # faust.Table: key -> row (streams/pipeline/counting.py)
+    health: Health = field(default_factory=Health)
 
     def partition_of(self, key: str) -> int:
         """The ``country_counts`` partition of a row key: murmur2 of the raw key, as the

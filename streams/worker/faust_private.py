@@ -9,7 +9,8 @@ broken patch would lose or repeat stories. The five driver adjustments (:func:`a
 2. Highwater probe: the embedded broker (Tansu 0.6) answers ListOffsets(latest) with the
    first offset of the last stored *batch* + 1, so table recovery could stop early and miss
    the tail of a changelog (lost counts) or crash with ConsistencyError. Fetch is right, so
-   we read forward from the reported end (:func:`probe_true_end_offsets`).
+   we read forward from the reported end (:func:`probe_true_end_offsets`). Applied with
+   ``NEWSSTREAM_BROKER_ENGINE=tansu`` only: Apache Kafka reports end offsets right.
 3. Producer buffer: see :func:`apply`.
 4. Message hand-off: Faust delivers each record through two tasks and an ``asyncio.wait``
    so that a delivery blocked on a full buffer is abandoned when a rebalance suspends the
@@ -19,7 +20,8 @@ broken patch would lose or repeat stories. The five driver adjustments (:func:`a
    they were never processed. Such stream partitions go back to the beginning, as
    ``consumer_auto_offset_reset="earliest"`` means (:func:`seek_to_committed_or_reset`).
 
-Besides the patches: routing table writes to an event's partition (:func:`acting_for`),
+Besides the patches: an agent's error handler (:func:`on_agent_error`), routing table
+writes to an event's partition (:func:`acting_for`),
 the consumer's committed offsets (:func:`committed_offset`), passive stream iteration
 (:func:`enable_passive`) and the consumer state logged on SIGUSR1 (:func:`consumer_state`).
 docs/reliability.md and docs/performance.md say how each was found and measured.
@@ -31,7 +33,7 @@ import asyncio
 import contextlib
 import logging
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Any
 
 import aiokafka
@@ -285,6 +287,12 @@ def acting_for(event: Any) -> Iterator[None]:
         yield
     finally:
         _current_event.reset(token)
+
+
+def on_agent_error(agent: Any, handler: Callable[[Any, BaseException], Awaitable[None]]) -> None:
+    """Call ``handler(agent, exc)`` when an exception escapes the agent (Faust's ``on_error``
+    argument, which ``app.agent`` does not pass on)."""
+    agent._on_error = handler
 
 
 def committed_offset(consumer: Any, tp: Any) -> int | None:

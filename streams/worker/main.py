@@ -13,9 +13,11 @@ import contextlib
 import errno
 import gc
 import logging
+import os
 import socket
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
 
 import faust
 
@@ -30,6 +32,12 @@ from streams.worker import count, diagnostics, faust_private, process
 from streams.worker.app import NewsApp, create_app
 from streams.worker.state import attach_state
 
+#: Exit code of a worker ended because an agent crashed (its supervisor restarts it).
+CRASH_EXIT = ExitCode.FAILED
+#: Seconds between an agent's crash and the worker's exit: /health/ answers 503 meanwhile.
+CRASH_STOP_DELAY_S = 1.0
+log = logging.getLogger(__name__)
+
 #: Faust's level names; "warn" makes Faust build a DEBUG record per message behind its
 #: spinner (docs/performance.md), so quiet levels still run Faust at "info".
 _FAUST_LEVELS = {"warning": "info", "warn": "info", "critical": "crit"}
@@ -43,14 +51,57 @@ def build_worker(s: Settings) -> NewsApp:
         fetch_min_bytes=s.fetch_min_bytes,
     )
     news = create_app(s)
-    process.register(news, attach_state(news))
-    count.register(news)
+    agents = [process.register(news, attach_state(news)), count.register(news)]
+    for agent in agents:
+        faust_private.on_agent_error(agent, _stop_on_crash(news))
     register_views(news)
     _add_timers(news)
     return news
 
 
-def _probe_kwargs(s: Settings) -> dict[str, object]:
+def _stop_on_crash(news: NewsApp) -> Callable[[Any, BaseException], Awaitable[None]]:
+    """An agent's error handler: report the crash on /health/, then end the process with
+    exit code 1. Faust would restart the agent in place, but the events of the batch it
+    dropped are never acknowledged, so no offset after them is committed and even a graceful
+    stop waits for them forever: a worker that says "ready" while nothing moves. A new
+    process re-reads from the last commit, and the watermarks skip what was already done
+    (docs/reliability.md)."""
+
+    async def on_error(agent: Any, exc: BaseException) -> None:
+        name = str(getattr(agent, "name", agent)).rsplit(".", 1)[-1]
+        news.health.record(name, exc)
+        log.critical(
+            "agent %s crashed (%s: %s); the worker exits %d: restart it to resume from the "
+            "last committed offsets",
+            name,
+            type(exc).__name__,
+            exc,
+            CRASH_EXIT,
+        )
+        # A moment first, so that probes see the crash on /health/ before it stops answering.
+        # Faust restarts the agent only once this returns, which it never does: a restarted
+        # agent would ack later events, and Faust commits past the unacked gap they leave.
+        await asyncio.sleep(CRASH_STOP_DELAY_S)
+        _exit_now()
+
+    return on_error
+
+
+def _exit_now() -> None:
+    """Exit at once (no graceful stop: it would wait for the dropped batch forever)."""
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(int(CRASH_EXIT))
+
+
+def _probe_kwargs(s: Settings) -> dict[str, object] | None:
+    """The highwater probe's connection, or None where end offsets are right: the probe
+    corrects the embedded broker's; on Apache Kafka it would only add a consumer start and
+    an idle read to every table recovery."""
+    if s.broker_engine != "tansu":
+        return None
     from streams.kafka.client import client_kwargs
 
     return client_kwargs(s)

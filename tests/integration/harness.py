@@ -15,7 +15,13 @@ class Pipeline(LocalStack):
     until it answers; ``stop()`` stops every worker it started (never the shared broker).
     """
 
-    def __init__(self, kafka_url: str, tmp: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        kafka_url: str,
+        tmp: Path,
+        env: dict[str, str] | None = None,
+        engine: str = "tansu",
+    ) -> None:
         self.prefix = f"t{uuid.uuid4().hex[:8]}."
         worker_env = {
             "NEWSSTREAM_TOPIC_PREFIX": self.prefix,
@@ -23,7 +29,7 @@ class Pipeline(LocalStack):
             "NEWSSTREAM_LOG_LEVEL": "info",
             **(env or {}),
         }
-        super().__init__(tmp, broker_url=kafka_url, env=worker_env)
+        super().__init__(tmp, broker_url=kafka_url, env=worker_env, engine=engine)
         self.start()
 
     @property

@@ -111,7 +111,8 @@ def test_run_replays_the_shipped_seed_file_unless_given_one(
 ) -> None:
     replayed: list[Path] = []
 
-    def fake_run_demo(path: Path, timeout: float) -> int:
+    def fake_run_demo(path: Path, timeout: float, engine: str) -> int:
+        assert engine == "tansu"  # `make run` stays on the embedded broker
         replayed.append(path)
         return 0
 
@@ -251,3 +252,16 @@ def test_tag_is_a_filter_with_a_summary_and_exit_1_on_errors(
     records = [json.loads(line) for line in out.getvalue().decode().splitlines()]
     assert [r["id"] for r in records] == ["a", None, "b"] and "error" in records[1]
     assert capsys.readouterr().err.strip() == "tag: 3 lines, 2 tagged, 1 errors (line 2)"
+
+
+def test_broker_and_run_take_an_engine() -> None:
+    parse = build_parser().parse_args
+    args = parse(["broker", "--engine", "kafka", "--nodes", "3", "--data-dir", "d"])
+    assert (args.engine, args.nodes, args.data_dir, args.port) == ("kafka", 3, "d", 9092)
+    assert parse(["run", "--engine", "kafka"]).engine == "kafka"
+    assert parse(["run"]).engine == parse(["broker"]).engine == "tansu"
+
+
+def test_embedded_broker_refuses_kafka_only_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["broker", "--nodes", "3"]) == ExitCode.USAGE
+    assert "--nodes and --data-dir need --engine kafka" in capsys.readouterr().err

@@ -126,9 +126,14 @@ def test_workers_get_their_env_port_data_dir_and_log(fakes: Fakes, tmp_path: Pat
         "web_port": 7001,
         "data_dir": tmp_path / "data0",
         "log_path": tmp_path / "worker0.log",
-        "env": {"NEWSSTREAM_NEARDUP": "false", "NEWSSTREAM_LOG_LEVEL": "debug"},
+        "env": {
+            "NEWSSTREAM_BROKER_ENGINE": "tansu",
+            "NEWSSTREAM_NEARDUP": "false",
+            "NEWSSTREAM_LOG_LEVEL": "debug",
+        },
     }
-    assert second["data_dir"] == tmp_path / "store" and second["env"] == env
+    assert second["data_dir"] == tmp_path / "store"
+    assert second["env"] == {"NEWSSTREAM_BROKER_ENGINE": "tansu", **env}
     assert (third["web_port"], third["log_path"]) == (7003, tmp_path / "worker2.log")
     assert all(w.waited == [9] and w.stopped for w in fakes.workers)
     assert fakes.brokers[0].stopped
@@ -178,3 +183,33 @@ def test_a_worker_failing_to_stop_does_not_keep_the_rest_running(
 def test_settings_before_start_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="not started"):
         LocalStack(tmp_path).settings  # noqa: B018
+
+
+def test_kafka_engine_starts_kafka_under_the_work_dir(
+    monkeypatch: pytest.MonkeyPatch, fakes: Fakes, tmp_path: Path
+) -> None:
+    from streams.local import kafka
+
+    calls: list[tuple[Path, int]] = []
+
+    def start_kafka(data_dir: Path, *, nodes: int) -> FakeBroker:
+        calls.append((data_dir, nodes))
+        return FakeBroker(url="kafka://127.0.0.1:9999")
+
+    monkeypatch.setattr(kafka, "start_kafka", start_kafka)
+    with LocalStack(tmp_path, engine="kafka") as stack:
+        stack.start_worker()
+        assert stack.broker_url == "kafka://127.0.0.1:9999"
+        with pytest.raises(RuntimeError, match="no embedded broker"):
+            stack.embedded_broker  # noqa: B018
+    assert calls == [(tmp_path / "kafka", 1)] and fakes.broker_calls == []
+    # the worker is told which engine it talks to (it switches workarounds by it)
+    assert fakes.workers[0].kwargs["env"]["NEWSSTREAM_BROKER_ENGINE"] == "kafka"
+
+
+def test_engine_errors_before_anything_starts(fakes: Fakes, tmp_path: Path) -> None:
+    with pytest.raises(stack_module.BrokerError, match="unknown engine 'redpanda'"):
+        stack_module.start_engine(tmp_path, "redpanda")
+    with pytest.raises(stack_module.BrokerError, match="--nodes needs --engine kafka"):
+        stack_module.start_engine(tmp_path, "tansu", nodes=3)
+    assert fakes.broker_calls == []
