@@ -22,12 +22,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 from streams.local.broker import free_port
 from streams.local.kafka.config import Listener
 
 #: The one SASL mechanism a secured node offers.
-SCRAM_MECHANISM = "SCRAM-SHA-512"
+SCRAM_MECHANISM: Final = "SCRAM-SHA-512"
 #: KRaft's built-in authorizer (ACLs kept in the cluster metadata).
 AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
 #: Listener names of a secured node, beside PLAINTEXT and CONTROLLER.
