@@ -6,10 +6,12 @@ import asyncio
 import signal
 
 import pytest
-from aiokafka.errors import KafkaConnectionError
+from aiokafka.errors import KafkaConnectionError, SaslAuthenticationFailed
 
 from streams.exitcodes import ExitCode, Stopped, StopRequest
+from streams.kafka import connect
 from streams.kafka.connect import BrokerUnavailable, start_client
+from streams.kafka.security import AccessDenied
 from streams.settings import Settings
 
 
@@ -75,3 +77,48 @@ def test_a_stop_ends_an_endless_wait(no_newsstream_env: None) -> None:
     with pytest.raises(Stopped) as exc:
         asyncio.run(run())
     assert exc.value.code == ExitCode.OK and "stopped by SIGTERM" in str(exc.value)
+
+
+def _secured() -> Settings:
+    return Settings(
+        broker_url="kafka://127.0.0.1:9094",
+        security_protocol="SASL_SSL",
+        sasl_mechanism="SCRAM-SHA-512",
+        sasl_username="alice",
+        sasl_password="pw-Zq8v-UNIQUE",
+    )
+
+
+def test_a_refused_login_ends_at_once_without_retries(
+    no_newsstream_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def refuse(*args: object, **kw: object) -> None:
+        raise SaslAuthenticationFailed("invalid credentials")
+
+    monkeypatch.setattr(connect, "create_conn", refuse)
+    with pytest.raises(AccessDenied) as exc:
+        asyncio.run(start_client(lambda: _Client(99), _secured(), first_delay=0.01))
+    assert _Client.starts == 1 and exc.value.code == ExitCode.USAGE
+    assert "login of user 'alice'" in str(exc.value)
+    assert "pw-Zq8v-UNIQUE" not in str(exc.value)
+
+
+def test_a_secured_broker_that_is_down_is_still_unreachable(
+    no_newsstream_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def down(*args: object, **kw: object) -> None:
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr(connect, "create_conn", down)
+    with pytest.raises(BrokerUnavailable):
+        asyncio.run(start_client(lambda: _Client(99), _secured(), attempts=2, first_delay=0.01))
+
+
+def test_plaintext_failures_are_not_diagnosed(
+    no_newsstream_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def never(*args: object, **kw: object) -> None:
+        raise AssertionError("no diagnosis connection on PLAINTEXT")
+
+    monkeypatch.setattr(connect, "create_conn", never)
+    assert asyncio.run(connect.refusal(Settings())) is None
