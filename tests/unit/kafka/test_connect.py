@@ -13,6 +13,7 @@ from streams.kafka import connect
 from streams.kafka.connect import BrokerUnavailable, start_client
 from streams.kafka.security import AccessDenied
 from streams.settings import Settings
+from tests.unit.kafka.conftest import SASL_PASSWORD
 
 
 class _Client:
@@ -79,46 +80,36 @@ def test_a_stop_ends_an_endless_wait(no_newsstream_env: None) -> None:
     assert exc.value.code == ExitCode.OK and "stopped by SIGTERM" in str(exc.value)
 
 
-def _secured() -> Settings:
-    return Settings(
-        broker_url="kafka://127.0.0.1:9094",
-        security_protocol="SASL_SSL",
-        sasl_mechanism="SCRAM-SHA-512",
-        sasl_username="alice",
-        sasl_password="pw-Zq8v-UNIQUE",
-    )
+def _diagnosis_raises(monkeypatch: pytest.MonkeyPatch, exc: BaseException) -> None:
+    """The diagnosis connection of `connect.refusal` fails with ``exc``."""
+
+    async def fail(*args: object, **kw: object) -> None:
+        raise exc
+
+    monkeypatch.setattr(connect, "create_conn", fail)
 
 
 def test_a_refused_login_ends_at_once_without_retries(
-    no_newsstream_env: None, monkeypatch: pytest.MonkeyPatch
+    sasl: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def refuse(*args: object, **kw: object) -> None:
-        raise SaslAuthenticationFailed("invalid credentials")
-
-    monkeypatch.setattr(connect, "create_conn", refuse)
+    _diagnosis_raises(monkeypatch, SaslAuthenticationFailed("invalid credentials"))
     with pytest.raises(AccessDenied) as exc:
-        asyncio.run(start_client(lambda: _Client(99), _secured(), first_delay=0.01))
+        asyncio.run(start_client(lambda: _Client(99), sasl, first_delay=0.01))
     assert _Client.starts == 1 and exc.value.code == ExitCode.USAGE
     assert "login of user 'alice'" in str(exc.value)
-    assert "pw-Zq8v-UNIQUE" not in str(exc.value)
+    assert SASL_PASSWORD not in str(exc.value)
 
 
 def test_a_secured_broker_that_is_down_is_still_unreachable(
-    no_newsstream_env: None, monkeypatch: pytest.MonkeyPatch
+    sasl: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def down(*args: object, **kw: object) -> None:
-        raise ConnectionRefusedError
-
-    monkeypatch.setattr(connect, "create_conn", down)
+    _diagnosis_raises(monkeypatch, ConnectionRefusedError())
     with pytest.raises(BrokerUnavailable):
-        asyncio.run(start_client(lambda: _Client(99), _secured(), attempts=2, first_delay=0.01))
+        asyncio.run(start_client(lambda: _Client(99), sasl, attempts=2, first_delay=0.01))
 
 
 def test_plaintext_failures_are_not_diagnosed(
     no_newsstream_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def never(*args: object, **kw: object) -> None:
-        raise AssertionError("no diagnosis connection on PLAINTEXT")
-
-    monkeypatch.setattr(connect, "create_conn", never)
+    _diagnosis_raises(monkeypatch, AssertionError("no diagnosis connection on PLAINTEXT"))
     assert asyncio.run(connect.refusal(Settings())) is None

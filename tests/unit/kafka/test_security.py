@@ -27,6 +27,7 @@ from streams.kafka.security import (
 )
 from streams.settings import Settings
 from streams.worker.app import faust_credentials
+from tests.unit.kafka.conftest import SASL_PASSWORD
 
 PASSWORD = "pw-Zq8v-UNIQUE-s3cr3t"  # searched for in every output below
 SECRET_PEM = "-----BEGIN NOT-A-CERT-----\nSECRET-CONTENTS-42\n-----END NOT-A-CERT-----\n"
@@ -200,23 +201,13 @@ def test_bad_key_file_contents_never_echoed(tmp_path: Path) -> None:
 # --- refusals: one sentence, exit code 2, no password -----------------------------------
 
 
-def _sasl() -> Settings:
-    return Settings(
-        broker_url="kafka://127.0.0.1:9094",
-        security_protocol="SASL_SSL",
-        sasl_mechanism="SCRAM-SHA-512",
-        sasl_username="alice",
-        sasl_password=PASSWORD,
-    )
-
-
-def test_a_refused_login_names_the_user_and_settings_not_the_password() -> None:
+def test_a_refused_login_names_the_user_and_settings_not_the_password(sasl: Settings) -> None:
     exc = SaslAuthenticationFailed("Authentication failed due to invalid credentials")
-    denied = login_refused(_sasl(), "127.0.0.1:9094", exc)
+    denied = login_refused(sasl, "127.0.0.1:9094", exc)
     assert isinstance(denied, AccessDenied) and denied.code == ExitCode.USAGE
     text = str(denied)
     assert "refused the SCRAM-SHA-512 login of user 'alice'" in text
-    assert "NEWSSTREAM_SASL_PASSWORD" in text and PASSWORD not in text
+    assert "NEWSSTREAM_SASL_PASSWORD" in text and SASL_PASSWORD not in text
 
 
 def test_an_untrusted_certificate_names_the_ca_file(tmp_path: Path) -> None:
@@ -230,12 +221,12 @@ def test_an_untrusted_certificate_names_the_ca_file(tmp_path: Path) -> None:
     assert "unable to get local issuer certificate" in text
 
 
-def test_other_connection_errors_are_not_refusals() -> None:
-    assert login_refused(_sasl(), "h:1", ConnectionRefusedError()) is None
+def test_other_connection_errors_are_not_refusals(sasl: Settings) -> None:
+    assert login_refused(sasl, "h:1", ConnectionRefusedError()) is None
 
 
-def test_an_acl_refusal_says_who_was_refused_what() -> None:
-    text = str(not_authorized(_sasl(), "h:1", "write to topic news.raw"))
+def test_an_acl_refusal_says_who_was_refused_what(sasl: Settings) -> None:
+    text = str(not_authorized(sasl, "h:1", "write to topic news.raw"))
     assert "does not allow user 'alice' to write to topic news.raw" in text
     anonymous = str(not_authorized(Settings(), "h:1", "read topic x"))
     assert "does not allow this client to read topic x" in anonymous

@@ -85,33 +85,22 @@ def test_follow_ends_on_a_stop_request(consumer: _Consumer, no_newsstream_env: N
     assert asyncio.run(run()) == 3 and consumer.stopped
 
 
-def _sasl() -> Settings:
-    return Settings(
-        security_protocol="SASL_PLAINTEXT",
-        sasl_mechanism="SCRAM-SHA-512",
-        sasl_username="bob",
-        sasl_password="pw-Zq8v-UNIQUE",
-    )
-
-
 def test_a_topic_a_sasl_user_cannot_see_is_an_access_refusal(
-    consumer: _Consumer, no_newsstream_env: None
+    consumer: _Consumer, sasl: Settings
 ) -> None:
     with pytest.raises(AccessDenied) as exc:
-        asyncio.run(subscriber.tail(_sasl(), "news.secret", follow=False, max_messages=None))
-    assert "does not let user 'bob' read topic 'news.secret', or it does not exist" in str(
+        asyncio.run(subscriber.tail(sasl, "news.secret", follow=False, max_messages=None))
+    assert "does not let user 'alice' read topic 'news.secret', or it does not exist" in str(
         exc.value
     )
     assert exc.value.code == ExitCode.USAGE and consumer.subscribed == []
 
 
-def test_a_read_the_acls_refuse_is_an_access_refusal(
-    consumer: _Consumer, no_newsstream_env: None
-) -> None:
+def test_a_read_the_acls_refuse_is_an_access_refusal(consumer: _Consumer, sasl: Settings) -> None:
     async def refused(timeout_ms: int) -> dict[str, list[Any]]:
         raise TopicAuthorizationFailedError("news.raw")
 
     consumer.getmany = refused  # type: ignore[method-assign]
-    with pytest.raises(AccessDenied, match=r"does not allow user 'bob' to read topic news\.raw"):
-        asyncio.run(subscriber.tail(_sasl(), "news.raw", follow=False, max_messages=None))
+    with pytest.raises(AccessDenied, match=r"does not allow user 'alice' to read topic news\.raw"):
+        asyncio.run(subscriber.tail(sasl, "news.raw", follow=False, max_messages=None))
     assert consumer.stopped
