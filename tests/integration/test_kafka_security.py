@@ -232,6 +232,9 @@ def _refusal(secure_kafka: SecureKafka, case: str) -> subprocess.CompletedProces
         return newsstream(k.env(WHO.producer), "tail", TOPICS.enriched)
     if case == "wrong password":
         return newsstream(k.env(WHO.producer, WRONG_PASSWORD), "replay", str(SEEDS), "--quiet")
+    if case == "worker with a wrong password":
+        env = k.env(WHO.worker, WRONG_PASSWORD, NEWSSTREAM_WEB_PORT=str(free_port()))
+        return newsstream({**env, "NEWSSTREAM_DATA_DIR": str(k.dir / "refused-worker")}, "worker")
     if case == "untrusted CA":
         env = k.env(WHO.subscriber, NEWSSTREAM_SSL_CAFILE=str(k.other_ca))
         return newsstream(env, "tail", TOPICS.enriched)
@@ -245,6 +248,8 @@ REFUSALS = {
     ),
     "producer reads news.enriched": "does not let user 'producer' read topic 'sec.news.enriched'",
     "wrong password": "refused the SCRAM-SHA-512 login of user 'producer'",
+    # a worker waits for an unreachable broker as long as it takes, never for a refusal
+    "worker with a wrong password": "refused the SCRAM-SHA-512 login of user 'worker'",
     "untrusted CA": "is not trusted by NEWSSTREAM_SSL_CAFILE",
     "anonymous writes news.raw": "does not allow this client to write to topic sec.news.raw",
 }
