@@ -176,14 +176,18 @@ def _city_country(
 
 
 def resolve(
-    text: str, spans: list[Span], hits: list[Hit] | None = None
+    text: str, spans: list[Span], hits: list[Hit] | None = None, language: str | None = None
 ) -> tuple[list[Span], list[str], set[int]]:
     """Spans with ``country`` filled, the sorted unique country codes, and the start offsets
-    of the spans whose country came from a demonym (for error analysis)."""
+    of the spans whose country came from a demonym (for error analysis). ``language`` (ISO
+    639-1), when known, says whether the text is English; else its words tell."""
     if hits is None:
-        hits = gazetteer.find(text)
+        hits = gazetteer.find(text, language)
     spans = _with_local_spans(text, spans, hits)
-    english = cache(lambda: geo_index.reads_english(text))
+    if language is None:
+        english = cache(lambda: geo_index.reads_english(text))
+    else:
+        english = cache(lambda: language == "en")
     kept = _kept(text, spans, hits, english)
     states = {idx: cc for idx in range(len(kept)) if (cc := _state_of(text, kept, idx))}
     strong = {
