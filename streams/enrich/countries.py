@@ -38,20 +38,55 @@ _LIST_SEP = re.compile(r",? (?:and|or) |, ?|; ")
 _STREET = re.compile(r" (?:Street|St\.|Avenue|Ave\.|Drive|Road|Rd\.|Boulevard|Blvd\.|Lane|Way)\b")
 
 
+#: The words by which an organisation's name says whose it is: "Reserve Bank of India",
+#: "Banco Central do Brasil", "Banque de France", "Banca d'Italia", "Universität von ...".
+_OF = re.compile(
+    r"(?:\b(?:of|of the|do|da|dos|das|de|del|de la|du|des|di|della|dello|von|van|der) "
+    r"|\b(?:d|dell|de l)['’])$"
+)
+
+
+def _after_of(text: str, start: int) -> bool:
+    """Whether ``text[start:]`` follows "of" or its counterpart in another language."""
+    return _OF.search(text, max(0, start - 8), start) is not None
+
+
 def _places_org(text: str, org: Span, h: Hit) -> bool:
     """Whether a hit inside an organisation's name tells where the organisation is.
 
     A named country, region or state does; a city or demonym only when it leads the name or
-    follows "of" ("Venice Commission", "Lebanese Army", "University of Manchester", but not
-    "Royal Alexandra Hospital" or "Percy French Hotel"); a listed organisation only when it
-    is the whole name ("African National Congress" is not the US Congress).
+    follows "of" ("Venice Commission", "Lebanese Army", "University of Manchester",
+    "Universidade de São Paulo", but not "Royal Alexandra Hospital" or "Percy French
+    Hotel"); a listed organisation only when it is the whole name ("African National
+    Congress" is not the US Congress).
     """
     kind = h.place.kind
     if kind in _IN_ORG:
         return True
     if kind in ("city", "demonym"):
-        return h.start == org.start or text.endswith(" of ", 0, h.start)
+        return h.start == org.start or _after_of(text, h.start)
     return kind == "org" and (h.start, h.end) == (org.start, org.end)
+
+
+def _org_place(text: str, org: Span, h: Hit, named: dict[int, int]) -> bool:
+    """Whether a hit inside an organisation's name counts: the country the name says is
+    its own, else any hit ``_places_org`` accepts."""
+    return named.get(org.start, h.start) == h.start and _places_org(text, org, h)
+
+
+def _named_countries(
+    text: str, spans: list[Span], starts: list[int], hits: list[Hit]
+) -> dict[int, int]:
+    """For each organisation whose name says whose it is ("Banco Central do Brasil"), the
+    start of that country's hit: the name's other places are words of the name, not
+    toponyms ("Central" is also a region of Paraguay), so the named country alone counts."""
+    named: dict[int, int] = {}
+    for h in hits:
+        if h.place.kind == "country" and _after_of(text, h.start):
+            sp = _container(spans, starts, h)
+            if sp is not None and sp.label == "ORG":
+                named.setdefault(sp.start, h.start)
+    return named
 
 
 def _in_place_list(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> bool:
@@ -109,6 +144,7 @@ def _kept(
 ) -> list[tuple[Hit, Span | None]]:
     """The hits that can name a country, each with the span around it."""
     starts = [sp.start for sp in spans]
+    named = _named_countries(text, spans, starts, hits)
     kept: list[tuple[Hit, Span | None]] = []
     for h in hits:
         if h.place.kind not in _COUNTING:
@@ -116,7 +152,7 @@ def _kept(
         sp = _container(spans, starts, h)
         if sp is not None and sp.label == "PER" and (h.place.kind in _NAMESAKE or english()):
             continue
-        if sp is not None and sp.label == "ORG" and not _places_org(text, sp, h):
+        if sp is not None and sp.label == "ORG" and not _org_place(text, sp, h, named):
             continue
         if _STREET.match(text, h.end):  # "Bedford Drive" is a street, not Bedford
             continue

@@ -238,3 +238,20 @@ def test_local_and_mixed_news(kind: str, floor: float) -> None:
             gold, pred = set(story["countries"]), countries(story["text"])
             tp, fp, fn = tp + len(gold & pred), fp + len(pred - gold), fn + len(gold - pred)
     assert 2 * tp / (2 * tp + fp + fn) >= floor, (kind, tp, fp, fn)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Central" is also a department of Paraguay; the name says whose bank it is.
+        ("O Banco Central do Brasil elevou a taxa de juros.", {"BR"}),
+        # "El Banco" is also a town in Colombia.
+        ("El Banco Central de Chile subió las tasas.", {"CL"}),
+        ("La Banque de France a relevé ses prévisions.", {"FR"}),
+        ("The Reserve Bank of India raised rates.", {"IN"}),
+        # A city after "de" places the organisation, as after "of".
+        ("A Universidade de São Paulo abriu vagas.", {"BR"}),
+    ],
+)
+def test_a_country_named_in_an_organisation_is_its_country(text: str, expected: set) -> None:
+    assert countries(text) == expected
