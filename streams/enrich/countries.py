@@ -179,6 +179,39 @@ def _state_of(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> str |
     return None
 
 
+def _local_namesakes(kept: list[tuple[Hit, Span | None]]) -> dict[int, str]:
+    """Namesake towns in a local story, by index into ``kept``: a city or well-known place
+    whose name a town of another country also bears ("Paris", "Athens", "Cambridge") takes
+    that country when the story names no country and its states and unambiguous towns are
+    all of it ("Schools in Athens and Savannah closed"). Local news names the places around
+    a town, not its country; a world city in the news comes with its country or its
+    neighbours."""
+    if any(h.place.kind == "country" for h, _ in kept):
+        return {}
+    evidence = [
+        (i, h.place.country)
+        for i, (h, _) in enumerate(kept)
+        if h.place.kind == "state" or (h.place.kind == "city" and not h.place.alts)
+    ]
+    # A well-known place or a demonym of the town's own country ("the Greek government").
+    places = [
+        (i, h.place.country)
+        for i, (h, _) in enumerate(kept)
+        if h.place.kind in ("place", "demonym")
+    ]
+    out: dict[int, str] = {}
+    for idx, (h, _) in enumerate(kept):
+        others = (*h.place.alts, *h.place.namesakes)
+        if h.place.kind not in ("city", "place") or not others:
+            continue
+        if any(cc == h.place.country for i, cc in places if i != idx):
+            continue
+        local = {cc for i, cc in evidence if i != idx}
+        if len(local) == 1 and (cc := next(iter(local))) in others and cc is not None:
+            out[idx] = cc
+    return out
+
+
 def _city_country(
     text: str, kept: list[tuple[Hit, Span | None]], idx: int, context: tuple[set, set]
 ) -> str | None:
@@ -226,6 +259,7 @@ def resolve(
         english = cache(lambda: language == "en")
     kept = _kept(text, spans, hits, english)
     states = {idx: cc for idx in range(len(kept)) if (cc := _state_of(text, kept, idx))}
+    states = _local_namesakes(kept) | states
     strong = {
         h.place.country
         for i, (h, _) in enumerate(kept)

