@@ -118,11 +118,18 @@ class TagSummary:
                 self.error_lines.append(n)
 
     def __str__(self) -> str:
-        text = f"tag: {self.lines} lines, {self.lines - self.errors} tagged, {self.errors} errors"
+        tagged = self.lines - self.errors
+        text = f"tag: {_count(self.lines, 'line')}, {tagged} tagged, {_count(self.errors, 'error')}"
         if self.error_lines:
             more = ", ..." if self.errors > len(self.error_lines) else ""
-            text += f" (line {', '.join(map(str, self.error_lines))}{more})"
+            where = "line" if self.errors == 1 else "lines"
+            text += f" ({where} {', '.join(map(str, self.error_lines))}{more})"
         return text
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 line``, ``2 lines``, ``0 lines``: the summary is read by people."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def tag_stream(lines: Iterable[bytes], out: IO[bytes], tagger: str = "fast") -> TagSummary:

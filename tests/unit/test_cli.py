@@ -251,7 +251,7 @@ def test_tag_is_a_filter_with_a_summary_and_exit_1_on_errors(
     assert main(["tag"]) == ExitCode.FAILED
     records = [json.loads(line) for line in out.getvalue().decode().splitlines()]
     assert [r["id"] for r in records] == ["a", None, "b"] and "error" in records[1]
-    assert capsys.readouterr().err.strip() == "tag: 3 lines, 2 tagged, 1 errors (line 2)"
+    assert capsys.readouterr().err.strip() == "tag: 3 lines, 2 tagged, 1 error (line 2)"
 
 
 def test_broker_and_run_take_an_engine() -> None:
