@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import math
 import os
 import sys
 import traceback
@@ -177,17 +178,21 @@ def build_parser() -> argparse.ArgumentParser:
 _DEBUG_HELP = "show tracebacks and debug logs (as NEWSSTREAM_LOG_LEVEL=debug does)"
 
 
-def _number(
+def number(
     kind: type[int] | type[float], low: float, high: float | None = None, *, above: bool = False
 ) -> Callable[[str], int | float]:
     """An argparse type: a ``kind`` of at least ``low`` (more than ``low`` if ``above``)
-    and at most ``high``, with a sentence saying so otherwise."""
+    and at most ``high``, with a sentence saying so otherwise. Public, so that the
+    benchmark's options (`streams.devtools.bench.options`) check their numbers alike."""
+    what = "an integer" if kind is int else "a number"
 
     def parse(text: str) -> int | float:
         try:
             value = kind(text)
+            if not math.isfinite(value):  # float() takes "nan" and "inf"
+                raise ValueError(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a {kind.__name__}") from None
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
         too_low = value <= low if above else value < low
         if too_low or (high is not None and value > high):
             bounds = f"{'more than' if above else 'at least'} {low:g}"
@@ -200,10 +205,11 @@ def _number(
     return parse
 
 
-_PORT = _number(int, 1, 65535)
-_COUNT = _number(int, 1)
-_SECONDS = _number(float, 0)
-_POSITIVE = _number(float, 0, above=True)
+_PORT = number(int, 1, 65535)
+_SECONDS = number(float, 0)
+#: A count of at least 1, and a rate or duration above 0 (the benchmark's flags use them).
+COUNT = number(int, 1)
+POSITIVE = number(float, 0, above=True)
 
 
 def _add_stream_commands(sub: _Subparsers) -> None:
@@ -211,7 +217,7 @@ def _add_stream_commands(sub: _Subparsers) -> None:
     b.add_argument("--host", default="127.0.0.1")
     b.add_argument("--port", type=_PORT, default=9092, help="client port (of the first node)")
     _add_engine_argument(b)
-    b.add_argument("--nodes", type=_COUNT, default=1, help="Kafka nodes (broker + controller)")
+    b.add_argument("--nodes", type=COUNT, default=1, help="Kafka nodes (broker + controller)")
     b.add_argument("--data-dir", help="Kafka's storage (default: NEWSSTREAM_DATA_DIR/kafka)")
     b.set_defaults(func=cmd_broker)
 
@@ -221,10 +227,10 @@ def _add_stream_commands(sub: _Subparsers) -> None:
     r = sub.add_parser("replay", help="publish a seed text or JSON Lines file to news.raw")
     r.add_argument("path")
     r.add_argument(
-        "--rate", type=_POSITIVE, help="stories per second (default: as fast as possible)"
+        "--rate", type=POSITIVE, help="stories per second (default: as fast as possible)"
     )
-    r.add_argument("--speed", type=_POSITIVE, help="keep published_at spacing, X times faster")
-    r.add_argument("--loop", type=_COUNT, default=1, help="send the file K times")
+    r.add_argument("--speed", type=POSITIVE, help="keep published_at spacing, X times faster")
+    r.add_argument("--loop", type=COUNT, default=1, help="send the file K times")
     r.add_argument("--fresh-ids", action="store_true", help="new ids on every pass")
     r.add_argument("--topic", help="target topic (default news.raw)")
     r.add_argument("--quiet", action="store_true")
@@ -233,7 +239,7 @@ def _add_stream_commands(sub: _Subparsers) -> None:
     t = sub.add_parser("tail", help="print a topic's events as JSON lines")
     t.add_argument("topic")
     t.add_argument("--follow", "-f", action="store_true", help="keep waiting for new events")
-    t.add_argument("--max", type=_COUNT)
+    t.add_argument("--max", type=COUNT)
     t.set_defaults(func=cmd_tail)
 
 
@@ -276,7 +282,7 @@ def _add_job_commands(sub: _Subparsers) -> None:
 
     d = sub.add_parser("run", help="the whole job on a local broker, then the counts")
     d.add_argument("path", nargs="?", help="story file (default: the shipped seed file)")
-    d.add_argument("--timeout", type=_POSITIVE, default=180.0)
+    d.add_argument("--timeout", type=POSITIVE, default=180.0)
     _add_engine_argument(d)
     d.set_defaults(func=cmd_run)
 

@@ -211,7 +211,12 @@ def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         (["broker", "--port", "70000"], "70000 is out of range: give a value from 1 to 65535"),
         (["replay", "f", "--rate", "0"], "0 is out of range: give a value more than 0"),
-        (["replay", "f", "--loop", "x"], "'x' is not a int"),
+        (["replay", "f", "--loop", "x"], "'x' is not an integer"),
+        (["replay", "f", "--rate", "-5"], "-5 is out of range: give a value more than 0"),
+        (["replay", "f", "--speed", "nan"], "'nan' is not a number"),
+        (["run", "--timeout", "inf"], "'inf' is not a number"),
+        (["bench", "--stories", "abc"], "'abc' is not an integer"),
+        (["bench", "--rate", "-5"], "-5 is out of range: give a value more than 0"),
         (["tail", "t", "--max", "0"], "0 is out of range: give a value at least 1"),
         (["ingest", "f", "--poll", "-1"], "-1 is out of range: give a value at least 0"),
     ],
