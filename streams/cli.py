@@ -172,7 +172,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_job_commands(sub)
     for command in sub.choices.values():  # also after the command: `newsstream tail --debug`
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+        command.set_defaults(command_parser=command)
     return p
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The parsed ``argv``. An unknown flag is reported by its command's parser, so the
+    sentence names the command and its ``--help`` (argparse names only ``newsstream``)."""
+    args, unknown = build_parser().parse_known_args(argv)
+    if unknown:
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
 
 
 _DEBUG_HELP = "show tracebacks and debug logs (as NEWSSTREAM_LOG_LEVEL=debug does)"
@@ -302,7 +312,7 @@ def _add_engine_argument(p: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; every failure ends as one sentence on stderr and an exit code."""
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     debug = _debug_requested(args)
     if args.command != "worker":  # the worker's logging is Faust's
         _configure_logging(debug)

@@ -139,6 +139,7 @@ def _one_sentence(err: str) -> str:
         ),
         (["run", "{d}/empty.txt"], "newsstream run: {d}/empty.txt holds no stories"),
         (["replay", "{d}/empty.txt"], "newsstream replay: {d}/empty.txt holds no stories"),
+        (["eval", "--data", "{d}/empty.txt"], "newsstream eval: {d}/empty.txt holds no records"),
     ],
 )
 def test_bad_input_is_one_sentence_and_exit_2(
@@ -270,3 +271,16 @@ def test_broker_and_run_take_an_engine() -> None:
 def test_embedded_broker_refuses_kafka_only_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["broker", "--nodes", "3"]) == ExitCode.USAGE
     assert "--nodes and --data-dir need --engine kafka" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["replay", "f", "--bogus"], ["tag", "extra"]])
+def test_an_unknown_flag_names_its_command(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == ExitCode.USAGE
+    assert _one_sentence(capsys.readouterr().err) == (
+        f"newsstream {argv[0]}: error: unrecognized arguments: {argv[-1]} "
+        f"(see newsstream {argv[0]} --help)"
+    )
