@@ -14,7 +14,7 @@ import math
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -316,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
     debug = _debug_requested(args)
     if args.command != "worker":  # the worker's logging is Faust's
         _configure_logging(debug)
+    for warning in misspelt_settings(os.environ):
+        print(f"newsstream {args.command}: {warning}", file=sys.stderr)
     try:
         with sigterm_raises():
             return int(args.func(args))
@@ -331,6 +333,27 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         what = f"unexpected {type(exc).__name__}: {exc}"
         return _fail(args.command, f"{what} (a bug; --debug shows where)", ExitCode.INTERNAL, debug)
+
+
+def misspelt_settings(environ: Mapping[str, str]) -> list[str]:
+    """A warning for each ``NEWSSTREAM_*`` variable that is not a setting but looks like
+    one (``NEWSSTREAM_BROKER``): it is ignored, so the command would quietly use the
+    default. Other unknown names stay silent: the tests have variables of their own."""
+    from difflib import get_close_matches
+
+    from streams.settings import Settings
+
+    prefix, known = "NEWSSTREAM_", set(Settings.model_fields)
+    warnings = []
+    for var in sorted(environ):
+        name = var[len(prefix) :].lower()
+        if not var.upper().startswith(prefix) or name in known:
+            continue
+        close = get_close_matches(name, known, n=1, cutoff=0.6)
+        if close:
+            setting = prefix + close[0].upper()
+            warnings.append(f"{var} is not a setting and is ignored; did you mean {setting}?")
+    return warnings
 
 
 def _debug_requested(args: argparse.Namespace) -> bool:

@@ -284,3 +284,29 @@ def test_an_unknown_flag_names_its_command(
         f"newsstream {argv[0]}: error: unrecognized arguments: {argv[-1]} "
         f"(see newsstream {argv[0]} --help)"
     )
+
+
+def test_a_misspelt_setting_is_named_with_the_one_meant() -> None:
+    env = {
+        "NEWSSTREAM_BROKER": "localhost:1",
+        "newsstream_loglevel": "debug",
+        "NEWSSTREAM_BROKER_URL": "kafka://h:1",  # a setting
+        "NEWSSTREAM_TEST_BROKER": "kafka",  # the tests' own: nothing close
+        "BROKER": "x",
+    }
+    assert streams.cli.misspelt_settings(env) == [
+        "NEWSSTREAM_BROKER is not a setting and is ignored; did you mean NEWSSTREAM_BROKER_URL?",
+        "newsstream_loglevel is not a setting and is ignored; did you mean NEWSSTREAM_LOG_LEVEL?",
+    ]
+
+
+def test_the_warning_comes_before_the_command_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWSSTREAM_BROKER", "localhost:1")
+    assert main(["replay", str(tmp_path)]) == ExitCode.USAGE
+    assert capsys.readouterr().err.splitlines() == [
+        "newsstream replay: NEWSSTREAM_BROKER is not a setting and is ignored; "
+        "did you mean NEWSSTREAM_BROKER_URL?",
+        f"newsstream replay: {tmp_path} is a directory; give a file",
+    ]
