@@ -146,7 +146,7 @@ def test_ingest_poll(sig: signal.Signals, pipeline: Pipeline, tmp_path: Path) ->
     cmd.wait_for("poll 2:")
     code, took, err = cmd.stop(sig)
     assert code == ExitCode.OK and took < STOP_WITHIN_S
-    assert "ingest: published 3 stories from 1 feed(s); 0 feed(s) failed" in err
+    assert "ingest: published 3 stories from 1 feed; 0 failed" in err
     assert 'newsstream_ingest_published_total{feed="' in (state / "ingest.prom").read_text()
     raw = read(pipeline.settings, [pipeline.topics.raw], idle=3.0, timeout=60)
     assert len(raw) == 3
