@@ -112,13 +112,16 @@ def cmd_tail(args: argparse.Namespace) -> int:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from streams.enrich.tagging import tag_stream
+    from streams.enrich.tagging import TagSummary, tag_stream
 
     tagger = args.tagger or _settings().tagger
     if sys.stdin.isatty():
         print("tag: reading JSON Lines from stdin (Ctrl-D ends)", file=sys.stderr)
-    summary = tag_stream(sys.stdin.buffer, sys.stdout.buffer, tagger)
-    print(summary, file=sys.stderr)
+    summary = TagSummary()
+    try:
+        tag_stream(sys.stdin.buffer, sys.stdout.buffer, tagger, summary)
+    finally:  # also when Ctrl-C stops it: the lines written so far are counted
+        print(summary, file=sys.stderr)
     return ExitCode.FAILED if summary.errors else ExitCode.OK
 
 

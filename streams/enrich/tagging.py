@@ -132,13 +132,19 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def tag_stream(lines: Iterable[bytes], out: IO[bytes], tagger: str = "fast") -> TagSummary:
-    """``newsstream tag``: tag every line to ``out``, flushing each, and count errors.
+def tag_stream(
+    lines: Iterable[bytes],
+    out: IO[bytes],
+    tagger: str = "fast",
+    summary: TagSummary | None = None,
+) -> TagSummary:
+    """``newsstream tag``: tag every line to ``out``, flushing each, and count errors
+    (in ``summary`` if given, so that a caller stopped by Ctrl-C still has the counts).
 
     ``out`` gets exactly one line per input line, each flushed at once, so a reader at
     the other end of a pipe sees a result as soon as its line was tagged.
     """
-    summary = TagSummary()
+    summary = summary if summary is not None else TagSummary()
     for n, line in enumerate(lines, 1):
         result = tag_line(line, tagger)
         summary.add(n, "error" in result)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -310,3 +311,16 @@ def test_the_warning_comes_before_the_command_runs(
         "did you mean NEWSSTREAM_BROKER_URL?",
         f"newsstream replay: {tmp_path} is a directory; give a file",
     ]
+
+
+def test_tag_stopped_by_ctrl_c_still_prints_its_summary(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def lines() -> Iterator[bytes]:
+        yield b'{"id": "a", "text": "Paris."}\n'
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("sys.stdin", argparse.Namespace(buffer=lines(), isatty=lambda: False))
+    monkeypatch.setattr("sys.stdout", io.TextIOWrapper(io.BytesIO()))
+    assert main(["tag"]) == ExitCode.INTERRUPTED
+    assert capsys.readouterr().err.strip() == "tag: 1 line, 1 tagged, 0 errors"
