@@ -299,3 +299,33 @@ def test_a_world_city_that_dwarfs_its_namesake_stays_itself() -> None:
 def test_a_world_city_with_its_country_named_stays_abroad(text: str) -> None:
     athens = [sp for sp in enrich_text(text).entities if sp.text == "Athens"]
     assert athens and athens[0].country == "GR"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Small US towns beside a world city much bigger than its namesake (Kingston, N.Y.).
+        "Kingston residents lost power after a storm moved through Poughkeepsie and Newburgh.",
+        # A town named like a country, with a small town of its state beside it.
+        "Lebanon school officials met with parents in Harrisburg about the new bus routes.",
+        # An office only US local government has.
+        "Deputies from the county sheriff's office searched a field outside Kingston.",
+    ],
+)
+def test_local_cues_point_to_small_and_country_named_towns(text: str) -> None:
+    assert countries(text) == {"US"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A small US town is context only: alone it adds no country.
+        ("Officials in Harrisburg said the meeting would go ahead.", set()),
+        # A country named as a country stays one, beside a US state.
+        ("Lebanon's parliament met as Texas lawmakers debated aid.", {"LB", "US"}),
+        # Demonyms of another country outweigh a local cue.
+        ("Greek police in Athens and a county sheriff's office in Ohio shared data.", {"GR", "US"}),
+    ],
+)
+def test_local_cues_do_not_move_a_story_abroad(text: str, expected: set) -> None:
+    assert countries(text) == expected
