@@ -185,13 +185,10 @@ def _state_of(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> str |
     return None
 
 
-def _local_evidence(
-    text: str, kept: list[tuple[Hit, Span | None]], hits: list[Hit], spans: list[Span]
-) -> tuple[list[tuple[int, str]], set[str]]:
-    """What a local story's places and cues point to: (index into ``kept``, country) of its
-    states, unambiguous towns and well-known places, and the countries its local cues name
-    (``geo_local``: small towns, local offices, "City, State")."""
-    evidence = [
+def _evidence(kept: list[tuple[Hit, Span | None]]) -> list[tuple[int, str]]:
+    """(index into ``kept``, country) of a story's states, unambiguous towns and
+    well-known places: what a local story's places point to."""
+    return [
         (i, h.place.country)
         for i, (h, _) in enumerate(kept)
         if h.place.country is not None
@@ -200,25 +197,31 @@ def _local_evidence(
             or (h.place.kind in ("city", "place") and not (h.place.alts or h.place.namesakes))
         )
     ]
-    starts = [sp.start for sp in spans]
-    # A town inside a longer name is a word of it ("John Caldwell"); a span that is just
-    # the town is the town, whatever label the tagger guessed ("Myrtle Beach" as a person).
-    towns = [
-        t
-        for t in geo_local.towns(text, hits)
-        if (sp := _span_around(spans, starts, *t)) is None
-        or sp.label == "LOC"
-        or (sp.start, sp.end) == t
-    ]
-    city_state = any(
+
+
+def _local_cues(
+    text: str, kept: list[tuple[Hit, Span | None]], hits: list[Hit], spans: list[Span]
+) -> set[str]:
+    """The countries a story's local cues name (``geo_local``: small towns, local offices,
+    "City, State")."""
+    if geo_local.has_local_office(text):
+        return {geo_local.LOCAL_COUNTRY}
+    if any(
         h.place.kind == "state"
         and h.place.country == geo_local.LOCAL_COUNTRY
         and text[max(0, h.start - 3) : h.start].endswith(", ")
         and text[max(0, h.start - 3)].isalpha()
         for h, _ in kept
-    )
-    cued = bool(towns) or city_state or geo_local.has_local_office(text)
-    return evidence, {geo_local.LOCAL_COUNTRY} if cued else set()
+    ):
+        return {geo_local.LOCAL_COUNTRY}
+    starts = [sp.start for sp in spans]
+    # A town inside a longer name is a word of it ("John Caldwell"); a span that is just
+    # the town is the town, whatever label the tagger guessed ("Myrtle Beach" as a person).
+    for t in geo_local.towns(text, hits):
+        sp = _span_around(spans, starts, *t)
+        if sp is None or sp.label == "LOC" or (sp.start, sp.end) == t:
+            return {geo_local.LOCAL_COUNTRY}
+    return set()
 
 
 def _local_namesakes(
@@ -240,7 +243,8 @@ def _local_namesakes(
     ]
     if not cands or any(h.place.kind == "country" and not h.place.far_namesakes for h, _ in kept):
         return {}
-    evidence, cued = _local_evidence(text, kept, hits, spans)
+    evidence = _evidence(kept)
+    cues = cache(lambda: _local_cues(text, kept, hits, spans))
     # A well-known place or a demonym of the town's own country ("the Greek government").
     own = [
         (i, h.place.country)
@@ -252,12 +256,20 @@ def _local_namesakes(
         p = kept[idx][0].place
         if any(cc == p.country for i, cc in own if i != idx):
             continue
-        pointed = {cc for i, cc in evidence if i != idx} | cued
+        near = () if p.kind == "country" else (*p.alts, *p.namesakes)
+        pointed = {cc for i, cc in evidence if i != idx}
+        # Local cues only ever add their one country: read them only when it could matter.
+        if len(pointed) > 1 or not (pointed or {geo_local.LOCAL_COUNTRY}) <= {
+            *near,
+            *p.far_namesakes,
+        }:
+            continue
+        cued = cues()
+        pointed |= cued
         if len(pointed) != 1:
             continue
         cc = next(iter(pointed))
-        near = p.kind != "country" and cc in (*p.alts, *p.namesakes)
-        if near or (cc in cued and cc in p.far_namesakes):
+        if cc in near or (cc in cued and cc in p.far_namesakes):
             out[idx] = cc
     if any(h.place.kind == "country" and i not in out for i, (h, _) in enumerate(kept)):
         return {}  # a country the story names: its towns are not local namesakes

