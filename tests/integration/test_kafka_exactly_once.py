@@ -1,7 +1,8 @@
 """Exactly-once on Apache Kafka: with ``NEWSSTREAM_PROCESSING_GUARANTEE=exactly_once`` a
-worker SIGKILLed mid-stream leaves its open transactions behind (aborted when the next
-worker's producers take over their transactional ids), and a ``read_committed`` subscriber
-sees every story on ``news.enriched`` exactly once; the counts are exact.
+worker SIGKILLed mid-stream (three times in a row) leaves its open transactions behind
+(aborted when the next worker's producers take over their transactional ids), and a
+``read_committed`` subscriber sees every story on ``news.enriched`` exactly once; the
+counts are exact.
 
 Apache Kafka only (``NEWSSTREAM_TEST_BROKER=kafka``): the embedded broker has no
 transactions (it answers InitProducerId with an error), so the setting refuses it and
@@ -42,7 +43,7 @@ def _read(p: Pipeline, isolation: IsolationLevel, until: Any = None, **kw: Any) 
     )
 
 
-def test_sigkill_mid_stream_read_committed_sees_each_story_once(
+def test_sigkills_mid_stream_read_committed_sees_each_story_once(
     kafka_url: str, tmp_path: Path
 ) -> None:
     with Pipeline(kafka_url, tmp_path, EXACTLY_ONCE, engine="kafka") as p:
@@ -53,11 +54,13 @@ def test_sigkill_mid_stream_read_committed_sees_each_story_once(
         thread, result = replay_in_background(
             p.settings, p.topics.raw, stories, p.work / "stories.jsonl", rate=200
         )
-        # kill once the worker is well into the stream (outputs written, committed or not)
-        _read(p, "read_uncommitted", until=lambda recs: len(recs) >= 600, timeout=120)
-        worker.kill()
-        killed_at = time.monotonic()
-        worker = p.start_worker(data_dir=p.work / "after-kill")
+        # kill each worker well into the stream: after 600, 1,300 and 2,000 records on
+        # news.enriched, committed or not (those of aborted transactions count too)
+        for k, at in enumerate((600, 1300, 2000)):
+            _read(p, "read_uncommitted", until=lambda recs, at=at: len(recs) >= at, timeout=120)
+            worker.kill()
+            killed_at = time.monotonic()
+            worker = p.start_worker(data_dir=p.work / f"after-kill{k}")
         thread.join(180)
         report = result["report"]
         assert report.sent == len(stories) and not report.error, report.error
@@ -77,7 +80,7 @@ def test_sigkill_mid_stream_read_committed_sees_each_story_once(
         everything = _read(p, "read_uncommitted", idle=5, timeout=60)
         aborted = len(everything) - len(ids)  # the killed worker's open transactions
         print(
-            f"exactly_once: {len(ids)} stories, SIGKILL, all out "
+            f"exactly_once: {len(ids)} stories, 3 SIGKILLs, all out "
             f"{time.monotonic() - killed_at:.1f}s later; read_committed repeats 0, "
             f"records of aborted transactions in the log {aborted}"
         )
