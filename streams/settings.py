@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     client_id: str = "newsstream"
     app_id: str = Field(default="newsstream", description="Faust app id = consumer group.")
     producer_acks: Literal["0", "1", "all", "-1"] = "all"
+    processing_guarantee: Literal["at_least_once", "exactly_once"] = Field(
+        default="at_least_once",
+        description="exactly_once: Faust's Kafka transactions (Apache Kafka only; "
+        "docs/reliability.md, Exactly-once on Kafka).",
+    )
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
     sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
     sasl_username: str | None = None
@@ -157,6 +162,16 @@ class Settings(BaseSettings):
         return self
 
     # --- end of security validation ---------------------------------------------------
+
+    @model_validator(mode="after")
+    def _check_guarantee(self) -> Settings:
+        if self.processing_guarantee == "exactly_once" and self.broker_engine != "kafka":
+            raise ValueError(
+                "NEWSSTREAM_PROCESSING_GUARANTEE=exactly_once needs Apache Kafka's "
+                "transactions, which the embedded broker does not have; set "
+                "NEWSSTREAM_BROKER_ENGINE=kafka (a Kafka broker) or use at_least_once"
+            )
+        return self
 
     @property
     def acks(self) -> int:

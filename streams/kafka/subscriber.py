@@ -9,7 +9,7 @@ import difflib
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from aiokafka import AIOKafkaConsumer
@@ -21,6 +21,15 @@ from streams.kafka.connect import broker_address, start_client
 from streams.kafka.security import AUTHORIZATION_ERRORS, AccessDenied, not_authorized
 from streams.settings import Settings
 
+IsolationLevel = Literal["read_uncommitted", "read_committed"]
+
+
+def isolation_level(s: Settings) -> IsolationLevel:
+    """What a subscriber reads: with exactly-once processing only committed transactions
+    (an aborted batch's outputs stay in the log, marked aborted, and must not be seen);
+    otherwise every record, since the at-least-once worker writes no transactions."""
+    return "read_committed" if s.processing_guarantee == "exactly_once" else "read_uncommitted"
+
 
 async def consume(
     s: Settings,
@@ -30,14 +39,17 @@ async def consume(
     timeout: float = 60.0,
     idle: float | None = None,
     group_id: str | None = None,
+    isolation: IsolationLevel | None = None,
 ) -> list[ConsumerRecord[Any, Any]]:
     """Read ``topics`` from the beginning until ``until(records)`` holds, ``idle`` seconds
     pass without a record, or ``timeout`` runs out. Knows completion from the data itself,
-    never from end offsets (which the embedded broker reports wrongly)."""
+    never from end offsets (which the embedded broker reports wrongly). ``isolation``
+    defaults to :func:`isolation_level` of the settings."""
     consumer = AIOKafkaConsumer(
         *topics,
         **client_kwargs(s),
         group_id=group_id,
+        isolation_level=isolation or isolation_level(s),
         auto_offset_reset="earliest",
         enable_auto_commit=group_id is not None,
         fetch_max_wait_ms=100,
@@ -84,6 +96,7 @@ async def _tail_consumer(s: Settings, topic: str, stop: StopRequest | None) -> A
             auto_offset_reset="earliest",
             enable_auto_commit=False,
             fetch_max_wait_ms=100,
+            isolation_level=isolation_level(s),
         ),
         s,
         attempts=TAIL_CONNECT_ATTEMPTS,

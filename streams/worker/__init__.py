@@ -7,6 +7,8 @@ Read in this order:
 * :mod:`~streams.worker.app`: the App, its topics and tables, from the settings;
 * :mod:`~streams.worker.process` and :mod:`~streams.worker.count`: one agent each, thin
   loops around the pure batch logic of streams/pipeline/;
+* :mod:`~streams.worker.transactions`: the ``process`` agent under
+  ``NEWSSTREAM_PROCESSING_GUARANTEE=exactly_once`` (Kafka transactions);
 * :mod:`~streams.worker.state`: the ``process`` agent's state and its table recovery;
 * :mod:`~streams.worker.batching`: adaptive batches that the agent acks itself;
 * :mod:`~streams.worker.faust_private`: every use of faust-streaming's and aiokafka's

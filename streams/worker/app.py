@@ -100,6 +100,7 @@ def _app_options(s: Settings) -> dict[str, Any]:
         "broker_request_timeout": max(90.0, s.session_timeout_s * 2),
         "broker_commit_interval": s.commit_interval_s,
         "consumer_auto_offset_reset": "earliest",
+        "processing_guarantee": s.processing_guarantee,
         "producer_linger_ms": s.linger_ms(WORKER_LINGER_MS),
         "producer_acks": s.acks,
         "producer_max_batch_size": 256 * 1024,

@@ -28,7 +28,7 @@ from streams.kafka.connect import broker_address, start_hint
 from streams.settings import Settings
 from streams.telemetry import metrics
 from streams.web import register_views
-from streams.worker import count, diagnostics, faust_private, process
+from streams.worker import count, diagnostics, faust_private, process, transactions
 from streams.worker.app import NewsApp, create_app
 from streams.worker.state import attach_state
 
@@ -51,7 +51,9 @@ def build_worker(s: Settings) -> NewsApp:
         fetch_min_bytes=s.fetch_min_bytes,
     )
     news = create_app(s)
-    agents = [process.register(news, attach_state(news)), count.register(news)]
+    exactly_once = s.processing_guarantee == "exactly_once"
+    register = transactions.register if exactly_once else process.register
+    agents = [register(news, attach_state(news)), count.register(news)]
     for agent in agents:
         faust_private.on_agent_error(agent, _stop_on_crash(news))
     register_views(news)

@@ -56,8 +56,8 @@ def register(news: NewsApp, state: ProcessState) -> Any:
                     [e.message for e in events], state, cfg, datetime.now(UTC), neardup
                 )
                 _observe(news, events, result)
-                futures = await _send_all(news, result.records)
-                futures += await _send_deltas(news, result.deltas)
+                futures = await _send_all(news.app.producer.send, result.records)
+                futures += await _send_deltas(news, news.app.producer.send, result.deltas)
                 state.inflight.update(result.fingerprints)
                 finish = _finish_batch(news, state, stream, events, futures, result)
                 finishing.append(asyncio.ensure_future(finish))
@@ -89,13 +89,12 @@ def _observe(news: NewsApp, events: list[Any], result: BatchResult) -> None:
             metrics.routed_country.labels(k).inc(len(v))
 
 
-async def _send_all(news: NewsApp, records: list[Record]) -> list[Any]:
-    """Hand pre-serialised records to the producer; return the futures of their acks."""
-    send = news.app.producer.send
+async def _send_all(send: Any, records: list[Record]) -> list[Any]:
+    """Hand pre-serialised records to ``send`` (a producer's); the futures of their acks."""
     return [await send(t, k, v, None, None, None) for t, k, v in records]
 
 
-async def _send_deltas(news: NewsApp, deltas: dict[str, list[list[int]]]) -> list[Any]:
+async def _send_deltas(news: NewsApp, send: Any, deltas: dict[str, list[list[int]]]) -> list[Any]:
     """Send a batch's count deltas as one event per partition of ``country_counts``.
 
     Each event holds every key of the batch that lives in that partition (the partition
@@ -105,7 +104,6 @@ async def _send_deltas(news: NewsApp, deltas: dict[str, list[list[int]]]) -> lis
     by_partition: dict[int, dict[str, list[list[int]]]] = defaultdict(dict)
     for key, sources in deltas.items():
         by_partition[news.partition_of(key)][key] = sources
-    send = news.app.producer.send
     topic = news.topics.country_deltas
     return [
         await send(topic, str(p).encode(), orjson.dumps(d), p, None, None)

@@ -44,3 +44,25 @@ def test_linger_set_applies_to_every_producer(monkeypatch: pytest.MonkeyPatch, v
 def test_linger_must_not_be_negative() -> None:
     with pytest.raises(ValueError, match="greater than or equal to 0"):
         Settings(producer_linger_ms=-1)
+
+
+def test_processing_guarantee_defaults_to_at_least_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEWSSTREAM_PROCESSING_GUARANTEE", raising=False)
+    monkeypatch.delenv("NEWSSTREAM_BROKER_ENGINE", raising=False)
+    assert Settings().processing_guarantee == "at_least_once"
+
+
+def test_exactly_once_on_kafka(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSSTREAM_PROCESSING_GUARANTEE", "exactly_once")
+    monkeypatch.setenv("NEWSSTREAM_BROKER_ENGINE", "kafka")
+    assert Settings().processing_guarantee == "exactly_once"
+
+
+def test_exactly_once_refused_on_the_embedded_broker() -> None:
+    with pytest.raises(ValueError, match="needs Apache Kafka's transactions"):
+        Settings(processing_guarantee="exactly_once", broker_engine="tansu")
+
+
+def test_unknown_processing_guarantee_refused() -> None:
+    with pytest.raises(ValueError, match="at_least_once"):
+        Settings(processing_guarantee="at_most_once")  # type: ignore[arg-type]

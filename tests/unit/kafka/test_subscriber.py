@@ -104,3 +104,37 @@ def test_a_read_the_acls_refuse_is_an_access_refusal(consumer: _Consumer, sasl: 
     with pytest.raises(AccessDenied, match=r"does not allow user 'alice' to read topic news\.raw"):
         asyncio.run(subscriber.tail(sasl, "news.raw", follow=False, max_messages=None))
     assert consumer.stopped
+
+
+@pytest.mark.parametrize(
+    ("guarantee", "engine", "isolation"),
+    [
+        ("at_least_once", "tansu", "read_uncommitted"),
+        ("at_least_once", "kafka", "read_uncommitted"),
+        ("exactly_once", "kafka", "read_committed"),
+    ],
+)
+def test_isolation_follows_the_guarantee(
+    no_newsstream_env: None, guarantee: str, engine: str, isolation: str
+) -> None:
+    s = Settings(processing_guarantee=guarantee, broker_engine=engine)  # type: ignore[arg-type]
+    assert subscriber.isolation_level(s) == isolation
+
+
+def test_consume_and_tail_use_the_isolation_level(
+    monkeypatch: pytest.MonkeyPatch, no_newsstream_env: None
+) -> None:
+    seen: list[str] = []
+
+    def fake(*_topics: str, **kw: Any) -> _Consumer:
+        seen.append(kw["isolation_level"])
+        return _Consumer({"news.enriched"}, [])
+
+    monkeypatch.setattr(subscriber, "AIOKafkaConsumer", fake)
+    s = Settings(processing_guarantee="exactly_once", broker_engine="kafka")
+    asyncio.run(subscriber.consume(s, ["news.enriched"], timeout=0.01))
+    asyncio.run(
+        subscriber.consume(s, ["news.enriched"], timeout=0.01, isolation="read_uncommitted")
+    )
+    asyncio.run(subscriber._tail_consumer(s, "news.enriched", None))
+    assert seen == ["read_committed", "read_uncommitted", "read_committed"]

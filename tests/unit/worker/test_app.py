@@ -69,3 +69,9 @@ def test_producer_settings_come_from_the_one_definition_of_each() -> None:
     assert default["producer_max_request_size"] == Settings().max_request_bytes
     tuned = _app_options(Settings(producer_linger_ms=7, producer_acks="1"))
     assert (tuned["producer_linger_ms"], tuned["producer_acks"]) == (7, 1)
+
+
+@pytest.mark.parametrize("guarantee", ["at_least_once", "exactly_once"])
+def test_the_processing_guarantee_reaches_faust(guarantee: str) -> None:
+    s = Settings(broker_engine="kafka", processing_guarantee=guarantee)  # type: ignore[arg-type]
+    assert create_app(s).app.conf.processing_guarantee.value == guarantee

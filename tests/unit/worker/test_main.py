@@ -104,3 +104,14 @@ def test_every_agent_gets_the_handler() -> None:
 def test_the_highwater_probe_is_for_the_embedded_broker_only() -> None:
     assert worker_main._probe_kwargs(Settings(broker_engine="tansu")) is not None
     assert worker_main._probe_kwargs(Settings(broker_engine="kafka")) is None
+
+
+@pytest.mark.parametrize(
+    ("guarantee", "module"),
+    [("at_least_once", "streams.worker.process"), ("exactly_once", "streams.worker.transactions")],
+)
+def test_the_guarantee_picks_the_process_agent(guarantee: str, module: str) -> None:
+    s = Settings(app_id="unit-eos", broker_engine="kafka", processing_guarantee=guarantee)  # type: ignore[arg-type]
+    news = worker_main.build_worker(s)
+    assert news.app.conf.processing_guarantee.value == guarantee
+    assert news.app.agents["process"].fun.__module__ == module
