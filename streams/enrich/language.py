@@ -25,7 +25,8 @@ from pathlib import Path
 import pycld2
 
 from schemas.models import UNDETERMINED_LANGUAGE as UNDETERMINED
-from streams.enrich.geo_index import latin_language
+from streams.enrich.geo_index import latin_language, script_language
+from streams.enrich.geo_script import groups_in, letters_in
 
 #: The 20 main news languages the enrichment is built and tested for (ISO 639-1).
 NEWS_LANGUAGES = (
@@ -57,6 +58,9 @@ _ENGLISH_WORDS = frozenset(
 #: languages' test texts the share stays under 0.05).
 ENGLISH_MIN_HITS = 2
 ENGLISH_MIN_SHARE = 0.15
+#: Function words of one other Latin-script language that overturn CLD2's "English" for a
+#: text with no English function word.
+OVERRIDE_ENGLISH_HITS = 2
 #: CLD2 codes that are not the ISO 639-1 code of their language (CLD2 keeps pre-1989 codes
 #: and script variants).
 _RENAMED = {"iw": "he", "jw": "jv", "in": "id", "zh-Hant": "zh", "sr-ME": "sr"}
@@ -87,9 +91,13 @@ def _iso(code: str, sample: str) -> str:
     return code if len(code) == 2 and code.isalpha() and code != "un" else UNDETERMINED
 
 
+def _english_hits(words: list[str]) -> int:
+    return sum(map(_ENGLISH_WORDS.__contains__, words))
+
+
 def _clearly_english(sample: str) -> bool:
     words = sample.lower().split()
-    hits = sum(map(_ENGLISH_WORDS.__contains__, words))
+    hits = _english_hits(words)
     return hits >= ENGLISH_MIN_HITS and hits >= ENGLISH_MIN_SHARE * len(words)
 
 
@@ -97,20 +105,44 @@ def detect(text: str) -> str:
     """The language of ``text`` (ISO 639-1) or :data:`UNDETERMINED`.
 
     English function words first (the shortcut above), then CLD2 (:func:`_cld2_language`).
-    When CLD2 names no language, or on a short or unreliable text one outside the main news
-    languages (:data:`NEWS_LANGUAGES`), the function words of a main Latin-script language
-    decide if they can (``geo_index.latin_language``): CLD2 weighs its 160 languages alike
-    and on a short text picks a neighbour (Galician for Portuguese, Catalan for Spanish,
-    Interlingua for Italian, Malay for Indonesian), while a news stream is mostly in the
-    main ones.
+    When CLD2 names no language, or on a short text gives an unreliable answer or a
+    reliable one outside the main news languages (:data:`NEWS_LANGUAGES`), or on a longer
+    one an unreliable answer outside them, the function words of a main Latin-script
+    language decide if they can (``geo_index.latin_language``): CLD2 weighs its 160
+    languages alike and on a short text picks a neighbour (Galician for Portuguese, Catalan
+    or Portuguese for Spanish, Interlingua for Italian, Malay for Indonesian), while a news
+    stream is mostly in the main ones. When CLD2 names none, a non-Latin script tells
+    (:func:`_script_language`).
     """
     sample = text[:MAX_CHARS]
     if _clearly_english(sample[:FIRST_CHARS]):  # the start: a quote later does not count
         return "en"
     found, reliable = _cld2_language(sample)
-    if found in _MAIN or (reliable and len(sample) > FIRST_CHARS):
+    if found == UNDETERMINED:
+        return latin_language(sample) or _script_language(sample)
+    if found == "en" and not _english_hits(sample.lower().split()):
+        # CLD2 says English for some short Spanish or Italian sentences of names and
+        # cognates; an English sentence without any English function word but with two of
+        # another language's is more likely that language ("met" alone is also Dutch).
+        return latin_language(sample, OVERRIDE_ENGLISH_HITS) or found
+    if len(sample) > FIRST_CHARS and (reliable or found in _MAIN):
         return found  # a reliable answer on a longer text stands: Catalan news is Catalan
+    if reliable and found in _MAIN:
+        return found
     return latin_language(sample) or found
+
+
+def _script_language(sample: str) -> str:
+    """The main news language that writes the sample's one non-Latin script, by the letters
+    only it writes (``geo_index.script_language``); ``und`` for Latin or mixed scripts or a
+    word or two. CLD2 gives up on some short Cyrillic sentences; the script still tells."""
+    groups = groups_in(sample)
+    if len(groups) != 1:
+        return UNDETERMINED
+    letters = sum(map(str.isalpha, sample))
+    if letters < MIN_LETTERS or 2 * letters_in(sample, groups[0]) < letters:
+        return UNDETERMINED
+    return script_language(sample, groups[0])
 
 
 def _cld2_language(sample: str) -> tuple[str, bool]:

@@ -17,11 +17,12 @@ from streams.kafka.producer import (
     start_producer,
 )
 from streams.kafka.redrive import main_redrive
-from streams.kafka.security import SecurityConfigError, load_ssl_context
+from streams.kafka.security import AccessDenied, SecurityConfigError, load_ssl_context
 from streams.kafka.subscriber import consume, main_tail, tail
 
 __all__ = [
     "PRODUCER_LINGER_MS",
+    "AccessDenied",
     "BrokerUnavailable",
     "ReplayReport",
     "SecurityConfigError",

@@ -12,9 +12,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
+from aiokafka.conn import create_conn
 from aiokafka.errors import KafkaError
 
 from streams.exitcodes import CommandError, ExitCode, Stopped, StopRequest
+from streams.kafka.client import client_kwargs
+from streams.kafka.security import AccessDenied, login_refused
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -68,6 +71,32 @@ async def _close(client: object) -> None:
             log.debug("closing an unstarted client failed", exc_info=True)
 
 
+async def refusal(s: Settings) -> AccessDenied | None:
+    """Why a secured connection failed, when it is the credentials or the certificate:
+    aiokafka reports both as "unable to bootstrap", the same as a broker that is down, so
+    one direct connection to the first bootstrap server tells them apart."""
+    if s.security_protocol == "PLAINTEXT":
+        return None
+    host, _, port = s.bootstrap_servers[0].rpartition(":")
+    kw = client_kwargs(s)
+    try:
+        async with asyncio.timeout(ATTEMPT_TIMEOUT_S):
+            conn = await create_conn(
+                host,
+                int(port),
+                client_id=s.client_id,
+                security_protocol=s.security_protocol,
+                ssl_context=kw.get("ssl_context"),
+                sasl_mechanism=kw.get("sasl_mechanism", "PLAIN"),
+                sasl_plain_username=kw.get("sasl_plain_username"),
+                sasl_plain_password=kw.get("sasl_plain_password"),
+            )
+    except Exception as exc:
+        return login_refused(s, broker_address(s), exc)
+    conn.close()
+    return None
+
+
 async def start_client(
     make: Callable[[], _C],
     s: Settings,
@@ -81,8 +110,9 @@ async def start_client(
     """``make()`` a client and start it, retrying with exponential backoff while the
     broker cannot be reached; ``attempts=None`` retries until ``stop`` is requested.
 
-    Raises `BrokerUnavailable` after the last attempt, and `Stopped` when a signal stops
-    the wait.
+    Raises `BrokerUnavailable` after the last attempt, `Stopped` when a signal stops
+    the wait, and `AccessDenied` at once when the broker refuses the login or its TLS
+    certificate is not trusted (no retry would help).
     """
     delay = first_delay
     attempt = 0
@@ -97,6 +127,9 @@ async def start_client(
         except (KafkaError, TimeoutError, OSError) as exc:
             last = exc
             await _close(client)
+            denied = await refusal(s)
+            if denied is not None:
+                raise denied from None
         if attempts is not None and attempt >= attempts:
             break
         log.info("broker at %s unreachable (attempt %d): %r", broker_address(s), attempt, last)

@@ -25,7 +25,8 @@ from streams.exitcodes import (
     stop_on_signals,
 )
 from streams.kafka.client import client_kwargs
-from streams.kafka.connect import start_client
+from streams.kafka.connect import broker_address, start_client
+from streams.kafka.security import AUTHORIZATION_ERRORS, not_authorized
 from streams.settings import Settings
 from streams.sources.seeds import load_stories
 from streams.telemetry.progress import Progress
@@ -131,7 +132,8 @@ async def replay(
 ) -> ReplayReport:
     """Publish every story of ``path`` keyed by id; returns what was acknowledged.
 
-    A bad file raises `InputError` before anything is sent. When ``stop`` is requested,
+    A bad file raises `InputError` before anything is sent, a topic the broker's ACLs do
+    not let these credentials write `AccessDenied`. When ``stop`` is requested,
     no further story is sent; what was sent is still awaited and counted.
     """
     records = load_stories(path)
@@ -157,6 +159,8 @@ async def replay(
                 await _settle(producer, topic, pending, report, progress)
         await _settle(producer, topic, pending, report, progress)
         await producer.flush()
+    except AUTHORIZATION_ERRORS:
+        raise not_authorized(s, broker_address(s), f"write to topic {topic}") from None
     except KafkaError as exc:
         report.error = f"broker error after {report.sent} acknowledged stories: {exc}"
     finally:
@@ -187,6 +191,8 @@ async def _settle(
         for sid, key, value, fut in todo:
             try:
                 await fut
+            except AUTHORIZATION_ERRORS:
+                raise  # the ACLs will not change between attempts
             except KafkaError as exc:
                 failed.append((sid, key, value, fut))
                 last_error = exc

@@ -18,6 +18,7 @@ from aiokafka.structs import ConsumerRecord
 from streams.exitcodes import ExitCode, InputError, StopRequest, stop_on_signals
 from streams.kafka.client import client_kwargs
 from streams.kafka.connect import broker_address, start_client
+from streams.kafka.security import AUTHORIZATION_ERRORS, AccessDenied, not_authorized
 from streams.settings import Settings
 
 
@@ -91,6 +92,8 @@ async def _tail_consumer(s: Settings, topic: str, stop: StopRequest | None) -> A
     existing = await consumer.topics()
     if topic not in existing:
         await consumer.stop()
+        if s.sasl_username:  # Kafka lists only the topics a user may describe
+            raise AccessDenied(_hidden_topic(topic, existing, broker_address(s), s.sasl_username))
         raise InputError(_unknown_topic(topic, existing, broker_address(s)))
     consumer.subscribe([topic])
     return consumer
@@ -105,9 +108,21 @@ def _unknown_topic(topic: str, existing: set[str], where: str) -> str:
     close = difflib.get_close_matches(topic, existing, n=1)
     if close:
         return f"no topic {topic!r} on the broker at {where}; did you mean {close[0]}?"
+    return f"no topic {topic!r} on the broker at {where} (topics: {_listing(existing)})"
+
+
+def _hidden_topic(topic: str, existing: set[str], where: str, user: str) -> str:
+    """The sentence for a topic a SASL user does not see: Kafka answers "not authorized"
+    for a topic that does not exist too, so that names do not leak; both are said."""
+    return (
+        f"the Kafka broker at {where} does not let user {user!r} read topic {topic!r}, or "
+        f"it does not exist (this user may see: {_listing(existing)}; see docs/security.md)"
+    )
+
+
+def _listing(existing: set[str]) -> str:
     names = sorted(t for t in existing if not t.startswith("__"))
-    listing = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "") if names else "none"
-    return f"no topic {topic!r} on the broker at {where} (topics: {listing})"
+    return ", ".join(names[:8]) + (", ..." if len(names) > 8 else "") if names else "none"
 
 
 async def tail(
@@ -128,7 +143,10 @@ async def tail(
     out = sys.stdout.buffer
     try:
         while (max_messages is None or n < max_messages) and not (stop and stop.requested):
-            batch = await consumer.getmany(timeout_ms=500)
+            try:
+                batch = await consumer.getmany(timeout_ms=500)
+            except AUTHORIZATION_ERRORS:
+                raise not_authorized(s, broker_address(s), f"read topic {topic}") from None
             got = [r for recs in batch.values() for r in recs]
             if not got:
                 if not follow and time.monotonic() - idle_since > 2.0:

@@ -11,6 +11,7 @@ offsets survive.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import signal
@@ -33,6 +34,7 @@ from streams.local.kafka.config import (
     render_properties,
     server_properties,
 )
+from streams.local.kafka.secure import KafkaSecurity, listener_port, secure_listeners
 
 #: Seconds a cluster may take from the JVMs' start to answering metadata (2 loaded cores).
 START_TIMEOUT_S = 180.0
@@ -125,6 +127,14 @@ class KafkaCluster:
     def log_paths(self) -> list[Path]:
         return [node.log_path for node in self.nodes]
 
+    def listener_bootstrap(self, name: str) -> str:
+        """``host:port,...`` of the listener called ``name`` (``SASL_SSL`` on a secured
+        cluster) on every node."""
+        host = self.layout.host
+        return ",".join(
+            f"{host}:{listener_port(n.extra_listeners, name)}" for n in self.layout.nodes
+        )
+
     def node(self, node_id: int) -> KafkaNode:
         return next(n for n in self.nodes if n.node_id == node_id)
 
@@ -195,10 +205,16 @@ async def _broker_ids(bootstrap: str) -> set[int]:
 
 
 def plan_layout(
-    data_dir: Path, nodes: int = 1, port: int | None = None, host: str = "127.0.0.1"
+    data_dir: Path,
+    nodes: int = 1,
+    port: int | None = None,
+    host: str = "127.0.0.1",
+    *,
+    secure: bool = False,
 ) -> Layout:
     """The stored layout of ``data_dir`` (``port`` moves its client ports), or a new one:
-    client ports ``port``, ``port + 1``, ...; controller ports free ones."""
+    client ports ``port``, ``port + 1``, ...; controller ports free ones; ``secure`` adds
+    the TLS and SASL listeners (`streams.local.kafka.secure`)."""
     stored = Layout.load(data_dir)
     if stored is not None:
         if len(stored.nodes) != nodes:
@@ -208,14 +224,16 @@ def plan_layout(
             )
         if port is not None and port != stored.nodes[0].port:
             stored.nodes = [
-                NodeSpec(s.node_id, port + i, s.controller_port, s.extra_listeners)
-                for i, s in enumerate(stored.nodes)
+                dataclasses.replace(s, port=port + i) for i, s in enumerate(stored.nodes)
             ]
         return stored
     specs = []
     for i in range(nodes):
         client = free_port(host) if port is None else port + i
-        specs.append(NodeSpec(i + 1, client, free_port(host)))
+        if secure:
+            specs.append(NodeSpec(i + 1, client, free_port(host), secure_listeners(host), "SSL"))
+        else:
+            specs.append(NodeSpec(i + 1, client, free_port(host)))
     return Layout(new_cluster_id(), host, specs)
 
 
@@ -228,22 +246,25 @@ def start_kafka(
     heap: str = DEFAULT_HEAP,
     extra: dict[str, str] | None = None,
     timeout: float = START_TIMEOUT_S,
+    security: KafkaSecurity | None = None,
 ) -> KafkaCluster:
     """Format (first time only), start and wait for a cluster of ``nodes`` under
-    ``data_dir``; a failed start stops what it started."""
+    ``data_dir``; a failed start stops what it started. With ``security`` the nodes get
+    TLS and SCRAM listeners and the standard authorizer, and the admin user is created."""
     if not 1 <= nodes <= 9:
         raise BrokerError(f"--nodes must be between 1 and 9, not {nodes}")
     java = runtime.java_binary()
     lib = runtime.fetch()
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    layout = plan_layout(data_dir, nodes, port, host)
+    layout = plan_layout(data_dir, nodes, port, host, secure=security is not None)
+    layout.extra.update(security.properties() if security else {})
     layout.extra.update(extra or {})
     _check_ports(layout)
     layout.save(data_dir)
     cluster = KafkaCluster(layout, data_dir)
     try:
-        _prepare_nodes(cluster, java, lib, heap)
+        _prepare_nodes(cluster, java, lib, heap, security.format_args() if security else [])
         for node in cluster.nodes:
             node.start()
         cluster.wait_ready(timeout)
@@ -265,9 +286,11 @@ def _check_ports(layout: Layout) -> None:
                 )
 
 
-def _prepare_nodes(cluster: KafkaCluster, java: str, lib: Path, heap: str) -> None:
+def _prepare_nodes(
+    cluster: KafkaCluster, java: str, lib: Path, heap: str, format_args: list[str]
+) -> None:
     """Write each node's configuration and format the storage of new nodes (in parallel:
-    one JVM start each)."""
+    one JVM start each) with ``format_args`` (the admin's SCRAM credential)."""
     cp = str(lib / "*")
     formatting = []
     for spec in cluster.layout.nodes:
@@ -282,7 +305,7 @@ def _prepare_nodes(cluster: KafkaCluster, java: str, lib: Path, heap: str) -> No
         cluster.nodes.append(KafkaNode(spec, d, [*base, "-cp", cp, "kafka.Kafka", str(props)]))
         if not (d / "logs" / "meta.properties").exists():
             fmt = [java, "-Xmx256m", *base[-1:], "-cp", cp, "kafka.tools.StorageTool", "format"]
-            fmt += ["-t", cluster.layout.cluster_id, "-c", str(props)]
+            fmt += ["-t", cluster.layout.cluster_id, "-c", str(props), *format_args]
             with open(d / "kafka.log", "ab") as out:
                 proc = subprocess.Popen(fmt, stdout=out, stderr=subprocess.STDOUT)
             formatting.append((spec.node_id, proc))

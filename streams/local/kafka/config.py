@@ -39,11 +39,13 @@ class NodeSpec:
     port: int  # the PLAINTEXT client port
     controller_port: int
     extra_listeners: tuple[Listener, ...] = ()
+    #: SSL on a secured cluster: the controllers then know the brokers by certificate.
+    controller_protocol: str = "PLAINTEXT"
 
     def listeners(self) -> list[Listener]:
         return [
             Listener("PLAINTEXT", self.port),
-            Listener("CONTROLLER", self.controller_port),
+            Listener("CONTROLLER", self.controller_port, self.controller_protocol),
             *self.extra_listeners,
         ]
 
@@ -77,6 +79,7 @@ class Layout:
                 n["port"],
                 n["controller_port"],
                 tuple(Listener(**li) for li in n.get("extra_listeners", ())),
+                n.get("controller_protocol", "PLAINTEXT"),
             )
             for n in raw["nodes"]
         ]

@@ -229,12 +229,73 @@ def test_namesake_city_takes_the_country_of_the_other_towns() -> None:
 LOCAL = PARALLEL.with_name("local_news_countries.jsonl")
 
 
-@pytest.mark.parametrize(("kind", "floor"), [("us", 0.70), ("mixed", 0.95)])
+@pytest.mark.parametrize(("kind", "floor"), [("us", 0.75), ("mixed", 0.95)])
 def test_local_and_mixed_news(kind: str, floor: float) -> None:
+    _local_floor(LOCAL, kind, floor)
+
+
+#: More local and mixed sentences, written after the namesake-town rule to check it
+#: (docs/enrichment.md): floors just under today's scores (US 0.76, mixed 0.95).
+LOCAL_HELDOUT = PARALLEL.with_name("local_news_heldout.jsonl")
+
+
+@pytest.mark.parametrize(("kind", "floor"), [("us", 0.75), ("mixed", 0.90)])
+def test_heldout_local_and_mixed_news(kind: str, floor: float) -> None:
+    _local_floor(LOCAL_HELDOUT, kind, floor)
+
+
+def _local_floor(path: Path, kind: str, floor: float) -> None:
     tp = fp = fn = 0
-    for line in LOCAL.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         story = json.loads(line)
         if story["kind"] == kind:
             gold, pred = set(story["countries"]), countries(story["text"])
             tp, fp, fn = tp + len(gold & pred), fp + len(pred - gold), fn + len(gold - pred)
     assert 2 * tp / (2 * tp + fp + fn) >= floor, (kind, tp, fp, fn)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Central" is also a department of Paraguay; the name says whose bank it is.
+        ("O Banco Central do Brasil elevou a taxa de juros.", {"BR"}),
+        # "El Banco" is also a town in Colombia.
+        ("El Banco Central de Chile subió las tasas.", {"CL"}),
+        ("La Banque de France a relevé ses prévisions.", {"FR"}),
+        ("The Reserve Bank of India raised rates.", {"IN"}),
+        # A city after "de" places the organisation, as after "of".
+        ("A Universidade de São Paulo abriu vagas.", {"BR"}),
+    ],
+)
+def test_a_country_named_in_an_organisation_is_its_country(text: str, expected: set) -> None:
+    assert countries(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Schools in Athens and Savannah closed ahead of the storm.",
+        "The mayor of Hamilton joined officials from Dayton and Cincinnati to announce the plan.",
+        "Traffic was backed up in Cambridge after a water main broke near Boston.",
+    ],
+)
+def test_a_namesake_town_takes_the_country_of_its_neighbours(text: str) -> None:
+    assert countries(text) == {"US"}
+
+
+def test_a_world_city_that_dwarfs_its_namesake_stays_itself() -> None:
+    # Moscow, Idaho has 25,000 people: a story means Russia's capital beside a US state.
+    text = "The Moscow court sentenced the blogger, and a Texas senator condemned the verdict."
+    assert countries(text) == {"RU", "US"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials from Atlanta flew to Athens, Greece, for talks.",
+        "Officials from Atlanta flew to Athens for talks with the Greek government.",
+    ],
+)
+def test_a_world_city_with_its_country_named_stays_abroad(text: str) -> None:
+    athens = [sp for sp in enrich_text(text).entities if sp.text == "Athens"]
+    assert athens and athens[0].country == "GR"

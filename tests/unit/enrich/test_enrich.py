@@ -79,3 +79,12 @@ def test_feed_terms_classify_a_story_the_model_cannot_read() -> None:
     assert enr.language == "uk"
     assert enr.categories[0][0] == "sport" and enr.categories[0][1] >= ROUTE_THRESHOLD
     assert enrich_story(headline, body, feed_terms=["Головне"]).categories[0][1] < 0.3
+
+
+def test_the_detected_language_reaches_the_fast_tagger() -> None:
+    # Too few German function words for the tagger's own guess: told "de", it knows every
+    # noun is capitalised, so two capitalised nouns are no name.
+    enr = enrich_text("Starker Schneefall hat in Polen und Tschechien Straßen blockiert.")
+    assert enr.language == "de"
+    assert not [sp for sp in enr.entities if sp.label in ("PER", "ORG")]
+    assert {(sp.text, sp.country) for sp in enr.entities} == {("Polen", "PL"), ("Tschechien", "CZ")}

@@ -145,3 +145,26 @@ def test_a_longer_text_in_another_language_keeps_it() -> None:
     )
     assert len(catalan) > language.FIRST_CHARS
     assert detect(catalan) == "ca"
+
+
+def test_cld2_english_without_english_words_yields_to_two_function_words() -> None:
+    # CLD2 calls this Italian sentence English (reliably); "il" and "di" are Italian.
+    italian = (
+        "La Germania invierà altri sistemi di difesa aerea all'Ucraina, ha detto il cancelliere."
+    )
+    assert detect(italian) == "it"
+    # One foreign function word is not enough: "met" is also Dutch.
+    assert detect("Kenya's president met Ethiopian leaders in Nairobi.") == "en"
+
+
+def test_an_unreliable_short_answer_yields_to_function_words() -> None:
+    # CLD2's best effort says Portuguese; "los", "de", "para" are Spanish.
+    text = "Los presidentes de Brasil y Argentina se reunieron en Brasilia para hablar de comercio."
+    assert detect(text) == "es"
+
+
+def test_the_script_decides_when_cld2_cannot() -> None:
+    # CLD2 names no language for these short Cyrillic sentences.
+    assert detect("Сильный снегопад перекрыл дороги в Польше и Чехии.") == "ru"
+    assert detect("Протесты продолжились в Тегеране и других городах Ирана.") == "ru"
+    assert detect("Сильний снігопад перекрив дороги в Польщі та Чехії.") == "uk"

@@ -6,11 +6,14 @@ import asyncio
 import signal
 
 import pytest
-from aiokafka.errors import KafkaConnectionError
+from aiokafka.errors import KafkaConnectionError, SaslAuthenticationFailed
 
 from streams.exitcodes import ExitCode, Stopped, StopRequest
+from streams.kafka import connect
 from streams.kafka.connect import BrokerUnavailable, start_client
+from streams.kafka.security import AccessDenied
 from streams.settings import Settings
+from tests.unit.kafka.conftest import SASL_PASSWORD
 
 
 class _Client:
@@ -75,3 +78,38 @@ def test_a_stop_ends_an_endless_wait(no_newsstream_env: None) -> None:
     with pytest.raises(Stopped) as exc:
         asyncio.run(run())
     assert exc.value.code == ExitCode.OK and "stopped by SIGTERM" in str(exc.value)
+
+
+def _diagnosis_raises(monkeypatch: pytest.MonkeyPatch, exc: BaseException) -> None:
+    """The diagnosis connection of `connect.refusal` fails with ``exc``."""
+
+    async def fail(*args: object, **kw: object) -> None:
+        raise exc
+
+    monkeypatch.setattr(connect, "create_conn", fail)
+
+
+def test_a_refused_login_ends_at_once_without_retries(
+    sasl: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _diagnosis_raises(monkeypatch, SaslAuthenticationFailed("invalid credentials"))
+    with pytest.raises(AccessDenied) as exc:
+        asyncio.run(start_client(lambda: _Client(99), sasl, first_delay=0.01))
+    assert _Client.starts == 1 and exc.value.code == ExitCode.USAGE
+    assert "login of user 'alice'" in str(exc.value)
+    assert SASL_PASSWORD not in str(exc.value)
+
+
+def test_a_secured_broker_that_is_down_is_still_unreachable(
+    sasl: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _diagnosis_raises(monkeypatch, ConnectionRefusedError())
+    with pytest.raises(BrokerUnavailable):
+        asyncio.run(start_client(lambda: _Client(99), sasl, attempts=2, first_delay=0.01))
+
+
+def test_plaintext_failures_are_not_diagnosed(
+    no_newsstream_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _diagnosis_raises(monkeypatch, AssertionError("no diagnosis connection on PLAINTEXT"))
+    assert asyncio.run(connect.refusal(Settings())) is None

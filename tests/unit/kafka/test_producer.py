@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiokafka.errors import TopicAuthorizationFailedError
 
 import streams.kafka.producer
 from streams.exitcodes import InputError, StopRequest
 from streams.kafka.producer import PRODUCER_LINGER_MS, ReplayReport, replay, start_producer
+from streams.kafka.security import AccessDenied
 from streams.settings import Settings
 
 
@@ -109,3 +111,24 @@ def test_replay_of_a_bad_file_fails_before_connecting(
     with pytest.raises(InputError, match=message) as exc:
         asyncio.run(replay(path, Settings(broker_url="kafka://127.0.0.1:1"), topic="t"))
     assert str(exc.value).startswith(str(path))
+
+
+def test_replay_the_acls_refuse_ends_with_one_access_refusal(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"id": "s0", "body": "b"}\n')
+
+    class _Refused(_AckingProducer):
+        async def send(self, topic: str, value: bytes, key: bytes | None) -> asyncio.Future[None]:
+            raise TopicAuthorizationFailedError(topic)
+
+    fake = _Refused(StopRequest(), stop_after=0)
+
+    async def start(s: Settings, **_: Any) -> _AckingProducer:
+        return fake
+
+    monkeypatch.setattr(streams.kafka.producer, "start_producer", start)
+    with pytest.raises(AccessDenied, match="does not allow this client to write to topic t "):
+        asyncio.run(replay(path, Settings(), topic="t", show_progress=False))
+    assert fake.stopped

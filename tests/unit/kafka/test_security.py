@@ -14,11 +14,20 @@ from typing import Any
 
 import certifi
 import pytest
+from aiokafka.errors import SaslAuthenticationFailed
 from pydantic import ValidationError
 
-from streams.kafka.security import SecurityConfigError, load_ssl_context
+from streams.exitcodes import ExitCode
+from streams.kafka.security import (
+    AccessDenied,
+    SecurityConfigError,
+    load_ssl_context,
+    login_refused,
+    not_authorized,
+)
 from streams.settings import Settings
 from streams.worker.app import faust_credentials
+from tests.unit.kafka.conftest import SASL_PASSWORD
 
 PASSWORD = "pw-Zq8v-UNIQUE-s3cr3t"  # searched for in every output below
 SECRET_PEM = "-----BEGIN NOT-A-CERT-----\nSECRET-CONTENTS-42\n-----END NOT-A-CERT-----\n"
@@ -187,3 +196,37 @@ def test_bad_key_file_contents_never_echoed(tmp_path: Path) -> None:
         load_ssl_context(s)
     assert "NEWSSTREAM_SSL_KEYFILE" in str(info.value) and str(bad_key) in str(info.value)
     assert "SECRET-CONTENTS-42" not in f"{info.value} {info.value!r}"
+
+
+# --- refusals: one sentence, exit code 2, no password -----------------------------------
+
+
+def test_a_refused_login_names_the_user_and_settings_not_the_password(sasl: Settings) -> None:
+    exc = SaslAuthenticationFailed("Authentication failed due to invalid credentials")
+    denied = login_refused(sasl, "127.0.0.1:9094", exc)
+    assert isinstance(denied, AccessDenied) and denied.code == ExitCode.USAGE
+    text = str(denied)
+    assert "refused the SCRAM-SHA-512 login of user 'alice'" in text
+    assert "NEWSSTREAM_SASL_PASSWORD" in text and SASL_PASSWORD not in text
+
+
+def test_an_untrusted_certificate_names_the_ca_file(tmp_path: Path) -> None:
+    ca = tmp_path / "ca.pem"
+    ca.write_text(certifi.contents())
+    s = Settings(security_protocol="SSL", ssl_cafile=str(ca))
+    exc = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    exc.verify_message = "unable to get local issuer certificate"
+    text = str(login_refused(s, "h:1", exc))
+    assert f"not trusted by NEWSSTREAM_SSL_CAFILE {ca}" in text
+    assert "unable to get local issuer certificate" in text
+
+
+def test_other_connection_errors_are_not_refusals(sasl: Settings) -> None:
+    assert login_refused(sasl, "h:1", ConnectionRefusedError()) is None
+
+
+def test_an_acl_refusal_says_who_was_refused_what(sasl: Settings) -> None:
+    text = str(not_authorized(sasl, "h:1", "write to topic news.raw"))
+    assert "does not allow user 'alice' to write to topic news.raw" in text
+    anonymous = str(not_authorized(Settings(), "h:1", "read topic x"))
+    assert "does not allow this client to read topic x" in anonymous

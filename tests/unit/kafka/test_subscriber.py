@@ -10,9 +10,11 @@ from typing import Any
 
 import orjson
 import pytest
+from aiokafka.errors import TopicAuthorizationFailedError
 
 import streams.kafka.subscriber as subscriber
-from streams.exitcodes import InputError, StopRequest
+from streams.exitcodes import ExitCode, InputError, StopRequest
+from streams.kafka.security import AccessDenied
 from streams.settings import Settings
 
 
@@ -81,3 +83,24 @@ def test_follow_ends_on_a_stop_request(consumer: _Consumer, no_newsstream_env: N
         )
 
     assert asyncio.run(run()) == 3 and consumer.stopped
+
+
+def test_a_topic_a_sasl_user_cannot_see_is_an_access_refusal(
+    consumer: _Consumer, sasl: Settings
+) -> None:
+    with pytest.raises(AccessDenied) as exc:
+        asyncio.run(subscriber.tail(sasl, "news.secret", follow=False, max_messages=None))
+    assert "does not let user 'alice' read topic 'news.secret', or it does not exist" in str(
+        exc.value
+    )
+    assert exc.value.code == ExitCode.USAGE and consumer.subscribed == []
+
+
+def test_a_read_the_acls_refuse_is_an_access_refusal(consumer: _Consumer, sasl: Settings) -> None:
+    async def refused(timeout_ms: int) -> dict[str, list[Any]]:
+        raise TopicAuthorizationFailedError("news.raw")
+
+    consumer.getmany = refused  # type: ignore[method-assign]
+    with pytest.raises(AccessDenied, match=r"does not allow user 'alice' to read topic news\.raw"):
+        asyncio.run(subscriber.tail(sasl, "news.raw", follow=False, max_messages=None))
+    assert consumer.stopped

@@ -32,3 +32,15 @@ def test_node_count_of_a_data_dir_cannot_change(tmp_path: Path) -> None:
     plan_layout(tmp_path, nodes=3).save(tmp_path)
     with pytest.raises(BrokerError, match="holds a 3-node cluster; start it with --nodes 3"):
         plan_layout(tmp_path, nodes=1)
+
+
+def test_a_secured_layout_adds_tls_listeners_and_keeps_them(tmp_path: Path) -> None:
+    layout = plan_layout(tmp_path, nodes=1, secure=True)
+    node = layout.nodes[0]
+    assert node.controller_protocol == "SSL"
+    assert [(li.name, li.protocol) for li in node.extra_listeners] == [
+        ("SSL", "SSL"),
+        ("SASL_SSL", "SASL_SSL"),
+    ]
+    layout.save(tmp_path)
+    assert plan_layout(tmp_path, nodes=1, secure=True) == layout  # a restart reuses them

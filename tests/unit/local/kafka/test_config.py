@@ -72,3 +72,13 @@ def test_layout_survives_a_round_trip(tmp_path: Path) -> None:
 
 def test_properties_render_one_per_line() -> None:
     assert render_properties({"a.b": "1", "c": "x,y"}) == "a.b=1\nc=x,y\n"
+
+
+def test_the_controller_listener_takes_the_node_protocol(tmp_path: Path) -> None:
+    node = NodeSpec(1, 9092, 9093, controller_protocol="SSL")
+    layout = Layout("id", "127.0.0.1", [node])
+    props = server_properties(layout, node, tmp_path)
+    assert "CONTROLLER:SSL" in props["listener.security.protocol.map"]
+    layout.save(tmp_path)
+    loaded = Layout.load(tmp_path)
+    assert loaded is not None and loaded.nodes[0].controller_protocol == "SSL"

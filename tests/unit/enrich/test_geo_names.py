@@ -1,0 +1,19 @@
+"""Localised names from the packaged sources: subdivision names that are descriptors."""
+
+from __future__ import annotations
+
+from streams.enrich import geo_names
+
+
+def test_a_subdivision_name_of_several_countries_is_dropped() -> None:
+    # "Central": a department of Paraguay and a region of eight other countries.
+    assert "Central" not in geo_names.subdivision_names("es", "latin")
+    french = geo_names.subdivision_names("fr", "latin")
+    assert "Nord" not in french and "Centre" not in french
+    assert french["Bretagne"] == "FR"  # a name of one place stays
+
+
+def test_a_shared_name_stays_with_the_one_big_country() -> None:
+    # Florida is also a department of Uruguay; the US state is the one in the news.
+    assert geo_names.subdivision_names("fr", "latin")["Floride"] == "US"
+    assert geo_names.subdivision_names("uk", "cyrillic")["Флорида"] == "US"
