@@ -23,8 +23,10 @@ from tests.paths import EVAL_DATA
 EVAL_DIR = EVAL_DATA
 
 OBVIOUS = {
-    "disaster-accident-emergency": "A powerful earthquake of magnitude 7.1 struck the region, "
-    "collapsing buildings. Rescuers searched the rubble for survivors as the death toll rose.",
+    # A fire, not an earthquake: the NYT-CAP coders file natural disasters under weather
+    # (label_alt disaster), so the model rightly puts an earthquake there first.
+    "disaster-accident-emergency": "A fire swept through a crowded nightclub, killing 40 people. "
+    "Firefighters and rescuers pulled survivors from the burning building as the toll rose.",
     "crime-law-justice": "The murder trial opened at the crown court. Prosecutors told the jury "
     "the accused stabbed the victim; the defendant denies the charge.",
     "weather": "Forecasters at the National Weather Service said the hurricane will strengthen, "
@@ -296,8 +298,10 @@ def test_one_topic_stories_route_to_one_topic() -> None:
 )
 def test_no_evidence_abstains(text: str) -> None:
     """Empty, stopword-only and foreign-language texts get no confident category, so
-    routing sends them to news.topic.unclassified, while every slug is still listed."""
-    out = classify(text)
+    routing sends them to news.topic.unclassified, while every slug is still listed.
+    (The enrichment, not ``classify``, knows the language: it flattens what the English
+    model says about a text in a language it does not read.)"""
+    out = enrich_text(text).categories
     assert len(out) == len(CATEGORY_SLUGS)
     assert abstains(out), out[:3]
     assert route_slugs(out, 0.5, abstain_threshold()) == ["unclassified"]
