@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import math
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -111,13 +112,16 @@ def cmd_tail(args: argparse.Namespace) -> int:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from streams.enrich.tagging import tag_stream
+    from streams.enrich.tagging import TagSummary, tag_stream
 
     tagger = args.tagger or _settings().tagger
     if sys.stdin.isatty():
         print("tag: reading JSON Lines from stdin (Ctrl-D ends)", file=sys.stderr)
-    summary = tag_stream(sys.stdin.buffer, sys.stdout.buffer, tagger)
-    print(summary, file=sys.stderr)
+    summary = TagSummary()
+    try:
+        tag_stream(sys.stdin.buffer, sys.stdout.buffer, tagger, summary)
+    finally:  # also when Ctrl-C stops it: the lines written so far are counted
+        print(summary, file=sys.stderr)
     return ExitCode.FAILED if summary.errors else ExitCode.OK
 
 
@@ -171,23 +175,37 @@ def build_parser() -> argparse.ArgumentParser:
     _add_job_commands(sub)
     for command in sub.choices.values():  # also after the command: `newsstream tail --debug`
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+        command.set_defaults(command_parser=command)
     return p
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The parsed ``argv``. An unknown flag is reported by its command's parser, so the
+    sentence names the command and its ``--help`` (argparse names only ``newsstream``)."""
+    args, unknown = build_parser().parse_known_args(argv)
+    if unknown:
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
 
 
 _DEBUG_HELP = "show tracebacks and debug logs (as NEWSSTREAM_LOG_LEVEL=debug does)"
 
 
-def _number(
+def number(
     kind: type[int] | type[float], low: float, high: float | None = None, *, above: bool = False
 ) -> Callable[[str], int | float]:
     """An argparse type: a ``kind`` of at least ``low`` (more than ``low`` if ``above``)
-    and at most ``high``, with a sentence saying so otherwise."""
+    and at most ``high``, with a sentence saying so otherwise. Public, so that the
+    benchmark's options (`streams.devtools.bench.options`) check their numbers alike."""
+    what = "an integer" if kind is int else "a number"
 
     def parse(text: str) -> int | float:
         try:
             value = kind(text)
+            if not math.isfinite(value):  # float() takes "nan" and "inf"
+                raise ValueError(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a {kind.__name__}") from None
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
         too_low = value <= low if above else value < low
         if too_low or (high is not None and value > high):
             bounds = f"{'more than' if above else 'at least'} {low:g}"
@@ -200,10 +218,11 @@ def _number(
     return parse
 
 
-_PORT = _number(int, 1, 65535)
-_COUNT = _number(int, 1)
-_SECONDS = _number(float, 0)
-_POSITIVE = _number(float, 0, above=True)
+_PORT = number(int, 1, 65535)
+_SECONDS = number(float, 0)
+#: A count of at least 1, and a rate or duration above 0 (the benchmark's flags use them).
+COUNT = number(int, 1)
+POSITIVE = number(float, 0, above=True)
 
 
 def _add_stream_commands(sub: _Subparsers) -> None:
@@ -211,7 +230,7 @@ def _add_stream_commands(sub: _Subparsers) -> None:
     b.add_argument("--host", default="127.0.0.1")
     b.add_argument("--port", type=_PORT, default=9092, help="client port (of the first node)")
     _add_engine_argument(b)
-    b.add_argument("--nodes", type=_COUNT, default=1, help="Kafka nodes (broker + controller)")
+    b.add_argument("--nodes", type=COUNT, default=1, help="Kafka nodes (broker + controller)")
     b.add_argument("--data-dir", help="Kafka's storage (default: NEWSSTREAM_DATA_DIR/kafka)")
     b.set_defaults(func=cmd_broker)
 
@@ -221,10 +240,10 @@ def _add_stream_commands(sub: _Subparsers) -> None:
     r = sub.add_parser("replay", help="publish a seed text or JSON Lines file to news.raw")
     r.add_argument("path")
     r.add_argument(
-        "--rate", type=_POSITIVE, help="stories per second (default: as fast as possible)"
+        "--rate", type=POSITIVE, help="stories per second (default: as fast as possible)"
     )
-    r.add_argument("--speed", type=_POSITIVE, help="keep published_at spacing, X times faster")
-    r.add_argument("--loop", type=_COUNT, default=1, help="send the file K times")
+    r.add_argument("--speed", type=POSITIVE, help="keep published_at spacing, X times faster")
+    r.add_argument("--loop", type=COUNT, default=1, help="send the file K times")
     r.add_argument("--fresh-ids", action="store_true", help="new ids on every pass")
     r.add_argument("--topic", help="target topic (default news.raw)")
     r.add_argument("--quiet", action="store_true")
@@ -233,7 +252,7 @@ def _add_stream_commands(sub: _Subparsers) -> None:
     t = sub.add_parser("tail", help="print a topic's events as JSON lines")
     t.add_argument("topic")
     t.add_argument("--follow", "-f", action="store_true", help="keep waiting for new events")
-    t.add_argument("--max", type=_COUNT)
+    t.add_argument("--max", type=COUNT)
     t.set_defaults(func=cmd_tail)
 
 
@@ -276,7 +295,7 @@ def _add_job_commands(sub: _Subparsers) -> None:
 
     d = sub.add_parser("run", help="the whole job on a local broker, then the counts")
     d.add_argument("path", nargs="?", help="story file (default: the shipped seed file)")
-    d.add_argument("--timeout", type=_POSITIVE, default=180.0)
+    d.add_argument("--timeout", type=POSITIVE, default=180.0)
     _add_engine_argument(d)
     d.set_defaults(func=cmd_run)
 
@@ -296,10 +315,12 @@ def _add_engine_argument(p: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; every failure ends as one sentence on stderr and an exit code."""
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     debug = _debug_requested(args)
     if args.command != "worker":  # the worker's logging is Faust's
         _configure_logging(debug)
+    for warning in misspelt_settings(os.environ):
+        print(f"newsstream {args.command}: {warning}", file=sys.stderr)
     try:
         with sigterm_raises():
             return int(args.func(args))
@@ -315,6 +336,27 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         what = f"unexpected {type(exc).__name__}: {exc}"
         return _fail(args.command, f"{what} (a bug; --debug shows where)", ExitCode.INTERNAL, debug)
+
+
+def misspelt_settings(environ: Mapping[str, str]) -> list[str]:
+    """A warning for each ``NEWSSTREAM_*`` variable that is not a setting but looks like
+    one (``NEWSSTREAM_BROKER``): it is ignored, so the command would quietly use the
+    default. Other unknown names stay silent: the tests have variables of their own."""
+    from difflib import get_close_matches
+
+    from streams.settings import Settings
+
+    prefix, known = "NEWSSTREAM_", set(Settings.model_fields)
+    warnings = []
+    for var in sorted(environ):
+        name = var[len(prefix) :].lower()
+        if not var.upper().startswith(prefix) or name in known:
+            continue
+        close = get_close_matches(name, known, n=1, cutoff=0.6)
+        if close:
+            setting = prefix + close[0].upper()
+            warnings.append(f"{var} is not a setting and is ignored; did you mean {setting}?")
+    return warnings
 
 
 def _debug_requested(args: argparse.Namespace) -> bool:

@@ -21,7 +21,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from functools import cache
 
-from streams.enrich import gazetteer, geo_index
+from streams.enrich import gazetteer, geo_index, geo_local
 from streams.enrich.gazetteer import STRONG_KINDS, Hit
 from streams.enrich.types import Span
 
@@ -31,6 +31,8 @@ _IN_ORG = frozenset({"country", "place", "state"})
 #: names inside a person span are vetoed only in English, where capitals mark names (German
 #: capitalises every noun, so "Raketentests Nordkoreas" looks like a name to the tagger).
 _NAMESAKE = frozenset({"city", "place"})
+#: Kinds whose name a town of another country may bear ("Paris", Texas; "Lebanon", Ohio).
+_NAMESAKE_KINDS = frozenset({"city", "place", "country"})
 _CURRENCY = re.compile(r"\$")
 #: Cities this big are news in their own right: they count without corroboration.
 BIG_CITY = 1_000_000
@@ -104,8 +106,12 @@ def _in_place_list(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> 
 
 
 def _container(spans: list[Span], starts: list[int], hit: Hit) -> Span | None:
-    i = bisect_right(starts, hit.start) - 1
-    if i >= 0 and spans[i].end >= hit.end:
+    return _span_around(spans, starts, hit.start, hit.end)
+
+
+def _span_around(spans: list[Span], starts: list[int], start: int, end: int) -> Span | None:
+    i = bisect_right(starts, start) - 1
+    if i >= 0 and spans[i].end >= end:
         return spans[i]
     return None
 
@@ -179,36 +185,94 @@ def _state_of(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> str |
     return None
 
 
-def _local_namesakes(kept: list[tuple[Hit, Span | None]]) -> dict[int, str]:
-    """Namesake towns in a local story, by index into ``kept``: a city or well-known place
-    whose name a town of another country also bears ("Paris", "Athens", "Cambridge") takes
-    that country when the story names no country and its states and unambiguous towns are
-    all of it ("Schools in Athens and Savannah closed"). Local news names the places around
-    a town, not its country; a world city in the news comes with its country or its
-    neighbours."""
-    if any(h.place.kind == "country" for h, _ in kept):
-        return {}
-    evidence = [
+def _evidence(kept: list[tuple[Hit, Span | None]]) -> list[tuple[int, str]]:
+    """(index into ``kept``, country) of a story's states, unambiguous towns and
+    well-known places: what a local story's places point to."""
+    return [
         (i, h.place.country)
         for i, (h, _) in enumerate(kept)
-        if h.place.kind == "state" or (h.place.kind == "city" and not h.place.alts)
+        if h.place.country is not None
+        and (
+            h.place.kind == "state"
+            or (h.place.kind in ("city", "place") and not (h.place.alts or h.place.namesakes))
+        )
     ]
+
+
+def _local_cues(
+    text: str, kept: list[tuple[Hit, Span | None]], hits: list[Hit], spans: list[Span]
+) -> set[str]:
+    """The countries a story's local cues name (``geo_local``: small towns, local offices,
+    "City, State")."""
+    if geo_local.has_local_office(text):
+        return {geo_local.LOCAL_COUNTRY}
+    if any(
+        h.place.kind == "state"
+        and h.place.country == geo_local.LOCAL_COUNTRY
+        and text[max(0, h.start - 3) : h.start].endswith(", ")
+        and text[max(0, h.start - 3)].isalpha()
+        for h, _ in kept
+    ):
+        return {geo_local.LOCAL_COUNTRY}
+    starts = [sp.start for sp in spans]
+    # A town inside a longer name is a word of it ("John Caldwell"); a span that is just
+    # the town is the town, whatever label the tagger guessed ("Myrtle Beach" as a person).
+    for t in geo_local.towns(text, hits):
+        sp = _span_around(spans, starts, *t)
+        if sp is None or sp.label == "LOC" or (sp.start, sp.end) == t:
+            return {geo_local.LOCAL_COUNTRY}
+    return set()
+
+
+def _local_namesakes(
+    text: str, kept: list[tuple[Hit, Span | None]], hits: list[Hit], spans: list[Span]
+) -> dict[int, str]:
+    """Namesake towns in a local story, by index into ``kept``: a city, well-known place or
+    country whose name a town of another country also bears ("Paris", "Athens",
+    "Lebanon") takes that country when the story names no other country, no demonym or
+    well-known place of the name's own, and its states, unambiguous towns and local cues
+    all point to that one country ("Schools in Athens and Savannah closed"). A much smaller
+    town, or one named like a country, needs a local cue ("Kingston … Poughkeepsie").
+    Local news names the places around a town, not its country; a world city in the news
+    comes with its country or its neighbours."""
+    cands = [
+        i
+        for i, (h, _) in enumerate(kept)
+        if h.place.kind in _NAMESAKE_KINDS
+        and (h.place.alts or h.place.namesakes or h.place.far_namesakes)
+    ]
+    if not cands or any(h.place.kind == "country" and not h.place.far_namesakes for h, _ in kept):
+        return {}
+    evidence = _evidence(kept)
+    cues = cache(lambda: _local_cues(text, kept, hits, spans))
     # A well-known place or a demonym of the town's own country ("the Greek government").
-    places = [
+    own = [
         (i, h.place.country)
         for i, (h, _) in enumerate(kept)
         if h.place.kind in ("place", "demonym")
     ]
     out: dict[int, str] = {}
-    for idx, (h, _) in enumerate(kept):
-        others = (*h.place.alts, *h.place.namesakes)
-        if h.place.kind not in ("city", "place") or not others:
+    for idx in cands:
+        p = kept[idx][0].place
+        if any(cc == p.country for i, cc in own if i != idx):
             continue
-        if any(cc == h.place.country for i, cc in places if i != idx):
+        near = () if p.kind == "country" else (*p.alts, *p.namesakes)
+        pointed = {cc for i, cc in evidence if i != idx}
+        # Local cues only ever add their one country: read them only when it could matter.
+        if len(pointed) > 1 or not (pointed or {geo_local.LOCAL_COUNTRY}) <= {
+            *near,
+            *p.far_namesakes,
+        }:
             continue
-        local = {cc for i, cc in evidence if i != idx}
-        if len(local) == 1 and (cc := next(iter(local))) in others and cc is not None:
+        cued = cues()
+        pointed |= cued
+        if len(pointed) != 1:
+            continue
+        cc = next(iter(pointed))
+        if cc in near or (cc in cued and cc in p.far_namesakes):
             out[idx] = cc
+    if any(h.place.kind == "country" and i not in out for i, (h, _) in enumerate(kept)):
+        return {}  # a country the story names: its towns are not local namesakes
     return out
 
 
@@ -259,7 +323,7 @@ def resolve(
         english = cache(lambda: language == "en")
     kept = _kept(text, spans, hits, english)
     states = {idx: cc for idx in range(len(kept)) if (cc := _state_of(text, kept, idx))}
-    states = _local_namesakes(kept) | states
+    states = _local_namesakes(text, kept, hits, spans) | states
     strong = {
         h.place.country
         for i, (h, _) in enumerate(kept)

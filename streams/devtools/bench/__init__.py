@@ -4,7 +4,8 @@ docs/performance.md.
 
 Importing the package is cheap (it holds only the options): the CLI adds
 :func:`add_arguments` to its parser and calls :func:`run`, which imports the measuring
-modules (`compare`, `soak`, `limits`, `latency`, `clients`, `process`) when it runs.
+modules (`compare`, `soak`, `limits`, `latency`, `clients`, `process`) when it runs;
+`errors` turns a failed run into the command's one sentence.
 """
 
 from __future__ import annotations
@@ -28,7 +29,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse ``argv`` (default: ``sys.argv[1:]``) and run: what `scripts/bench` calls."""
-    parser = argparse.ArgumentParser(prog="newsstream bench")
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
+    """`newsstream bench` with ``argv`` (default: ``sys.argv[1:]``): what `scripts/bench`
+    calls, through the CLI so that a bad flag or a failed run ends as the command's does
+    (one sentence on stderr and an exit code from `streams.exitcodes`)."""
+    import sys
+
+    from streams.cli import main as cli_main
+
+    return cli_main(["bench", *(sys.argv[1:] if argv is None else argv)])

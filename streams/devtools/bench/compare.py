@@ -18,6 +18,7 @@ import orjson
 
 from schemas.models import story_text
 from streams.devtools.bench.clients import consume_n, produce_all, synthetic, wait_pipeline_live
+from streams.devtools.bench.errors import run_failures
 from streams.devtools.bench.latency import latency
 from streams.devtools.bench.limits import enrich_rate, limit_latency, limit_loop
 from streams.devtools.bench.process import cpu_by_role, rss_mb
@@ -54,7 +55,7 @@ def run_once(
 ) -> dict[str, Any]:
     """One run on a broker of its own: the limits, the pipeline, the latencies."""
     work = Path(tempfile.mkdtemp(prefix="newsstream-bench-"))
-    with LocalStack(work, env=_WORKER_ENV) as stack:
+    with run_failures(work), LocalStack(work, env=_WORKER_ENV) as stack:
         s = stack.settings
         stories = synthetic(n, seed=int(time.time()))
         values = [(st["id"].encode(), orjson.dumps(st)) for st in stories]

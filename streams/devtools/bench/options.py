@@ -5,20 +5,25 @@ from __future__ import annotations
 
 import argparse
 
+from streams.cli import COUNT, POSITIVE, number
+
+# Every count is at least 1 and every rate or duration more than 0: a zero or negative
+# value makes a run that measures nothing, or waits forever for stories never sent.
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the flags of `newsstream bench` / `scripts/bench` to ``parser``."""
-    parser.add_argument("--stories", type=int, default=50_000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--latency-seconds", type=float, default=25)
-    parser.add_argument("--rate", type=float, default=1000)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--stories", type=COUNT, default=50_000)
+    parser.add_argument("--runs", type=COUNT, default=3)
+    parser.add_argument("--latency-seconds", type=POSITIVE, default=25)
+    parser.add_argument("--rate", type=POSITIVE, default=1000)
+    parser.add_argument("--workers", type=COUNT, default=1)
     # None stands for the project's producers' linger (streams.kafka.producer), resolved
     # when the benchmark runs: importing the producer here would slow every CLI start.
     parser.add_argument(
         "--load-linger-ms",
-        type=int,
+        type=number(int, 0),
         default=None,
         help="linger of the latency load generator (0: one request per story)",
     )
-    parser.add_argument("--soak", type=float, metavar="SECONDS", help="memory over a long run")
+    parser.add_argument("--soak", type=POSITIVE, metavar="SECONDS", help="memory over a long run")

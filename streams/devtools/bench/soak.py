@@ -22,6 +22,7 @@ from streams.devtools.bench.clients import (
     wait_pipeline_live,
     writer,
 )
+from streams.devtools.bench.errors import run_failures
 from streams.devtools.bench.process import rss_mb
 from streams.local.stack import LocalStack
 from streams.settings import Settings
@@ -47,7 +48,7 @@ def soak(seconds: float, rate: float, sample_s: float = 10.0) -> dict[str, Any]:
     """Offer ``rate`` stories/s to one worker for ``seconds`` and sample the worker's and
     the broker's resident memory."""
     work = Path(tempfile.mkdtemp(prefix="newsstream-soak-"))
-    with LocalStack(work) as stack:
+    with run_failures(work), LocalStack(work) as stack:
         w = stack.start_worker()
         asyncio.run(wait_pipeline_live(stack.settings, 1))
         pids = (w.process.pid, stack.embedded_broker.process.pid)

@@ -126,8 +126,9 @@ def main_ingest(
     failed = sum(1 for c in report.feeds.values() if c.failed_polls)
     print(summary_table(report), file=sys.stderr)
     print(
-        f"ingest: published {report.published} stories from {len(report.feeds)} feed(s); "
-        f"{failed} feed(s) failed; metrics in {state_dir / METRICS_FILE}",
+        f"ingest: published {_counted(report.published, 'story', 'stories')} from "
+        f"{_counted(len(report.feeds), 'feed')}; {failed} failed; "
+        f"metrics in {state_dir / METRICS_FILE}",
         file=sys.stderr,
     )
     if stopped_by is not None:
@@ -135,3 +136,8 @@ def main_ingest(
     if report.all_failed:
         return ExitCode.ALL_FAILED
     return ExitCode.OK if report.ok else ExitCode.FAILED
+
+
+def _counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 story``, ``2 stories``: the summary line is read by people."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"

@@ -153,8 +153,8 @@ def salvage_malformed(
     kept, dropped = entries[:complete], entries[complete:]
     reason = f"feed is truncated ({msg}{where}); read {complete} complete item(s)"
     if dropped:
-        names = ", ".join(
-            repr(one_line(e.get("title") or e.get("id") or "?")[:60]) for e in dropped[:5]
-        )
+        labels = [e.get("title") or e.get("id") for e in dropped[:5]]
+        # an item cut off inside its title has none yet: '?' read as a title named '?'
+        names = ", ".join(repr(one_line(t)[:60]) if t else "(untitled)" for t in labels)
         reason += f", dropped {len(dropped)} incomplete: {names}"
     return kept, FeedError(location, reason)

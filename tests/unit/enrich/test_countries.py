@@ -229,19 +229,29 @@ def test_namesake_city_takes_the_country_of_the_other_towns() -> None:
 LOCAL = PARALLEL.with_name("local_news_countries.jsonl")
 
 
-@pytest.mark.parametrize(("kind", "floor"), [("us", 0.75), ("mixed", 0.95)])
+@pytest.mark.parametrize(("kind", "floor"), [("us", 0.88), ("mixed", 0.95)])
 def test_local_and_mixed_news(kind: str, floor: float) -> None:
     _local_floor(LOCAL, kind, floor)
 
 
 #: More local and mixed sentences, written after the namesake-town rule to check it
-#: (docs/enrichment.md): floors just under today's scores (US 0.76, mixed 0.95).
+#: (docs/enrichment.md): floors just under today's scores (US 0.80, mixed 0.95).
 LOCAL_HELDOUT = PARALLEL.with_name("local_news_heldout.jsonl")
 
 
-@pytest.mark.parametrize(("kind", "floor"), [("us", 0.75), ("mixed", 0.90)])
+@pytest.mark.parametrize(("kind", "floor"), [("us", 0.78), ("mixed", 0.90)])
 def test_heldout_local_and_mixed_news(kind: str, floor: float) -> None:
     _local_floor(LOCAL_HELDOUT, kind, floor)
+
+
+#: Sentences written before the local-cue rules and not tuned on (docs/enrichment.md,
+#: "Local cues"): floors just under today's scores (US 0.72, mixed 1.00).
+LOCAL_FRESH = PARALLEL.with_name("local_news_fresh.jsonl")
+
+
+@pytest.mark.parametrize(("kind", "floor"), [("us", 0.70), ("mixed", 0.95)])
+def test_fresh_local_and_mixed_news(kind: str, floor: float) -> None:
+    _local_floor(LOCAL_FRESH, kind, floor)
 
 
 def _local_floor(path: Path, kind: str, floor: float) -> None:
@@ -299,3 +309,33 @@ def test_a_world_city_that_dwarfs_its_namesake_stays_itself() -> None:
 def test_a_world_city_with_its_country_named_stays_abroad(text: str) -> None:
     athens = [sp for sp in enrich_text(text).entities if sp.text == "Athens"]
     assert athens and athens[0].country == "GR"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Small US towns beside a world city much bigger than its namesake (Kingston, N.Y.).
+        "Kingston residents lost power after a storm moved through Poughkeepsie and Newburgh.",
+        # A town named like a country, with a small town of its state beside it.
+        "Lebanon school officials met with parents in Harrisburg about the new bus routes.",
+        # An office only US local government has.
+        "Deputies from the county sheriff's office searched a field outside Kingston.",
+    ],
+)
+def test_local_cues_point_to_small_and_country_named_towns(text: str) -> None:
+    assert countries(text) == {"US"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A small US town is context only: alone it adds no country.
+        ("Officials in Harrisburg said the meeting would go ahead.", set()),
+        # A country named as a country stays one, beside a US state.
+        ("Lebanon's parliament met as Texas lawmakers debated aid.", {"LB", "US"}),
+        # Demonyms of another country outweigh a local cue.
+        ("Greek police in Athens and a county sheriff's office in Ohio shared data.", {"GR", "US"}),
+    ],
+)
+def test_local_cues_do_not_move_a_story_abroad(text: str, expected: set) -> None:
+    assert countries(text) == expected

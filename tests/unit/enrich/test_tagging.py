@@ -101,7 +101,7 @@ def test_tag_stream_writes_one_line_per_input_line_and_counts_errors() -> None:
     records = [json.loads(line) for line in lines[:-1]]
     assert [r["id"] for r in records] == ["a", None, None, "b"]
     assert (summary.lines, summary.errors, summary.error_lines) == (4, 2, [2, 3])
-    assert str(summary) == "tag: 4 lines, 2 tagged, 2 errors (line 2, 3)"
+    assert str(summary) == "tag: 4 lines, 2 tagged, 2 errors (lines 2, 3)"
 
 
 def test_tag_record_matches_tag_lines() -> None:
@@ -141,3 +141,16 @@ def test_every_line_carries_its_detected_language() -> None:
     assert [o.get("language") for o in out] == ["zh", "de", "und", None]
     assert list(out[0])[:2] == ["id", "language"]  # top level, right after the id
     assert out[0]["categories"][0]["score"] < 0.5  # the model reads English only
+
+
+@pytest.mark.parametrize(
+    ("inp", "expected"),
+    [
+        ([], "tag: 0 lines, 0 tagged, 0 errors"),
+        ([b'{"id": "a", "text": "Paris."}'], "tag: 1 line, 1 tagged, 0 errors"),
+        ([b"nope"], "tag: 1 line, 0 tagged, 1 error (line 1)"),
+        ([b"x", b"y"], "tag: 2 lines, 0 tagged, 2 errors (lines 1, 2)"),
+    ],
+)
+def test_the_summary_counts_in_words(inp: list[bytes], expected: str) -> None:
+    assert str(tag_stream(inp, io.BytesIO())) == expected

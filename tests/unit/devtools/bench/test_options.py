@@ -6,7 +6,11 @@ import argparse
 import subprocess
 import sys
 
+import pytest
+
 from streams.devtools.bench import add_arguments
+from streams.exitcodes import ExitCode
+from tests.paths import ROOT
 
 
 def _parse(*argv: str) -> argparse.Namespace:
@@ -36,3 +40,41 @@ def test_importing_the_options_imports_no_kafka_client() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--stories", "abc"], "argument --stories: 'abc' is not an integer"),
+        (["--stories", "-5"], "argument --stories: -5 is out of range: give a value at least 1"),
+        (["--runs", "0"], "argument --runs: 0 is out of range: give a value at least 1"),
+        (["--workers", "0"], "argument --workers: 0 is out of range"),
+        (["--rate", "-5"], "argument --rate: -5 is out of range: give a value more than 0"),
+        (["--rate", "nan"], "argument --rate: 'nan' is not a number"),
+        (["--latency-seconds", "0"], "argument --latency-seconds: 0 is out of range"),
+        (["--soak", "-5"], "argument --soak: -5 is out of range"),
+        (["--load-linger-ms", "-1"], "argument --load-linger-ms: -1 is out of range"),
+    ],
+)
+def test_a_value_that_measures_nothing_is_refused(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        _parse(*argv)
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_scripts_bench_fails_like_every_command() -> None:
+    """A bad flag to `scripts/bench` is one sentence and exit 2, as `newsstream bench`."""
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench"), "--rate", "-5"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == ExitCode.USAGE
+    assert proc.stderr.splitlines() == [
+        "newsstream bench: error: argument --rate: -5 is out of range: give a value more "
+        "than 0 (see newsstream bench --help)"
+    ]

@@ -83,7 +83,7 @@ def test_main_ingest_exit_codes_and_the_summary_table(
     assert publish.main_ingest(s, [good], None) == ExitCode.OK
     err = capsys.readouterr().err
     assert _rows(err)[good] == ["1", "1", "1", "0", "0"]
-    assert "ingest: published 1 stories from 1 feed(s); 0 feed(s) failed" in err
+    assert "ingest: published 1 story from 1 feed; 0 failed" in err
 
     missing = str(tmp_path / "nope.xml")
     assert publish.main_ingest(s, [missing], None) == ExitCode.ALL_FAILED
@@ -92,7 +92,9 @@ def test_main_ingest_exit_codes_and_the_summary_table(
     assert err.count("no such file") == 1  # reported once, in the table
 
     assert publish.main_ingest(s, [good, missing], None) == ExitCode.FAILED
-    rows = _rows(capsys.readouterr().err)
+    err = capsys.readouterr().err
+    assert "ingest: published 0 stories from 2 feeds; 1 failed" in err
+    rows = _rows(err)
     assert rows[good] == ["1", "0", "0", "1", "0"]  # seen in the first run
     assert rows[missing][4:] == ["1", f"no such file: {missing}"]
 

@@ -85,3 +85,9 @@ def test_mid_document_markup_error_keeps_items_and_reports() -> None:
     r = parse_feed(broken.encode("latin-1"), location="x")
     assert "not well-formed" in r.errors[0].reason
     assert r.stories[0].headline == "Ninety-one lives on"
+
+
+def test_an_item_cut_off_in_its_title_is_named_untitled() -> None:
+    r = parse_feed(b"<rss><channel><item><title>Half a hea", location="x")
+    (err,) = r.errors
+    assert err.reason.endswith("dropped 1 incomplete: (untitled)"), err.reason
