@@ -98,7 +98,8 @@ def read_by_category_model(language: str) -> bool:
 
 def unread_language_scores(scores: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
     """The model's scores flattened towards uniform (:data:`UNREAD_LANGUAGE_WEIGHT`), for a
-    story in a language the model does not read; same order, still summing to 1."""
+    story in a language the model does not read; same order, the best under the abstain
+    threshold."""
     if not scores:
         return []
     spread = (1.0 - UNREAD_LANGUAGE_WEIGHT) / len(scores)

@@ -7,11 +7,13 @@ the figures describe what the product does. Tasks:
   GeoWebNews ``Embedded_*`` toponyms (places inside a longer name) are left out of the gold.
 * ``countries``: micro P/R/F1 of per-story country sets, share of stories exactly right, and
   how many false positives came only from demonyms.
-* ``category``: accuracy of the best IPTC slug mapped to the dataset's labels, with the
-  confusion matrix.
 * ``language``: accuracy of the detected language against each record's ``language``
   (``evaluation_language``); records without one take ``--language`` if given. When the
   records carry languages, the country scores are also given per language.
+* ``category``: the best IPTC slug against the file's labels (``category_metrics``). IPTC
+  files: strict and lenient (``label_alt``) accuracy, macro recall, per-topic recall, the
+  most-confused pairs and how many stories the model abstains on (``unclassified``); AG News
+  and BBC: accuracy of the slug mapped to their labels, with the confusion matrix.
 """
 
 from __future__ import annotations
@@ -21,13 +23,18 @@ import resource
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from streams.enrich import TAGGERS
+from streams.enrich.categories import abstains
+from streams.enrich.category_metrics import (
+    label_mapper,
+    scheme_of,
+    topic_scores,
+)
 from streams.enrich.evaluation_language import (
     by_language,
     format_language,
@@ -42,30 +49,6 @@ TASKS = ("ner", "countries", "category", "language")
 #: What ``newsstream eval --help`` says the command does: this docstring's first line.
 DESCRIPTION = __doc__.split("\n")[0]
 NER_LABELS = ("PER", "ORG", "LOC")
-
-_AG_LABELS = {"World", "Sports", "Business", "Sci/Tech"}
-_AG_MAP = {
-    "sport": "Sports",
-    "economy-business-finance": "Business",
-    "science-technology": "Sci/Tech",
-}
-_BBC_MAP = {
-    "sport": "sport",
-    "economy-business-finance": "business",
-    "science-technology": "tech",
-    "politics": "politics",
-    "arts-culture-entertainment-media": "entertainment",
-}
-
-
-def ag_label(slug: str | None) -> str:
-    """AG News: World is a geographic desk, so every non-mapped topic counts as World."""
-    return _AG_MAP.get(slug or "", "World")
-
-
-def bbc_label(slug: str | None) -> str:
-    """BBC: a slug outside the five classes is wrong whatever the gold label."""
-    return _BBC_MAP.get(slug or "", f"other:{slug}")
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
@@ -148,23 +131,26 @@ def _score_countries(
 
 
 def _score_category(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
-    is_ag = all(rec["label"] in _AG_LABELS for rec, _ in pairs)
-    to_label: Callable[[str | None], str] = ag_label if is_ag else bbc_label
-    confusion: Counter[tuple[str, str]] = Counter()
-    for rec, out in pairs:
-        best = out["categories"][0]["slug"] if out["categories"] else None
-        confusion[(rec["label"], to_label(best))] += 1
-    correct = sum(n for (g, p), n in confusion.items() if g == p)
-    matrix: dict[str, dict[str, int]] = {}
-    for (g, p), n in sorted(confusion.items()):
-        matrix.setdefault(g, {})[p] = n
-    return {
-        "scheme": "agnews" if is_ag else "bbc",
-        "accuracy": round(correct / len(pairs), 4) if pairs else 0.0,
-        "stories": len(pairs),
-        "unclassified": sum(not out["categories"] for _, out in pairs),
-        "confusion": matrix,
-    }
+    has_alt = any("label_alt" in rec for rec, _ in pairs)
+    scheme = scheme_of([rec["label"] for rec, _ in pairs], has_alt)
+    to_label = label_mapper(scheme)
+    gold = [rec["label"] for rec, _ in pairs]
+    best = [out["categories"][0]["slug"] if out["categories"] else None for _, out in pairs]
+    pred = [to_label(slug) for slug in best]
+    result: dict[str, Any] = {"scheme": scheme, "stories": len(pairs)}
+    if scheme == "iptc":
+        alts = [rec.get("label_alt") or [] for rec, _ in pairs]
+        result.update(topic_scores(gold, pred, alts))
+        result["accuracy"] = result["strict_accuracy"]
+    else:
+        result["accuracy"] = topic_scores(gold, pred)["strict_accuracy"]
+        matrix: dict[str, dict[str, int]] = {}
+        for (g, p), n in sorted(Counter(zip(gold, pred, strict=True)).items()):
+            matrix.setdefault(g, {})[p] = n
+        result["confusion"] = matrix
+    cats = [[(c["slug"], c["score"]) for c in out["categories"]] for _, out in pairs]
+    result["unclassified"] = sum(map(abstains, cats))
+    return result
 
 
 def read_records(path: str | Path) -> list[dict[str, Any]]:
@@ -235,6 +221,33 @@ def _row(name: str, m: dict[str, Any]) -> str:
     )
 
 
+def _category_lines(c: dict[str, Any]) -> list[str]:
+    if c["scheme"] != "iptc":
+        lines = [
+            f"category ({c['scheme']} labels): accuracy {c['accuracy']:.4f}"
+            f" on {c['stories']} stories ({c['unclassified']} unclassified)"
+        ]
+        preds = sorted({p for row in c["confusion"].values() for p in row})
+        lines.append("  gold \\ pred " + " ".join(f"{p[:14]:>14}" for p in preds))
+        for g, row in c["confusion"].items():
+            lines.append(f"  {g[:12]:<12} " + " ".join(f"{row.get(p, 0):>14}" for p in preds))
+        return lines
+    lines = [
+        f"category (IPTC slugs): strict accuracy {c['strict_accuracy']:.4f}, lenient (label_alt)"
+        f" {c['lenient_accuracy']:.4f}, macro recall {c['macro_recall']:.4f}"
+        f" on {c['stories']} stories ({c['unclassified']} unclassified: best score under the"
+        " abstain threshold)",
+        "  recall per topic:",
+    ]
+    lines += [f"    {slug:<34} {r['recall']:.4f}  (n={r['n']})" for slug, r in c["recall"].items()]
+    lines.append("  most-confused pairs (a <-> b: total, a taken for b / b taken for a):")
+    lines += [
+        f"    {e['a']} <-> {e['b']}: {e['n']} ({e['a_as_b']} / {e['b_as_a']})"
+        for e in c["confused"]
+    ]
+    return lines
+
+
 def format_report(rep: dict[str, Any]) -> str:
     lines = [
         f"data: {rep['data']}  tagger: {rep['tagger']}  records: {rep['records']}"
@@ -257,22 +270,19 @@ def format_report(rep: dict[str, Any]) -> str:
         )
         lines += [_row(lang, m) for lang, m in c.get("by_language", {}).items()]
     if "category" in rep:
-        c = rep["category"]
-        lines.append(
-            f"category ({c['scheme']} labels): accuracy {c['accuracy']:.4f}"
-            f" on {c['stories']} stories ({c['unclassified']} unclassified)"
-        )
-        preds = sorted({p for row in c["confusion"].values() for p in row})
-        lines.append("  gold \\ pred " + " ".join(f"{p[:14]:>14}" for p in preds))
-        for g, row in c["confusion"].items():
-            lines.append(f"  {g[:12]:<12} " + " ".join(f"{row.get(p, 0):>14}" for p in preds))
+        lines += _category_lines(rep["category"])
     if "language" in rep:
         lines += format_language(rep["language"])
     return "\n".join(lines)
 
 
 #: Files the shipped category model was trained on (scripts/train_categories).
-CATEGORY_TRAINING_FILES = {"agnews-dev.jsonl", "bbc-dev.jsonl"}
+CATEGORY_TRAINING_FILES = {
+    "agnews-dev.jsonl",
+    "bbc-dev.jsonl",
+    "iptc-nytcap-dev.jsonl",
+    "iptc-huffpost-dev.jsonl",
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -96,7 +96,8 @@ def _replay_and_report(
     expected = expected_counts(r.value for r in enriched)
     counts = wait_counts(worker, expected, timeout=60, poll=0.3)
     elapsed = time.monotonic() - t0
-    per_topic = asyncio.run(consume(s, topics.all_category_topics(), idle=2.0, timeout=30))
+    routed = [*topics.all_category_topics(), topics.unclassified]
+    per_topic = asyncio.run(consume(s, routed, idle=2.0, timeout=30))
     cat = Counter(r.topic for r in per_topic)
     _print_report(counts, cat, len(enriched), len(dead), elapsed, topics)
     if counts != expected:
@@ -142,7 +143,7 @@ def _print_report(
     for cc, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         print(f"  {cc:<5}{_country_name(cc):<32}{n:>8}")
     print("\nStories per category topic")
-    for name in topics.all_category_topics():
+    for name in [*topics.all_category_topics(), topics.unclassified]:
         if cat.get(name):
             print(f"  {name:<48}{cat[name]:>8}")
     print()

@@ -14,6 +14,7 @@ import orjson
 
 from schemas.models import RawStory
 from streams.enrich import enrich_story
+from streams.enrich.categories import abstain_threshold
 from streams.pipeline.neardup import NearDupIndex
 from streams.topics import route_slugs
 
@@ -27,7 +28,7 @@ _NO_SOURCE = RawStory.model_fields["source"].default
 class Processed:
     record: dict[str, Any]  # the EnrichedStory as a dict
     value: bytes  # the same, as JSON bytes
-    slugs: list[str]  # category topics to copy to
+    slugs: list[str]  # routing slugs (IPTC slugs, or only "unclassified") to copy to
     cluster_id: str
     duplicate_of: str | None
 
@@ -58,7 +59,9 @@ def enriched_record(story: RawStory, tagger: str) -> dict[str, Any]:
 def process_story(
     story: RawStory, tagger: str, threshold: float, neardup: NearDupIndex | None = None
 ) -> Processed:
-    """Enrich, mark near-duplicates (when an index is given) and decide the routes."""
+    """Enrich, mark near-duplicates (when an index is given) and decide the routes: the
+    best category plus any other over ``threshold``, or ``unclassified`` when the best is
+    under the category model's abstain threshold."""
     rec = enriched_record(story, tagger)
     cluster_id, duplicate_of = story.id, None
     if neardup is not None:
@@ -72,7 +75,7 @@ def process_story(
     return Processed(
         record=rec,
         value=orjson.dumps(rec),
-        slugs=route_slugs(cats, threshold),
+        slugs=route_slugs(cats, threshold, abstain_threshold()),
         cluster_id=cluster_id,
         duplicate_of=duplicate_of,
     )

@@ -13,6 +13,7 @@ import orjson
 import pytest
 
 from schemas.models import DeadLetter, EnrichedStory
+from streams.enrich.categories import abstain_threshold
 from streams.kafka.producer import replay
 from tests.integration.harness import Pipeline
 from tests.integration.helpers import expected_counts, produce, read, wait_counts
@@ -71,12 +72,16 @@ def test_seeds_flow_through_enriched_routed_counted(pipeline: Pipeline) -> None:
         "CN",
     }
 
-    # routing: each story is on the topic of its best category
-    cat_topics = t.all_category_topics()
+    # routing: each story is on the topic of its best category, or on news.topic.unclassified
+    # when that category is under the model's abstain threshold
+    cat_topics = [*t.all_category_topics(), t.unclassified]
     routed = read(s, cat_topics, idle=3.0, timeout=30)
     on_topic = {(r.topic, r.key.decode()) for r in routed}
     for st in stories:
-        assert (t.category(st.categories[0].slug), st.id) in on_topic
+        best = st.categories[0]
+        unsure = best.score < abstain_threshold()
+        topic = t.unclassified if unsure else t.category(best.slug)
+        assert (topic, st.id) in on_topic
 
     # dead letters: reason per input, original bytes kept losslessly
     letters = [DeadLetter.model_validate(orjson.loads(r.value)) for r in dead]

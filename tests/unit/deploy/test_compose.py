@@ -497,9 +497,10 @@ def test_topics_job_creates_what_the_compose_file_asks(
     _patch(monkeypatch, create_topics, cluster)
     assert asyncio.run(create_topics.run(s, attempts=1)) == []
     t = Topics(s.topic_prefix)
-    expected = {t.raw, t.enriched, t.deadletter, t.country_deltas, *t.all_category_topics()}
+    expected = {t.raw, t.enriched, t.deadletter, t.unclassified, t.country_deltas}
+    expected |= set(t.all_category_topics())
     assert set(cluster.topics) == expected
-    assert len(expected) == 4 + 17
+    assert len(expected) == 5 + 17
     for name, (partitions, rf, configs) in cluster.topics.items():
         assert partitions == s.partitions >= 6, name
         assert rf == 3, name

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.enrich.evaluation import ag_label, bbc_label, evaluate, main, read_records
+from streams.enrich.evaluation import evaluate, format_report, main, read_records
 from tests.paths import EVAL_DATA
 
 needs_data = pytest.mark.skipif(
@@ -58,12 +58,39 @@ def test_category_task_runs_whatever_the_classifier_returns() -> None:
     assert rep["category"]["scheme"] == "bbc"
 
 
-def test_label_mappings() -> None:
-    assert ag_label("sport") == "Sports"
-    assert ag_label("labour") == "World"
-    assert ag_label(None) == "World"
-    assert bbc_label("arts-culture-entertainment-media") == "entertainment"
-    assert bbc_label("health") != "business"
+@needs_data
+@pytest.mark.parametrize("name", ["iptc-nytcap-dev.jsonl", "iptc-huffpost-dev.jsonl"])
+def test_category_task_on_iptc_files(name: str) -> None:
+    path, records = sample(name, 60)
+    c = evaluate(path, "category", "fast", records=records)["category"]
+    assert c["scheme"] == "iptc" and c["stories"] == 60
+    assert 0.0 <= c["strict_accuracy"] <= c["lenient_accuracy"] <= 1.0
+    assert c["accuracy"] == c["strict_accuracy"]
+    assert set(c["recall"]) == {r["label"] for r in records}
+    assert c["macro_recall"] == pytest.approx(
+        sum(r["recall"] for r in c["recall"].values()) / len(c["recall"]), abs=1e-3
+    )
+    assert all(e["n"] == e["a_as_b"] + e["b_as_a"] > 0 for e in c["confused"])
+    assert 0 <= c["unclassified"] < 60
+    text = format_report(
+        {
+            "data": name,
+            "tagger": "fast",
+            "records": 60,
+            "errors": 0,
+            "stories_per_s": 1.0,
+            "peak_memory_mb": 1.0,
+            "category": c,
+        }
+    )
+    for needle in (
+        "strict accuracy",
+        "lenient (label_alt)",
+        "macro recall",
+        "recall per topic",
+        "most-confused pairs",
+    ):
+        assert needle in text
 
 
 def test_main_on_a_small_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -55,6 +55,16 @@ def test_routes_best_category_plus_those_over_the_threshold() -> None:
     assert process_story(story, "fast", threshold=second["score"]).slugs == [best["slug"]]
 
 
+def test_a_story_without_a_sure_category_is_routed_to_unclassified() -> None:
+    story = RawStory.model_validate(
+        {"id": "s9", "headline": "Neues Gesetz", "body": "Der Bundesrat hat zugestimmt."}
+    )
+    out = process_story(story, "fast", threshold=0.5)
+    assert out.slugs == ["unclassified"]
+    assert len(out.record["categories"]) == 17  # every slug still listed, best first
+    assert "unclassified" not in {c["slug"] for c in out.record["categories"]}
+
+
 def test_without_an_index_every_story_is_its_own_cluster() -> None:
     out = process_story(_story("s3"), "fast", threshold=0.5)
     assert out.cluster_id == "s3" and out.duplicate_of is None
