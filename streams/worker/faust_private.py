@@ -2,15 +2,12 @@
 
 Each piece reaches past a public interface, so it is written for the versions named in
 :data:`WRITTEN_FOR` and :func:`check_versions` refuses to start on others: a silently
-broken patch would lose or repeat stories. The five driver adjustments (:func:`apply`):
+broken patch would lose or repeat stories. The six driver adjustments (:func:`apply`):
 
 1. Fetch wait and size: Faust hard-codes ``fetch_max_wait_ms=1500`` and leaves aiokafka's
    1-byte ``fetch_min_bytes``; the worker takes both from its settings.
-2. Highwater probe: the embedded broker (Tansu 0.6) answers ListOffsets(latest) with the
-   first offset of the last stored *batch* + 1, so table recovery could stop early and miss
-   the tail of a changelog (lost counts) or crash with ConsistencyError. Fetch is right, so
-   we read forward from the reported end (:func:`probe_true_end_offsets`). Applied with
-   ``NEWSSTREAM_BROKER_ENGINE=tansu`` only: Apache Kafka reports end offsets right.
+2. Highwater probe (streams/worker/highwater.py) under table recovery, for the embedded
+   broker only (``NEWSSTREAM_BROKER_ENGINE=tansu``), whose end offsets fall short.
 3. Producer buffer: see :func:`apply`.
 4. Message hand-off: Faust delivers each record through two tasks and an ``asyncio.wait``
    so that a delivery blocked on a full buffer is abandoned when a rebalance suspends the
@@ -19,10 +16,15 @@ broken patch would lose or repeat stories. The five driver adjustments (:func:`a
    a committed offset where it is, past the records Faust dropped during a rebalance, so
    they were never processed. Such stream partitions go back to the beginning, as
    ``consumer_auto_offset_reset="earliest"`` means (:func:`seek_to_committed_or_reset`).
+6. Stale records after a seek: Faust's drain loop went on delivering a fetch's records of
+   a partition sought back meanwhile, wrote their offsets over the seek's and then dropped
+   the records read again from the seek as already read; its gap bookkeeping let the
+   commit pass them (:class:`_ReadOffsets`, :func:`_deliverer`).
 
 Besides the patches: an agent's error handler (:func:`on_agent_error`), routing table
-writes to an event's partition (:func:`acting_for`),
-the consumer's committed offsets (:func:`committed_offset`), passive stream iteration
+writes to an event's partition (:func:`acting_for`), the consumer's committed offsets
+(:func:`committed_offset`), a seek back for the ``process`` agent's offset guard
+(:func:`seek_back`, :func:`first_read_since_seek`), passive stream iteration
 (:func:`enable_passive`) and the consumer state logged on SIGUSR1 (:func:`consumer_state`).
 docs/reliability.md and docs/performance.md say how each was found and measured.
 """
@@ -43,6 +45,8 @@ from faust.streams import _current_event
 from faust.transport import consumer as faust_consumer
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.transport.producer import ProducerBuffer
+
+from streams.worker.highwater import probe_true_end_offsets
 
 log = logging.getLogger(__name__)
 _applied = False
@@ -70,48 +74,6 @@ def check_versions(installed: Mapping[str, str] | None = None) -> None:
             f"streams/worker/faust_private.py was written for {want}; installed: {got}. "
             "Install the versions pinned in pyproject.toml, or review each patch here first."
         )
-
-
-async def probe_true_end_offsets(
-    reported: Mapping[Any, int], client_kwargs: Mapping[str, Any]
-) -> dict[Any, int]:
-    """Return end offsets corrected by reading past each reported end offset.
-
-    ``client_kwargs`` are the connection settings of the worker (streams.kafka.client).
-    """
-    if not reported:
-        return {}
-    probe = aiokafka.AIOKafkaConsumer(
-        **{**client_kwargs, "client_id": "newsstream-highwater-probe"},
-        enable_auto_commit=False,
-        group_id=None,
-        fetch_max_wait_ms=20,
-    )
-    result = {tp: off for tp, off in reported.items()}
-    await probe.start()
-    try:
-        tps = [TopicPartition(tp.topic, tp.partition) for tp in reported]
-        probe.assign(tps)
-        for tp, off in zip(tps, reported.values(), strict=True):
-            probe.seek(tp, off)
-        pending = dict(zip(tps, reported, strict=True))
-        idle_rounds = 0
-        while pending and idle_rounds < 2:
-            batch = await probe.getmany(*pending, timeout_ms=100)
-            if not any(batch.values()):
-                idle_rounds += 1
-                continue
-            idle_rounds = 0
-            for tp, records in batch.items():
-                if records:
-                    key = pending[tp]
-                    result[key] = max(result[key], records[-1].offset + 1)
-    finally:
-        await probe.stop()
-    fixed = {tp: (reported[tp], result[tp]) for tp in reported if result[tp] != reported[tp]}
-    if fixed:
-        log.info("highwater probe corrected %d partition(s): %s", len(fixed), fixed)
-    return result
 
 
 def apply(
@@ -149,6 +111,7 @@ def apply(
         consumer = create(self, transport)
         consumer._fetch_max_wait_ms = fetch_max_wait_ms
         consumer._fetch_min_bytes = fetch_min_bytes
+        _read_offsets(self.consumer)  # before any seek or fetch (item 6)
         return consumer
 
     thread_cls._create_worker_consumer = _create_worker_consumer  # type: ignore[method-assign]
@@ -201,30 +164,126 @@ def _delivery_cannot_block(consumer: Any) -> Any:
     pending = (lambda: buffer.size) if app.conf.producer_threaded else buffer.pending.qsize
 
     def cannot_block(tp: Any) -> bool:
-        if suspended() or not flow_is_active() or lock.locked():
-            return False
-        if pending() > max_pending:
+        if suspended() or not flow_is_active() or lock.locked() or pending() > max_pending:
             return False
         return all(not chan.queue.full() for chan in tp_index.get(tp, ()))
 
     return cannot_block
 
 
-async def _drain_messages(self: Any, fetcher: Any) -> None:  # pragma: no cover
-    """faust.transport.consumer.Consumer._drain_messages (faust-streaming 0.15.3) with a
-    direct await of the delivery callback when it cannot block (see the module doc)."""
+class _ReadOffsets(dict[Any, Any]):
+    """Faust's ``_read_offset`` that counts the writes made outside the drain loop (seeks,
+    revocations) per partition in ``epochs``: a fetch's records of a partition moved since
+    the fetch returned are stale (they come again from the new position). ``first``: the
+    first offset delivered since the partition last moved."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.epochs: dict[Any, int] = {}
+        self.first: dict[Any, int] = {}
+
+    def __missing__(self, tp: Any) -> None:
+        return None  # Faust's was a defaultdict of None
+
+    def _moved(self, tp: Any) -> None:
+        self.epochs[tp] = self.epochs.get(tp, 0) + 1
+        self.first.pop(tp, None)
+
+    def advance(self, tp: Any, offset: int) -> None:
+        """The drain loop delivered ``offset``: not a move."""
+        super().__setitem__(tp, offset)
+        self.first.setdefault(tp, offset)
+
+    def __setitem__(self, tp: Any, offset: Any) -> None:
+        self._moved(tp)
+        super().__setitem__(tp, offset)
+
+    def __delitem__(self, tp: Any) -> None:
+        self._moved(tp)
+        super().__delitem__(tp)
+
+    def pop(self, tp: Any, *default: Any) -> Any:
+        self._moved(tp)
+        return super().pop(tp, *default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for tp, offset in dict(*args, **kwargs).items():
+            self[tp] = offset
+
+
+def _read_offsets(consumer: Any) -> _ReadOffsets:
+    """The consumer's read offsets as a :class:`_ReadOffsets` (replaced once, in place)."""
+    if not isinstance(offsets := consumer._read_offset, _ReadOffsets):
+        offsets = consumer._read_offset = _ReadOffsets(offsets)
+    return offsets
+
+
+def first_read_since_seek(consumer: Any, topic: str, partition: int) -> int | None:
+    """The first offset of the partition delivered since it was last sought (None if none)."""
+    return _read_offsets(consumer).first.get(faust_consumer.TP(topic, partition))
+
+
+async def seek_back(consumer: Any, topic: str, partition: int, offset: int) -> bool:
+    """Make the consumer read the partition again from ``offset`` (False if not assigned)."""
+    tp = faust_consumer.TP(topic, partition)
+    if tp not in consumer.assignment():
+        return False
+    await consumer.seek_wait({tp: offset})  # in the consumer's thread; sets the read offset
+    _read_offsets(consumer)._moved(tp)  # offset 0 deletes the read offset instead
+    return True
+
+
+def _deliverer(self: Any) -> Callable[[Any, Any, int], Awaitable[None]]:
+    """The body of the drain loop for one record: ``deliver(tp, message, epoch)``, where
+    ``epoch`` is the partition's move count when its fetch returned (:class:`_ReadOffsets`)."""
     callback = self.callback
-    getmany = self.getmany
-    consumer_should_stop = self._stopped.is_set
-    fetcher_should_stop = fetcher._stopped.is_set
-    get_read_offset = self._read_offset.__getitem__
-    set_read_offset = self._read_offset.__setitem__
-    flag_consumer_fetching = faust_consumer.CONSUMER_FETCHING
-    set_flag = self.diag.set_flag
-    unset_flag = self.diag.unset_flag
+    read_offsets = _read_offsets(self)
+    get_read_offset = read_offsets.__getitem__
+    advance, epoch_of, first = read_offsets.advance, read_offsets.epochs.get, read_offsets.first
     commit_every = self._commit_every
     acks_enabled_for = self.app.topics.acks_enabled_for
     cannot_block = _delivery_cannot_block(self)
+
+    async def deliver(tp: Any, message: Any, epoch: int) -> None:
+        offset = message.offset
+        r_offset = get_read_offset(tp)
+        if epoch_of(tp, 0) != epoch:
+            self.log.dev("STALE MESSAGE %r %r (sought since fetched)", tp, offset)
+        elif r_offset is None or offset >= r_offset:
+            # The read offset is the next to read after a seek, else the last one read.
+            after = r_offset if tp in first else r_offset - 1 if r_offset else 0
+            if offset - after > 1 and r_offset and acks_enabled_for(message.topic):
+                await self._add_gap(tp, after + 1, offset - 1)
+            if commit_every is not None and self._n_acked >= commit_every:
+                self._n_acked = 0
+                await self.commit()
+            if epoch_of(tp, 0) != epoch:
+                return  # sought while we committed
+            if cannot_block(tp):
+                await callback(message)
+            else:
+                await self.wait_first(callback(message), self.suspend_flow.wait())
+            if epoch_of(tp, 0) == epoch:
+                advance(tp, offset)
+        else:
+            self.log.dev("DROPPED MESSAGE ROFF %r: k=%r v=%r", offset, message.key, message.value)
+
+    return deliver
+
+
+async def _drain_messages(self: Any, fetcher: Any) -> None:  # pragma: no cover
+    """faust.transport.consumer.Consumer._drain_messages (faust-streaming 0.15.3), with a
+    direct await of the delivery callback when it cannot block (see the module doc) and
+    two fixes: records fetched before a seek of their partition are dropped, not delivered
+    over the seek, and a gap in the offsets never covers the record that revealed it."""
+    getmany = self.getmany
+    consumer_should_stop = self._stopped.is_set
+    fetcher_should_stop = fetcher._stopped.is_set
+    epochs = _read_offsets(self).epochs
+    deliver = _deliverer(self)
+    flag_consumer_fetching = faust_consumer.CONSUMER_FETCHING
+    set_flag = self.diag.set_flag
+    unset_flag = self.diag.unset_flag
     yield_every = 100
     num_since_yield = 0
     sleep = asyncio.sleep
@@ -234,29 +293,15 @@ async def _drain_messages(self: Any, fetcher: Any) -> None:  # pragma: no cover
             ait = getmany(timeout=1.0)
             await self.sleep(0)
             if not self.should_stop:
+                fetched: dict[Any, int] | None = None
                 async for tp, message in ait:
+                    if fetched is None:  # no await since the fetch returned its records
+                        fetched = dict(epochs)
                     num_since_yield += 1
                     if num_since_yield > yield_every:
                         await sleep(0)
                         num_since_yield = 0
-                    offset = message.offset
-                    r_offset = get_read_offset(tp)
-                    if r_offset is None or offset >= r_offset:
-                        gap = offset - (r_offset or 0)
-                        if gap > 1 and r_offset and acks_enabled_for(message.topic):
-                            await self._add_gap(tp, r_offset + 1, offset)
-                        if commit_every is not None and self._n_acked >= commit_every:
-                            self._n_acked = 0
-                            await self.commit()
-                        if cannot_block(tp):
-                            await callback(message)
-                        else:
-                            await self.wait_first(callback(message), self.suspend_flow.wait())
-                        set_read_offset(tp, offset)
-                    else:
-                        self.log.dev(
-                            "DROPPED MESSAGE ROFF %r: k=%r v=%r", offset, message.key, message.value
-                        )
+                    await deliver(tp, message, fetched.get(tp, 0))
                 unset_flag(flag_consumer_fetching)
     except self.consumer_stopped_errors:
         if self.transport.app.should_stop:
@@ -297,8 +342,7 @@ def on_agent_error(agent: Any, handler: Callable[[Any, BaseException], Awaitable
 
 def committed_offset(consumer: Any, tp: Any) -> int | None:
     """The offset Faust's consumer last committed for ``tp`` (None before the first)."""
-    offset = consumer._committed_offset.get(tp)
-    return None if offset is None else int(offset)
+    return None if (offset := consumer._committed_offset.get(tp)) is None else int(offset)
 
 
 def enable_passive(stream: Any) -> None:
