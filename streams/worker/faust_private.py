@@ -132,12 +132,9 @@ async def seek_to_committed_or_reset(
     consumer: aiokafka.AIOKafkaConsumer, *, skip_topics: Any = (), reset: str = "earliest"
 ) -> Mapping[TopicPartition, int | None]:
     """``consumer.seek_to_committed()``, then partitions without a committed offset (or at
-    offset 0) go back to the beginning when the reset policy is "earliest".
-
-    Returns what aiokafka returns (the committed offsets, None where there is none), which
-    is what Faust's ``perform_seek`` expects. Changelog partitions (``skip_topics``) are
-    left alone: recovery seeks them itself.
-    """
+    offset 0) go back to the beginning when the reset policy is "earliest". Returns what
+    aiokafka returns (the committed offsets, None where there is none), as Faust's
+    ``perform_seek`` expects. Changelog partitions (``skip_topics``): recovery seeks them."""
     committed = await consumer.seek_to_committed()
     if reset == "earliest":
         unset = [
@@ -219,17 +216,20 @@ def _read_offsets(consumer: Any) -> _ReadOffsets:
 
 
 def first_read_since_seek(consumer: Any, topic: str, partition: int) -> int | None:
-    """The first offset of the partition delivered since it was last sought (None if none)."""
+    """The first offset of the partition delivered since it last moved (None if none)."""
     return _read_offsets(consumer).first.get(faust_consumer.TP(topic, partition))
 
 
 async def seek_back(consumer: Any, topic: str, partition: int, offset: int) -> bool:
     """Make the consumer read the partition again from ``offset`` (False if not assigned)."""
-    tp = faust_consumer.TP(topic, partition)
-    if tp not in consumer.assignment():
+    if (tp := faust_consumer.TP(topic, partition)) not in consumer.assignment():
         return False
-    await consumer.seek_wait({tp: offset})  # in the consumer's thread; sets the read offset
-    _read_offsets(consumer)._moved(tp)  # offset 0 deletes the read offset instead
+    try:  # in the consumer's thread; sets the read offset (offset 0 deletes it: _moved)
+        await consumer.seek_wait({tp: offset})
+    except Exception as exc:  # revoked meanwhile: its next owner reads from the commit
+        log.warning("seek of %s to %d failed: %r", tp, offset, exc)
+        return False
+    _read_offsets(consumer)._moved(tp)
     return True
 
 
@@ -322,11 +322,8 @@ async def _drain_messages(self: Any, fetcher: Any) -> None:  # pragma: no cover
 
 @contextlib.contextmanager
 def acting_for(event: Any) -> Iterator[None]:
-    """Make table writes inside a batch go to the partition of ``event``.
-
-    Faust routes a table write to the partition of the *current* event; inside a batch
-    that would be whichever event arrived last, so we set it explicitly.
-    """
+    """Make table writes inside a batch go to the partition of ``event``: Faust routes a
+    table write to the partition of the *current* event, the batch's last one otherwise."""
     token = _current_event.set(weakref.ref(event))
     try:
         yield

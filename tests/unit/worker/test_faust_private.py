@@ -187,6 +187,17 @@ def test_seek_back_moves_the_partition_and_forgets_what_was_read(
     assert asyncio.run(faust_private.seek_back(consumer, "news.raw", 1, 0)) is False
 
 
+def test_a_seek_back_refused_by_the_consumer_is_reported_not_raised() -> None:
+    """Revoked between the check and the seek: the agent must not crash over it."""
+    consumer = _Consumer()
+
+    async def refuse(partitions: dict[Any, int]) -> None:
+        raise RuntimeError("No current assignment for partition")
+
+    consumer.seek_wait = refuse  # type: ignore[method-assign]
+    assert asyncio.run(faust_private.seek_back(consumer, "news.raw", 0, 2)) is False
+
+
 def test_read_offsets_count_every_move_but_the_drain_loops_own() -> None:
     offsets = faust_private._ReadOffsets({TP0: 4})
     offsets.advance(TP0, 5)
