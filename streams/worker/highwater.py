@@ -4,7 +4,7 @@ The embedded broker (Tansu 0.6) answers ListOffsets(latest) with the first offse
 last stored *batch* + 1, so table recovery could stop early and miss the tail of a
 changelog (lost counts) or crash with ConsistencyError. Its Fetch is right, so
 :func:`probe_true_end_offsets` reads forward from each reported end. Public aiokafka API
-only; streams/worker/faust_private.py puts it under Faust's recovery (Tansu only).
+only; streams/worker/faust_private/ puts it under Faust's recovery (Tansu only).
 """
 
 from __future__ import annotations
