@@ -19,7 +19,8 @@ broken patch would lose or repeat stories. The seven driver adjustments (:func:`
 6. Stale records after a seek: Faust's drain loop went on delivering a fetch's records of
    a partition sought back meanwhile, wrote their offsets over the seek's and then dropped
    the records read again from the seek as already read; its gap bookkeeping let the
-   commit pass them (``_consumer.py``).
+   commit pass them, and its commit could pass an unacked record at the committed offset
+   (``_consumer.py``).
 7. Offset reset after a failover: aiokafka retried ListOffsets against the old leader
    until its metadata aged out (``_consumer.py``).
 
@@ -51,6 +52,7 @@ from faust.transport.producer import ProducerBuffer
 from streams.worker.faust_private._consumer import (
     _drain_messages,
     _read_offsets,
+    commit_from_the_committed_offset,
     first_read_since_seek,
     refresh_leaders_on_reset_error,
     seek_back,
@@ -118,6 +120,7 @@ def apply(
     ProducerBuffer.max_messages = buffer_max_messages
     faust_consumer.Consumer._drain_messages = _drain_messages  # type: ignore[method-assign]
     refresh_leaders_on_reset_error(Fetcher)
+    commit_from_the_committed_offset(faust_consumer.Consumer)
     thread_cls = faust_aiokafka.AIOKafkaConsumerThread
     create = thread_cls._create_worker_consumer
 

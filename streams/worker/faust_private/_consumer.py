@@ -205,3 +205,21 @@ def refresh_leaders_on_reset_error(fetcher_cls: Any) -> None:
             raise
 
     fetcher_cls._proc_offset_request = _proc_offset_request
+
+
+def commit_from_the_committed_offset(consumer_cls: Any) -> None:
+    """Make Faust's ``Consumer._new_offset`` commit only a run of acked offsets that starts
+    at the committed offset (or at a gap covering it). It let the run start one further
+    (``min(acked) - committed > 1``), so a record at the committed offset that was never
+    acked was committed over."""
+    original = consumer_cls._new_offset
+
+    def _new_offset(self: Any, tp: Any) -> int | None:
+        committed, acked = self._committed_offset[tp], self._acked[tp]
+        head_missing = committed is not None and acked and min(acked) > committed
+        if head_missing and not self._gap[tp].overlaps_point(committed):
+            return None
+        result: int | None = original(self, tp)
+        return result
+
+    consumer_cls._new_offset = _new_offset

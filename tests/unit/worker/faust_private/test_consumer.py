@@ -158,3 +158,39 @@ def test_an_offset_reset_refused_by_an_old_leader_refreshes_the_metadata(
     with pytest.raises(getattr(errors, error)):
         asyncio.run(fetcher._proc_offset_request(2, {}))
     assert fetcher.refreshed == refreshed
+
+
+class _Committer:
+    """Faust's commit bookkeeping for one partition; the original answers "commit 13"."""
+
+    def __init__(self, committed: int | None, acked: list[int]) -> None:
+        from intervaltree import IntervalTree
+
+        self._committed_offset = {TP0: committed}
+        self._acked = {TP0: acked}
+        self._gap: dict[Any, Any] = defaultdict(IntervalTree)
+
+    def _new_offset(self, tp: Any) -> int | None:
+        return max(self._acked[tp]) + 1
+
+
+@pytest.mark.parametrize(
+    ("committed", "acked", "gap", "commit"),
+    [
+        (10, [11, 12], None, None),  # 10 was never acked: no commit over it
+        (10, [10, 11, 12], None, 13),
+        (10, [11, 12], (10, 11), 13),  # 10 is not in the log (a gap): commit
+        (None, [11, 12], None, 13),  # nothing committed yet: as before
+    ],
+)
+def test_a_commit_starts_at_the_committed_offset(
+    committed: int | None, acked: list[int], gap: tuple[int, int] | None, commit: int | None
+) -> None:
+    class Committer(_Committer):
+        pass
+
+    faust_private.commit_from_the_committed_offset(Committer)
+    consumer = Committer(committed, acked)
+    if gap is not None:
+        consumer._gap[TP0].addi(*gap)
+    assert consumer._new_offset(TP0) == commit
