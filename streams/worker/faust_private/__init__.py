@@ -28,7 +28,8 @@ Besides the patches: an agent's error handler (:func:`on_agent_error`), routing 
 writes to an event's partition (:func:`acting_for`), the consumer's committed offsets
 (:func:`committed_offset`), a seek back for the ``process`` agent's offset guard
 (:func:`seek_back`, :func:`first_read_since_seek`), passive stream iteration
-(:func:`enable_passive`) and the consumer state logged on SIGUSR1 (:func:`consumer_state`).
+(:func:`enable_passive`) and the consumer and producer state logged on SIGUSR1
+(:func:`consumer_state`, :func:`producer_state`).
 docs/reliability.md and docs/performance.md say how each was found and measured.
 """
 
@@ -70,6 +71,7 @@ __all__ = [
     "enable_passive",
     "first_read_since_seek",
     "on_agent_error",
+    "producer_state",
     "seek_back",
     "seek_to_committed_or_reset",
 ]
@@ -227,7 +229,29 @@ def consumer_state(app: Any) -> dict[str, Any]:
         state.update(_aiokafka_state(consumer._thread._ensure_consumer()))
     except Exception as exc:
         state["aiokafka"] = repr(exc)
+    try:
+        state["producer"] = producer_state(app.producer._ensure_producer())
+    except Exception as exc:
+        state["producer"] = repr(exc)
     return state
+
+
+def producer_state(producer: aiokafka.AIOKafkaProducer) -> dict[str, Any]:
+    """aiokafka's sender and accumulator: what waits to be sent, to which leader, and what
+    the sender skips (nodes with a request in flight, muted partitions)."""
+    sender, queued = producer._sender, producer._message_accumulator
+    leader_for = queued._cluster.leader_for_partition
+    return {
+        "in_flight_nodes": sorted(sender._in_flight),
+        "muted": sorted(f"{tp.topic}:{tp.partition}" for tp in sender._muted_partitions),
+        "queued": {
+            f"{tp.topic}:{tp.partition}": {"batches": len(batches), "leader": leader_for(tp)}
+            for tp, batches in queued._batches.items()
+            if batches
+        },
+        "pending_batches": len(queued._pending_batches),
+        "sender_done": sender.sender_task is None or sender.sender_task.done(),
+    }
 
 
 def _aiokafka_state(consumer: aiokafka.AIOKafkaConsumer) -> dict[str, Any]:
