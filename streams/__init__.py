@@ -7,7 +7,7 @@ Where to start reading
 
 The packages, by role (the folder tree is the architecture)
     ``worker/``     the Faust app, its two agents, and every use of Faust's or aiokafka's
-                    private API (``worker/faust_private.py``, version-checked);
+                    private API (``worker/faust_private/``, version-checked);
     ``web/``        the HTTP views as Faust Blueprints; with ``worker/``, the only code that
                     imports Faust;
     ``pipeline/``   per-story and per-batch logic with no Kafka: decode, process, dedupe,

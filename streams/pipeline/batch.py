@@ -13,7 +13,9 @@ Exactness without transactions, in constant memory:
   within a horizon of the last ``horizon`` stories (streams/pipeline/dedupe.py), or while
   an earlier copy's batch is still waiting for its acknowledgements (``inflight``);
 * each count delta names its source (raw partition, offset), so the ``count`` agent
-  skips a delta re-emitted after a crash (streams/pipeline/counting.py).
+  skips a delta re-emitted after a crash (streams/pipeline/counting.py);
+* a batch that would skip offsets of a partition (a hole: the watermark would pass records
+  never processed) is cut before the hole, and the partition read again (:func:`admit`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -120,6 +122,10 @@ class ProcessState:
         self.expired: dict[int, list[str]] = defaultdict(list)  # records to delete
         self.inflight: set[int] = set()
         self.cluster_countries: OrderedDict[str, set[str]] = OrderedDict()
+        #: Raw partition -> the last offset that reached the batch logic (:func:`admit`).
+        self.seen: dict[int, int] = {}
+        #: Raw partition -> the offset it is being read again from, after a hole.
+        self.rereading: dict[int, int] = {}
 
     def rebuild(self, items: Iterable[tuple[str, Any]]) -> None:
         """Load the ``dedupe`` table: ``'<p>'`` -> watermark, ``'<p>@<offset>'`` -> packed
@@ -137,6 +143,8 @@ class ProcessState:
         for _, part, key, value in sorted(records):
             for p_old, old in self.horizon.add(part, key, unpack(value)):
                 self.expired[p_old].append(old)
+        self.seen = dict(self.watermarks)
+        self.rereading.clear()
 
     def is_known(self, fp: int) -> bool:
         return fp in self.horizon or fp in self.inflight
@@ -198,6 +206,47 @@ def window_start(story: RawStory, size: int) -> int:
     if story.published_at is None:
         return NO_WINDOW
     return int(story.published_at.timestamp() // size * size)
+
+
+def admit(
+    events: Sequence[Source], state: ProcessState, first_read: Callable[[int], int | None]
+) -> tuple[list[int], dict[int, int]]:
+    """The indexes of the events to process, and the partitions to read again from an offset.
+
+    Offsets of a partition must follow on from the last one seen (an offset at or below it
+    is a redelivery, after a seek back). An offset further on is a hole: that event and
+    the rest of its partition in the batch are left out, unacked, and the partition is read
+    again from the first missing offset. While it is (``rereading``), events past that
+    offset were read before the seek and are left out too, unless the consumer read that
+    very offset first after the seek (``first_read``): then the log itself has the gap
+    (compaction, transaction markers, retention).
+    """
+    kept: list[int] = []
+    seeks: dict[int, int] = {}
+    cut: set[int] = set()
+    for i, msg in enumerate(events):
+        part, offset = msg.partition, msg.offset
+        last, again = state.seen.get(part), state.rereading.get(part)
+        if part in cut:
+            continue
+        if last is not None and offset > (expected := last + 1 if again is None else again):
+            if again is None:
+                log.error(
+                    "partition %d: offsets %d-%d skipped, reading them again",
+                    part,
+                    expected,
+                    offset - 1,
+                )
+                seeks[part] = state.rereading[part] = expected
+            if again is None or first_read(part) != offset:
+                cut.add(part)
+                continue
+            log.warning("partition %d: offsets %d-%d are not in the log", part, again, offset - 1)
+        if again is not None and offset >= again:
+            del state.rereading[part]
+        state.seen[part] = offset
+        kept.append(i)
+    return kept, seeks
 
 
 def process_batch(

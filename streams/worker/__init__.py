@@ -12,7 +12,9 @@ Read in this order:
 * :mod:`~streams.worker.state`: the ``process`` agent's state and its table recovery;
 * :mod:`~streams.worker.batching`: adaptive batches that the agent acks itself;
 * :mod:`~streams.worker.faust_private`: every use of faust-streaming's and aiokafka's
-  private API, behind a version check; :mod:`~streams.worker.diagnostics`: SIGUSR1 dumps.
+  private API, behind a version check; :mod:`~streams.worker.highwater`: the end-offset
+  probe it installs for the embedded broker; :mod:`~streams.worker.diagnostics`: SIGUSR1
+  dumps.
 
 With streams/web/, the only package that imports Faust.
 """

@@ -2,13 +2,16 @@
 
 The batch logic is :func:`streams.pipeline.batch.process_batch` (pure); this module feeds it
 Faust's batches, sends what it returns and, once every output of a batch is acknowledged,
-writes the batch's marks to the ``dedupe`` table and acks its events. A crash can repeat
-outputs (a subscriber de-duplicates by id) but never lose them.
+writes the batch's marks to the ``dedupe`` table and acks its events, in batch order (a
+batch that failed stops the marks of every later one). A crash can repeat outputs (a
+subscriber de-duplicates by id) but never lose them; a batch that skips offsets of a
+partition is cut before the hole and the partition read again (:func:`admit_batch`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import defaultdict, deque
 from datetime import UTC, datetime
@@ -16,14 +19,23 @@ from typing import Any
 
 import orjson
 
-from streams.pipeline.batch import BatchConfig, BatchResult, ProcessState, Record, process_batch
+from streams.pipeline.batch import (
+    BatchConfig,
+    BatchResult,
+    ProcessState,
+    Record,
+    admit,
+    process_batch,
+)
 from streams.pipeline.counting import CATEGORY_KEY_PREFIX
 from streams.pipeline.decode import Limits
 from streams.pipeline.neardup import NearDupIndex
 from streams.telemetry import live, metrics
 from streams.worker.app import NewsApp
 from streams.worker.batching import batches
-from streams.worker.faust_private import acting_for
+from streams.worker.faust_private import acting_for, first_read_since_seek, seek_back
+
+log = logging.getLogger("newsstream")
 
 
 def batch_config(news: NewsApp) -> BatchConfig:
@@ -52,6 +64,9 @@ def register(news: NewsApp, state: ProcessState) -> Any:
             async for events in batches(stream, s.batch_size, s.batch_within_s, s.batch_idle_s):
                 while finishing and finishing[0].done():
                     finishing.popleft().result()  # a failed send stops the agent here
+                events = await admit_batch(news, state, events)
+                if not events:
+                    continue
                 result = process_batch(
                     [e.message for e in events], state, cfg, datetime.now(UTC), neardup
                 )
@@ -59,7 +74,8 @@ def register(news: NewsApp, state: ProcessState) -> Any:
                 futures = await _send_all(news.app.producer.send, result.records)
                 futures += await _send_deltas(news, news.app.producer.send, result.deltas)
                 state.inflight.update(result.fingerprints)
-                finish = _finish_batch(news, state, stream, events, futures, result)
+                before = finishing[-1] if finishing else None
+                finish = finish_batch(news, state, stream, events, futures, result, before)
                 finishing.append(asyncio.ensure_future(finish))
                 if len(finishing) > s.inflight_batches:
                     await finishing.popleft()
@@ -70,6 +86,19 @@ def register(news: NewsApp, state: ProcessState) -> Any:
                 await asyncio.wait(finishing, timeout=s.session_timeout_s)
 
     return news.app.agent(news.raw_topic, name="process")(process)
+
+
+async def admit_batch(news: NewsApp, state: ProcessState, events: list[Any]) -> list[Any]:
+    """The events of the batch up to any hole in their partition (:func:`admit`); each
+    partition with a hole is sought back to it, to be read again."""
+    consumer, raw = news.app.consumer, news.topics.raw
+    kept, seeks = admit(
+        [e.message for e in events], state, lambda p: first_read_since_seek(consumer, raw, p)
+    )
+    for part, offset in seeks.items():
+        if not await seek_back(consumer, raw, part, offset):
+            log.warning("partition %d is no longer assigned: its next owner reads it", part)
+    return events if len(kept) == len(events) else [events[i] for i in kept]
 
 
 def _observe(news: NewsApp, events: list[Any], result: BatchResult) -> None:
@@ -111,18 +140,21 @@ async def _send_deltas(news: NewsApp, send: Any, deltas: dict[str, list[list[int
     ]
 
 
-async def _finish_batch(
+async def finish_batch(
     news: NewsApp,
     state: ProcessState,
     stream: Any,
     events: list[Any],
     futures: list[Any],
     result: BatchResult,
+    before: asyncio.Future[None] | None,
 ) -> None:
-    """Once every output of a batch is acknowledged: write its marks, then ack its events.
+    """Once every output of a batch is acknowledged and the batch ``before`` it finished:
+    write its marks, then ack its events.
 
-    Runs while the agent works on the next batch. If a send fails, nothing of the batch is
-    marked or acked (the offsets stay uncommitted, the events are redelivered).
+    Runs while the agent works on the next batch. If a send fails, nothing of the batch or
+    of a later one is marked or acked (the offsets stay uncommitted, the events are
+    redelivered): a later batch's watermark would pass the failed batch's offsets.
     """
     fps = result.fingerprints
     try:
@@ -130,6 +162,8 @@ async def _finish_batch(
         # gather, which adds a callback per future); raises on the first failed send.
         for fut in futures:
             await fut
+        if before is not None:
+            await before
     except BaseException:
         state.inflight.difference_update(fps)
         raise

@@ -1,4 +1,4 @@
-"""The driver adjustments in streams/worker/faust_private.py, against the broker under test."""
+"""The driver adjustments in streams/worker/faust_private/, against the broker under test."""
 
 from __future__ import annotations
 

@@ -135,15 +135,6 @@ def test_sigkill_the_active_controller(cluster: KafkaCluster, tmp_path: Path) ->
     run_with_fault(cluster, tmp_path, 82, fault)
 
 
-#: Why two faults fail today (docs/reliability.md, "Open findings on a Kafka cluster").
-HOLE = (
-    "open finding, docs/reliability.md: after the rebalance a worker's process agent skipped "
-    "a run of news.raw offsets it never received, its watermark jumped past them, and "
-    "those stories never came out"
-)
-
-
-@pytest.mark.xfail(strict=False, reason=HOLE)
 def test_sigstop_a_broker_for_30_s(cluster: KafkaCluster, tmp_path: Path) -> None:
     def fault(c: KafkaCluster, p: Pipeline, _w: list[WorkerProcess]) -> None:
         node = c.node(busiest_leader(c, p.topics.raw))
@@ -165,7 +156,6 @@ def test_rolling_restart(cluster: KafkaCluster, tmp_path: Path) -> None:
     run_with_fault(cluster, tmp_path, 84, fault)
 
 
-@pytest.mark.xfail(strict=False, reason=HOLE)
 def test_sigkill_a_worker_during_failover(cluster: KafkaCluster, tmp_path: Path) -> None:
     def fault(c: KafkaCluster, p: Pipeline, workers: list[WorkerProcess]) -> None:
         leader = busiest_leader(c, p.topics.raw)

@@ -13,6 +13,7 @@ from streams.pipeline.batch import (
     BatchConfig,
     ProcessState,
     SourceEvent,
+    admit,
     process_batch,
     window_start,
 )
@@ -154,3 +155,65 @@ def test_each_delta_source_names_the_story_language() -> None:
     assert out.languages == {"de": 1, "en": 1}
     assert out.deltas["DE"][0] == [0, 3, window_start_of(berlin), "de"]
     assert orjson.loads(out.records[0][2])["language"] == "de"
+
+
+def _offsets(events: list[SourceEvent], kept: list[int]) -> list[tuple[int, int]]:
+    return [(events[i].partition, events[i].offset) for i in kept]
+
+
+def _never_read(part: int) -> int | None:
+    return None
+
+
+def test_a_batch_that_skips_offsets_is_cut_before_the_hole_and_sought_back() -> None:
+    """The hole seen on a Kafka cluster: a partition read from 0-4, then from 741 on."""
+    state = ProcessState(horizon=10)
+    first = [event(o, PARIS) for o in range(5)]
+    assert admit(first, state, _never_read) == ([0, 1, 2, 3, 4], {})
+    events = [event(741, PARIS), event(7, PARIS, partition=1), event(742, PARIS)]
+    kept, seeks = admit(events, state, _never_read)
+    assert _offsets(events, kept) == [(1, 7)]  # partition 1 had no offset seen yet
+    assert seeks == {0: 5}
+    assert state.seen[0] == 4 and state.rereading == {0: 5}
+
+
+def test_while_reading_again_events_read_before_the_seek_are_left_out() -> None:
+    state = ProcessState(horizon=10)
+    admit([event(4, PARIS)], state, _never_read)
+    admit([event(741, PARIS)], state, _never_read)  # the hole: read again from 5
+    stale = [event(743, PARIS), event(744, PARIS)]
+    assert admit(stale, state, lambda part: 5) == ([], {})  # no second seek
+    again = [event(5, PARIS), event(6, PARIS)]
+    assert admit(again, state, lambda part: 5) == ([0, 1], {})
+    assert state.rereading == {} and state.seen[0] == 6
+
+
+def test_a_gap_in_the_log_itself_is_accepted_once_read_again() -> None:
+    """Compaction, transaction markers or retention: the first offset read after the seek
+    is the one after the gap, so the gap is real and waiting would never end."""
+    state = ProcessState(horizon=10)
+    admit([event(4, PARIS)], state, _never_read)
+    admit([event(9, PARIS)], state, _never_read)
+    kept, seeks = admit([event(9, PARIS), event(10, PARIS)], state, lambda part: 9)
+    assert (kept, seeks) == ([0, 1], {})
+    assert state.seen[0] == 10 and state.rereading == {}
+
+
+def test_redelivery_after_a_seek_back_is_not_a_hole() -> None:
+    state = ProcessState(horizon=10)
+    admit([event(o, PARIS) for o in range(10, 20)], state, _never_read)
+    events = [event(o, PARIS) for o in (12, 13, 14)]  # a rebalance sought back to 12
+    assert admit(events, state, _never_read) == ([0, 1, 2], {})
+    kept, seeks = admit([event(16, PARIS)], state, _never_read)  # 15 went missing
+    assert (kept, seeks) == ([], {0: 15})
+
+
+def test_rebuilt_state_expects_the_offset_after_each_watermark() -> None:
+    state = ProcessState(horizon=10)
+    state.rereading[3] = 1
+    state.rebuild([("0", 41), ("1", 7)])
+    assert state.seen == {0: 41, 1: 7} and state.rereading == {}
+    events = [event(42, PARIS), event(9, PARIS, partition=1), event(0, PARIS, partition=2)]
+    kept, seeks = admit(events, state, _never_read)
+    assert _offsets(events, kept) == [(0, 42), (2, 0)]
+    assert seeks == {1: 8}

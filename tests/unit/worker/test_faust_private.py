@@ -8,6 +8,7 @@ import sys
 from types import SimpleNamespace
 
 import pytest
+from aiokafka.structs import TopicPartition
 from faust.streams import _current_event
 
 from streams.worker import faust_private
@@ -86,3 +87,24 @@ def test_worker_consumer_takes_fetch_settings_from_the_environment() -> None:
         check=True,
     )
     assert out.stdout.split() == ["12345", "37"]
+
+
+def test_producer_state_names_what_waits_and_what_the_sender_skips() -> None:
+    tp = TopicPartition("news.enriched", 2)
+    producer = SimpleNamespace(
+        _sender=SimpleNamespace(
+            _in_flight={1}, _muted_partitions={tp}, sender_task=SimpleNamespace(done=lambda: False)
+        ),
+        _message_accumulator=SimpleNamespace(
+            _cluster=SimpleNamespace(leader_for_partition=lambda tp: 3),
+            _batches={tp: ["batch"], TopicPartition("x", 0): []},
+            _pending_batches={"batch"},
+        ),
+    )
+    assert faust_private.producer_state(producer) == {
+        "in_flight_nodes": [1],
+        "muted": ["news.enriched:2"],
+        "queued": {"news.enriched:2": {"batches": 1, "leader": 3}},
+        "pending_batches": 1,
+        "sender_done": False,
+    }

@@ -1,35 +1,40 @@
-"""Every use of faust-streaming's and aiokafka's private API, in one module.
+"""Every use of faust-streaming's and aiokafka's private API, in one package.
 
 Each piece reaches past a public interface, so it is written for the versions named in
 :data:`WRITTEN_FOR` and :func:`check_versions` refuses to start on others: a silently
-broken patch would lose or repeat stories. The five driver adjustments (:func:`apply`):
+broken patch would lose or repeat stories. The seven driver adjustments (:func:`apply`):
 
 1. Fetch wait and size: Faust hard-codes ``fetch_max_wait_ms=1500`` and leaves aiokafka's
    1-byte ``fetch_min_bytes``; the worker takes both from its settings.
-2. Highwater probe: the embedded broker (Tansu 0.6) answers ListOffsets(latest) with the
-   first offset of the last stored *batch* + 1, so table recovery could stop early and miss
-   the tail of a changelog (lost counts) or crash with ConsistencyError. Fetch is right, so
-   we read forward from the reported end (:func:`probe_true_end_offsets`). Applied with
-   ``NEWSSTREAM_BROKER_ENGINE=tansu`` only: Apache Kafka reports end offsets right.
+2. Highwater probe (streams/worker/highwater.py) under table recovery, for the embedded
+   broker only (``NEWSSTREAM_BROKER_ENGINE=tansu``), whose end offsets fall short.
 3. Producer buffer: see :func:`apply`.
 4. Message hand-off: Faust delivers each record through two tasks and an ``asyncio.wait``
    so that a delivery blocked on a full buffer is abandoned when a rebalance suspends the
-   flow. When nothing can block we await the callback directly (:func:`_drain_messages`).
+   flow. When nothing can block we await the callback directly (``_consumer.py``).
 5. Seek back without a commit: aiokafka's ``seek_to_committed`` leaves a partition without
    a committed offset where it is, past the records Faust dropped during a rebalance, so
    they were never processed. Such stream partitions go back to the beginning, as
    ``consumer_auto_offset_reset="earliest"`` means (:func:`seek_to_committed_or_reset`).
+6. Stale records after a seek: Faust's drain loop went on delivering a fetch's records of
+   a partition sought back meanwhile, wrote their offsets over the seek's and then dropped
+   the records read again from the seek as already read; its gap bookkeeping let the
+   commit pass them, and its commit could pass an unacked record at the committed offset
+   (``_consumer.py``).
+7. Offset reset after a failover: aiokafka retried ListOffsets against the old leader
+   until its metadata aged out (``_consumer.py``).
 
 Besides the patches: an agent's error handler (:func:`on_agent_error`), routing table
-writes to an event's partition (:func:`acting_for`),
-the consumer's committed offsets (:func:`committed_offset`), passive stream iteration
-(:func:`enable_passive`) and the consumer state logged on SIGUSR1 (:func:`consumer_state`).
+writes to an event's partition (:func:`acting_for`), the consumer's committed offsets
+(:func:`committed_offset`), a seek back for the ``process`` agent's offset guard
+(:func:`seek_back`, :func:`first_read_since_seek`), passive stream iteration
+(:func:`enable_passive`) and the consumer and producer state logged on SIGUSR1
+(:func:`consumer_state`, :func:`producer_state`).
 docs/reliability.md and docs/performance.md say how each was found and measured.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import weakref
@@ -38,11 +43,38 @@ from typing import Any
 
 import aiokafka
 import faust
+from aiokafka.consumer.fetcher import Fetcher
 from aiokafka.structs import TopicPartition
 from faust.streams import _current_event
 from faust.transport import consumer as faust_consumer
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.transport.producer import ProducerBuffer
+
+from streams.worker.faust_private._consumer import (
+    _drain_messages,
+    _read_offsets,
+    commit_from_the_committed_offset,
+    first_read_since_seek,
+    refresh_leaders_on_reset_error,
+    seek_back,
+)
+from streams.worker.highwater import probe_true_end_offsets
+
+__all__ = [
+    "WRITTEN_FOR",
+    "UnsupportedVersion",
+    "acting_for",
+    "apply",
+    "check_versions",
+    "committed_offset",
+    "consumer_state",
+    "enable_passive",
+    "first_read_since_seek",
+    "on_agent_error",
+    "producer_state",
+    "seek_back",
+    "seek_to_committed_or_reset",
+]
 
 log = logging.getLogger(__name__)
 _applied = False
@@ -67,51 +99,9 @@ def check_versions(installed: Mapping[str, str] | None = None) -> None:
         got = ", ".join(f"{name} {version}" for name, version in sorted(wrong.items()))
         want = ", ".join(f"{name} {prefix}x" for name, prefix in sorted(WRITTEN_FOR.items()))
         raise UnsupportedVersion(
-            f"streams/worker/faust_private.py was written for {want}; installed: {got}. "
+            f"streams/worker/faust_private/ was written for {want}; installed: {got}. "
             "Install the versions pinned in pyproject.toml, or review each patch here first."
         )
-
-
-async def probe_true_end_offsets(
-    reported: Mapping[Any, int], client_kwargs: Mapping[str, Any]
-) -> dict[Any, int]:
-    """Return end offsets corrected by reading past each reported end offset.
-
-    ``client_kwargs`` are the connection settings of the worker (streams.kafka.client).
-    """
-    if not reported:
-        return {}
-    probe = aiokafka.AIOKafkaConsumer(
-        **{**client_kwargs, "client_id": "newsstream-highwater-probe"},
-        enable_auto_commit=False,
-        group_id=None,
-        fetch_max_wait_ms=20,
-    )
-    result = {tp: off for tp, off in reported.items()}
-    await probe.start()
-    try:
-        tps = [TopicPartition(tp.topic, tp.partition) for tp in reported]
-        probe.assign(tps)
-        for tp, off in zip(tps, reported.values(), strict=True):
-            probe.seek(tp, off)
-        pending = dict(zip(tps, reported, strict=True))
-        idle_rounds = 0
-        while pending and idle_rounds < 2:
-            batch = await probe.getmany(*pending, timeout_ms=100)
-            if not any(batch.values()):
-                idle_rounds += 1
-                continue
-            idle_rounds = 0
-            for tp, records in batch.items():
-                if records:
-                    key = pending[tp]
-                    result[key] = max(result[key], records[-1].offset + 1)
-    finally:
-        await probe.stop()
-    fixed = {tp: (reported[tp], result[tp]) for tp in reported if result[tp] != reported[tp]}
-    if fixed:
-        log.info("highwater probe corrected %d partition(s): %s", len(fixed), fixed)
-    return result
 
 
 def apply(
@@ -131,6 +121,8 @@ def apply(
     # pipeline writes more than 100 at once; the aiokafka producer batches them anyway.
     ProducerBuffer.max_messages = buffer_max_messages
     faust_consumer.Consumer._drain_messages = _drain_messages  # type: ignore[method-assign]
+    refresh_leaders_on_reset_error(Fetcher)
+    commit_from_the_committed_offset(faust_consumer.Consumer)
     thread_cls = faust_aiokafka.AIOKafkaConsumerThread
     create = thread_cls._create_worker_consumer
 
@@ -149,6 +141,7 @@ def apply(
         consumer = create(self, transport)
         consumer._fetch_max_wait_ms = fetch_max_wait_ms
         consumer._fetch_min_bytes = fetch_min_bytes
+        _read_offsets(self.consumer)  # before any seek or fetch (item 6)
         return consumer
 
     thread_cls._create_worker_consumer = _create_worker_consumer  # type: ignore[method-assign]
@@ -169,12 +162,9 @@ async def seek_to_committed_or_reset(
     consumer: aiokafka.AIOKafkaConsumer, *, skip_topics: Any = (), reset: str = "earliest"
 ) -> Mapping[TopicPartition, int | None]:
     """``consumer.seek_to_committed()``, then partitions without a committed offset (or at
-    offset 0) go back to the beginning when the reset policy is "earliest".
-
-    Returns what aiokafka returns (the committed offsets, None where there is none), which
-    is what Faust's ``perform_seek`` expects. Changelog partitions (``skip_topics``) are
-    left alone: recovery seeks them itself.
-    """
+    offset 0) go back to the beginning when the reset policy is "earliest". Returns what
+    aiokafka returns (the committed offsets, None where there is none), as Faust's
+    ``perform_seek`` expects. Changelog partitions (``skip_topics``): recovery seeks them."""
     committed = await consumer.seek_to_committed()
     if reset == "earliest":
         unset = [
@@ -188,100 +178,10 @@ async def seek_to_committed_or_reset(
     return committed
 
 
-def _delivery_cannot_block(consumer: Any) -> Any:
-    """A test for "the conductor's callback for this message will not wait"."""
-    app = consumer.app
-    flow_is_active = app.flow_control.is_active
-    suspended = consumer.suspend_flow.is_set
-    conductor = app.topics
-    lock = conductor._tp_to_callback_lock
-    tp_index = conductor._tp_index
-    buffer = app.producer.buffer
-    max_pending = buffer.max_messages
-    pending = (lambda: buffer.size) if app.conf.producer_threaded else buffer.pending.qsize
-
-    def cannot_block(tp: Any) -> bool:
-        if suspended() or not flow_is_active() or lock.locked():
-            return False
-        if pending() > max_pending:
-            return False
-        return all(not chan.queue.full() for chan in tp_index.get(tp, ()))
-
-    return cannot_block
-
-
-async def _drain_messages(self: Any, fetcher: Any) -> None:  # pragma: no cover
-    """faust.transport.consumer.Consumer._drain_messages (faust-streaming 0.15.3) with a
-    direct await of the delivery callback when it cannot block (see the module doc)."""
-    callback = self.callback
-    getmany = self.getmany
-    consumer_should_stop = self._stopped.is_set
-    fetcher_should_stop = fetcher._stopped.is_set
-    get_read_offset = self._read_offset.__getitem__
-    set_read_offset = self._read_offset.__setitem__
-    flag_consumer_fetching = faust_consumer.CONSUMER_FETCHING
-    set_flag = self.diag.set_flag
-    unset_flag = self.diag.unset_flag
-    commit_every = self._commit_every
-    acks_enabled_for = self.app.topics.acks_enabled_for
-    cannot_block = _delivery_cannot_block(self)
-    yield_every = 100
-    num_since_yield = 0
-    sleep = asyncio.sleep
-    try:
-        while not (consumer_should_stop() or fetcher_should_stop()):
-            set_flag(flag_consumer_fetching)
-            ait = getmany(timeout=1.0)
-            await self.sleep(0)
-            if not self.should_stop:
-                async for tp, message in ait:
-                    num_since_yield += 1
-                    if num_since_yield > yield_every:
-                        await sleep(0)
-                        num_since_yield = 0
-                    offset = message.offset
-                    r_offset = get_read_offset(tp)
-                    if r_offset is None or offset >= r_offset:
-                        gap = offset - (r_offset or 0)
-                        if gap > 1 and r_offset and acks_enabled_for(message.topic):
-                            await self._add_gap(tp, r_offset + 1, offset)
-                        if commit_every is not None and self._n_acked >= commit_every:
-                            self._n_acked = 0
-                            await self.commit()
-                        if cannot_block(tp):
-                            await callback(message)
-                        else:
-                            await self.wait_first(callback(message), self.suspend_flow.wait())
-                        set_read_offset(tp, offset)
-                    else:
-                        self.log.dev(
-                            "DROPPED MESSAGE ROFF %r: k=%r v=%r", offset, message.key, message.value
-                        )
-                unset_flag(flag_consumer_fetching)
-    except self.consumer_stopped_errors:
-        if self.transport.app.should_stop:
-            self.log.info("Broker stopped consumer, shutting down...")
-            return
-        raise
-    except asyncio.CancelledError:
-        if self.transport.app.should_stop:
-            self.log.info("Consumer shutting down for user cancel.")
-            return
-        raise
-    except Exception as exc:
-        self.log.exception("Drain messages raised: %r", exc)
-        raise
-    finally:
-        unset_flag(flag_consumer_fetching)
-
-
 @contextlib.contextmanager
 def acting_for(event: Any) -> Iterator[None]:
-    """Make table writes inside a batch go to the partition of ``event``.
-
-    Faust routes a table write to the partition of the *current* event; inside a batch
-    that would be whichever event arrived last, so we set it explicitly.
-    """
+    """Make table writes inside a batch go to the partition of ``event``: Faust routes a
+    table write to the partition of the *current* event, the batch's last one otherwise."""
     token = _current_event.set(weakref.ref(event))
     try:
         yield
@@ -297,8 +197,7 @@ def on_agent_error(agent: Any, handler: Callable[[Any, BaseException], Awaitable
 
 def committed_offset(consumer: Any, tp: Any) -> int | None:
     """The offset Faust's consumer last committed for ``tp`` (None before the first)."""
-    offset = consumer._committed_offset.get(tp)
-    return None if offset is None else int(offset)
+    return None if (offset := consumer._committed_offset.get(tp)) is None else int(offset)
 
 
 def enable_passive(stream: Any) -> None:
@@ -330,7 +229,29 @@ def consumer_state(app: Any) -> dict[str, Any]:
         state.update(_aiokafka_state(consumer._thread._ensure_consumer()))
     except Exception as exc:
         state["aiokafka"] = repr(exc)
+    try:
+        state["producer"] = producer_state(app.producer._ensure_producer())
+    except Exception as exc:
+        state["producer"] = repr(exc)
     return state
+
+
+def producer_state(producer: aiokafka.AIOKafkaProducer) -> dict[str, Any]:
+    """aiokafka's sender and accumulator: what waits to be sent, to which leader, and what
+    the sender skips (nodes with a request in flight, muted partitions)."""
+    sender, queued = producer._sender, producer._message_accumulator
+    leader_for = queued._cluster.leader_for_partition
+    return {
+        "in_flight_nodes": sorted(sender._in_flight),
+        "muted": sorted(f"{tp.topic}:{tp.partition}" for tp in sender._muted_partitions),
+        "queued": {
+            f"{tp.topic}:{tp.partition}": {"batches": len(batches), "leader": leader_for(tp)}
+            for tp, batches in queued._batches.items()
+            if batches
+        },
+        "pending_batches": len(queued._pending_batches),
+        "sender_done": sender.sender_task is None or sender.sender_task.done(),
+    }
 
 
 def _aiokafka_state(consumer: aiokafka.AIOKafkaConsumer) -> dict[str, Any]:
