@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     broker_engine: BrokerEngine = Field(
         default="tansu",
         description="The broker behind broker_url. With tansu (the embedded broker) the worker "
-        "corrects its end offsets (the highwater probe, streams/worker/faust_private.py); "
+        "corrects its end offsets (the highwater probe, streams/worker/highwater.py); "
         "kafka drops that workaround. The default keeps it: it is correct on both, only "
         "slower on Kafka (docs/deploy.md).",
     )

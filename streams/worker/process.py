@@ -70,9 +70,9 @@ def register(news: NewsApp, state: ProcessState) -> Any:
                 result = process_batch(
                     [e.message for e in events], state, cfg, datetime.now(UTC), neardup
                 )
-                _observe(news, events, result)
-                futures = await _send_all(news.app.producer.send, result.records)
-                futures += await _send_deltas(news, news.app.producer.send, result.deltas)
+                observe_batch(news, events, result)
+                futures = await send_all(news.app.producer.send, result.records)
+                futures += await send_deltas(news, news.app.producer.send, result.deltas)
                 state.inflight.update(result.fingerprints)
                 before = finishing[-1] if finishing else None
                 finish = finish_batch(news, state, stream, events, futures, result, before)
@@ -101,7 +101,7 @@ async def admit_batch(news: NewsApp, state: ProcessState, events: list[Any]) -> 
     return events if len(kept) == len(events) else [events[i] for i in kept]
 
 
-def _observe(news: NewsApp, events: list[Any], result: BatchResult) -> None:
+def observe_batch(news: NewsApp, events: list[Any], result: BatchResult) -> None:
     """Metrics of a batch, per batch rather than per story (a labelled ``inc`` costs µs)."""
     metrics.batch_size.observe(len(events))
     metrics.events_in.labels(news.topics.raw).inc(len(events))
@@ -118,12 +118,12 @@ def _observe(news: NewsApp, events: list[Any], result: BatchResult) -> None:
             metrics.routed_country.labels(k).inc(len(v))
 
 
-async def _send_all(send: Any, records: list[Record]) -> list[Any]:
+async def send_all(send: Any, records: list[Record]) -> list[Any]:
     """Hand pre-serialised records to ``send`` (a producer's); the futures of their acks."""
     return [await send(t, k, v, None, None, None) for t, k, v in records]
 
 
-async def _send_deltas(news: NewsApp, send: Any, deltas: dict[str, list[list[int]]]) -> list[Any]:
+async def send_deltas(news: NewsApp, send: Any, deltas: dict[str, list[list[int]]]) -> list[Any]:
     """Send a batch's count deltas as one event per partition of ``country_counts``.
 
     Each event holds every key of the batch that lives in that partition (the partition

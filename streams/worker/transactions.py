@@ -28,11 +28,11 @@ from streams.pipeline.neardup import NearDupIndex
 from streams.worker.app import NewsApp
 from streams.worker.batching import batches
 from streams.worker.process import (
-    _finish_batch,
-    _observe,
-    _send_all,
-    _send_deltas,
     batch_config,
+    finish_batch,
+    observe_batch,
+    send_all,
+    send_deltas,
 )
 
 
@@ -83,11 +83,11 @@ def register(news: NewsApp, state: ProcessState) -> Any:
                 async with lock:
                     messages = [e.message for e in group]
                     result = process_batch(messages, state, cfg, datetime.now(UTC), neardup)
-                    _observe(news, group, result)
+                    observe_batch(news, group, result)
                     send = partial(producer.send, transactional_id=transactional_id(news, part))
-                    futures = await _send_all(send, result.records)
-                    futures += await _send_deltas(news, send, result.deltas)
+                    futures = await send_all(send, result.records)
+                    futures += await send_deltas(news, send, result.deltas)
                     state.inflight.update(result.fingerprints)
-                    await _finish_batch(news, state, stream, group, futures, result)
+                    await finish_batch(news, state, stream, group, futures, result, None)
 
     return news.app.agent(news.raw_topic, name="process")(process)

@@ -188,7 +188,7 @@ def test_two_workers_share_and_take_over(pipeline4: Pipeline, w1_commits: bool) 
     """The survivor takes the killed worker's partitions over. Never-committed: the killed
     worker had committed no offset, so the survivor re-reads those partitions from the
     beginning (Faust + aiokafka used to lose the records fetched during the rebalance,
-    streams/worker/faust_private.py item 5) and its watermarks skip what was already output."""
+    streams/worker/faust_private/) and its watermarks skip what was already output."""
     s, t = pipeline4.settings, pipeline4.topics
     w1 = pipeline4.start_worker(**({} if w1_commits else {"NEWSSTREAM_COMMIT_INTERVAL_S": "3600"}))
     w2 = pipeline4.start_worker()
