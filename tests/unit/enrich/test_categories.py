@@ -183,7 +183,6 @@ GENERAL_NEWS = {
 # or abstain (go to news.topic.unclassified): a confident wrong topic is the failure.
 CONFIDENT_MISSES = {
     ("health", 0): "a singer in hospital: celebrity news is arts (HuffPost ENTERTAINMENT)",
-    ("labour", 0): "a rail strike over pay: labour has 168 training stories, pay is economy",
     ("labour", 1): "job cuts at a carmaker: NYT-CAP codes company news as economy",
     ("crime-law-justice", 1): "a fraud case: money words are economy cues",
     ("weather", 2): "a heatwave: temperature words are science cues in the corpora",
