@@ -212,7 +212,10 @@ class EnrichedStory(RawStory):
         default_factory=list, description="Sorted unique ISO 3166-1 alpha-2 codes."
     )
     categories: list[CategoryScore] = Field(
-        default_factory=list, description="IPTC top-level slugs with scores, best first."
+        default_factory=list,
+        description="All 17 IPTC top-level slugs, best first, each with the calibrated "
+        "probability that the story is about it (they do not sum to 1). A story whose best "
+        "score is under the model's abstain threshold is routed to news.topic.unclassified.",
     )
     enriched_at: datetime
     pipeline_version: str
