@@ -4,12 +4,17 @@ its parser (on every start) without importing what measures."""
 from __future__ import annotations
 
 import argparse
+from typing import get_args
 
 from streams.cli import COUNT, POSITIVE, number
 from streams.exitcodes import InputError
-from streams.local.engine import ENGINES
+from streams.settings import BrokerEngine
 
-#: ``--engine both``: every engine in :data:`ENGINES`, interleaved.
+# from the settings' type, not streams.local.engine.ENGINES: importing streams.local would
+# import the Kafka clients on every CLI start
+_ENGINES: tuple[str, ...] = get_args(BrokerEngine)
+
+#: ``--engine both``: every engine in engine, interleaved.
 BOTH = "both"
 
 # Every count is at least 1 and every rate or duration more than 0: a zero or negative
@@ -34,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--soak", type=POSITIVE, metavar="SECONDS", help="memory over a long run")
     parser.add_argument(
         "--engine",
-        choices=(*ENGINES, BOTH),
+        choices=(*_ENGINES, BOTH),
         default="tansu",
         help="the broker under the run: tansu (embedded), kafka (Apache Kafka, KRaft), or "
         "both, run after each other in every round and printed side by side",
@@ -51,7 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def engines(args: argparse.Namespace) -> list[str]:
     """The engines a run measures, in the order each round runs them; an
     :class:`InputError` (exit 2) when ``--nodes`` asks a cluster of the embedded broker."""
-    chosen = list(ENGINES) if args.engine == BOTH else [args.engine]
+    chosen = list(_ENGINES) if args.engine == BOTH else [args.engine]
     if args.nodes != 1 and args.engine != "kafka":
         raise InputError(
             "--nodes 3 needs --engine kafka (the embedded broker runs one node; with "

@@ -10,6 +10,7 @@ import json
 import statistics
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,7 @@ def soak(
     return res
 
 
-def _slope(samples: list[tuple[float, float, float]], column: int) -> float | None:
+def _slope(samples: Sequence[tuple[float, float, float]], column: int) -> float | None:
     """Least-squares growth of one memory column in MB per minute, from the first minute
     on (start-up and warm-up allocate before that); None with fewer than two samples."""
     after = [(row[0], row[column]) for row in samples if row[0] >= 60]
