@@ -46,12 +46,8 @@ def run_compare(args: argparse.Namespace) -> int:
     runs: dict[str, list[dict[str, Any]]] = {engine: [] for engine in chosen}
     for _ in range(args.runs):
         for engine in chosen:
-            runs[engine].append(
-                run_once(
-                    args.stories, args.latency_seconds, args.rate, args.workers, linger,
-                    engine=engine, nodes=args.nodes,
-                )
-            )  # fmt: skip
+            one = (args.stories, args.latency_seconds, args.rate, args.workers, linger)
+            runs[engine].append(run_once(*one, engine=engine, nodes=args.nodes))
     enrich = _enrich(sample, args.runs)
     outs = {e: _summary(args, linger, runs[e], enrich, words, e) for e in chosen}
     columns = [_rows(out, args.rate, words) for out in outs.values()]
@@ -80,8 +76,8 @@ def run_once(
 ) -> dict[str, Any]:
     """One run on a broker of its own (of ``engine``, ``nodes`` of them): the limits, the
     pipeline, the latencies. The stack tells the workers the engine
-    (``NEWSSTREAM_BROKER_ENGINE``), which switches the embedded broker's workarounds off
-    on Apache Kafka (docs/deploy.md)."""
+    (``NEWSSTREAM_BROKER_ENGINE``), which switches the highwater probe off on Apache Kafka
+    (docs/deploy.md, the workarounds by engine)."""
     work = Path(tempfile.mkdtemp(prefix=f"newsstream-bench-{engine}-"))
     stack = LocalStack(work, env=_WORKER_ENV, engine=engine, nodes=nodes)
     with run_failures(work), stack:
