@@ -54,8 +54,9 @@ def settings_for(broker_url: str, env: Mapping[str, str]) -> Settings:
 
 
 class LocalStack:
-    """A broker (of ``engine``, started here, unless ``broker_url`` names a running one),
-    the pipeline's topics under the prefix ``env`` sets, and the workers started on them.
+    """A broker (of ``engine``, ``nodes`` of them for Apache Kafka, started here, unless
+    ``broker_url`` names a running one), the pipeline's topics under the prefix ``env``
+    sets, and the workers started on them.
 
     ``work`` holds the logs (``broker.log``, ``worker<N>.log``) and the workers' data
     directories (``data<N>``). ``env`` is every worker's ``NEWSSTREAM_*`` overrides, on top
@@ -71,12 +72,14 @@ class LocalStack:
         env: Mapping[str, str] | None = None,
         ready_timeout: float = WORKER_READY_S,
         engine: str = "tansu",
+        nodes: int = 1,
     ) -> None:
         self.work = work
         # the workers switch the embedded broker's workarounds by this (streams/settings.py)
         self.env: dict[str, str] = {"NEWSSTREAM_BROKER_ENGINE": engine, **(env or {})}
         self.ready_timeout = ready_timeout
         self.engine = engine
+        self.nodes = nodes
         self.broker: Broker | None = None
         self.workers: list[WorkerProcess] = []
         self._broker_url = broker_url
@@ -120,7 +123,7 @@ class LocalStack:
             return self
         try:
             if self._broker_url is None:
-                self.broker = start_engine(self.work, self.engine)
+                self.broker = start_engine(self.work, self.engine, self.nodes)
             self._settings = settings_for(self.broker_url, self.env)
             self.create_topics()
         except BaseException:

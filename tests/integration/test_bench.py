@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from tests.integration.conftest import broker_under_test
 from tests.paths import ROOT
 
 pytestmark = pytest.mark.integration
@@ -67,3 +68,29 @@ def test_bench_soak_tiny_run_samples_memory() -> None:
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["offered"] == result["arrived"] == 240
     assert result["samples"] and all(len(s) == 3 and s[1] > 0 for s in result["samples"])
+
+
+@pytest.mark.skipif(
+    broker_under_test() != "kafka", reason="runs with NEWSSTREAM_TEST_BROKER=kafka (Java, Maven)"
+)
+def test_bench_both_engines_side_by_side() -> None:
+    """`--engine both` runs the embedded broker and Apache Kafka in one run, a column each."""
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "bench"),
+            *("--engine", "both", "--stories", "200", "--runs", "1"),
+            *("--latency-seconds", "3", "--rate", "50"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    lines = proc.stdout.strip().splitlines()
+    assert lines[0].split() == ["broker", "tansu", "(embedded)", "kafka,", "1", "node"]
+    engines = json.loads(lines[-1])["engines"]
+    assert [(e["engine"], e["nodes"]) for e in engines.values()] == [("tansu", 1), ("kafka", 1)]
+    for out in engines.values():
+        assert out["pipeline_stories_per_s"] > 0 and out["broker_peak_rss_mb"] > 0
+        assert 0 < out["latency_ms"]["p50"] <= out["latency_ms"]["p99"]

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import CoordinatorNotAvailableError
 
 from streams.devtools.synth import synthetic_stories
 from streams.kafka.client import client_kwargs
@@ -133,7 +134,12 @@ async def _wait_group_stable(s: Settings, workers: int, deadline: float) -> None
     await admin.start()
     try:
         while True:
-            responses = await admin.describe_consumer_groups([s.app_id])
+            try:
+                responses = await admin.describe_consumer_groups([s.app_id])
+            except CoordinatorNotAvailableError:
+                # Apache Kafka has no coordinator until it has made __consumer_offsets,
+                # which it does on the first group's join, seconds after the worker's
+                responses = []
             # a group is (error, id, state, protocol type, protocol, members, ...)
             states = [(g[2], len(g[5])) for r in responses for g in r.groups]
             if ("Stable", workers) in states:

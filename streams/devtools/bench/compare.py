@@ -21,7 +21,8 @@ from streams.devtools.bench.clients import consume_n, produce_all, synthetic, wa
 from streams.devtools.bench.errors import run_failures
 from streams.devtools.bench.latency import latency
 from streams.devtools.bench.limits import enrich_rate, limit_latency, limit_loop
-from streams.devtools.bench.process import cpu_by_role, rss_mb
+from streams.devtools.bench.options import engines
+from streams.devtools.bench.process import broker_pids, cpu_by_role, rss_mb, total_rss_mb
 from streams.kafka.producer import PRODUCER_LINGER_MS
 from streams.local.stack import LocalStack
 from streams.local.worker_process import WorkerProcess
@@ -35,27 +36,51 @@ _LIMIT_IN, _LIMIT_A, _LIMIT_B = "lim.", "la.", "lb."
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    """``args.runs`` runs, then the medians as a table and a JSON line."""
+    """``args.runs`` rounds, then the medians as a table and a JSON line. With more than one
+    engine each round runs every engine in turn, so that a change in the machine's load
+    falls on both alike; the table then has a column per engine."""
+    chosen = engines(args)
     linger = PRODUCER_LINGER_MS if args.load_linger_ms is None else args.load_linger_ms
     sample = list(synthetic(3000, seed=1))
     words = statistics.mean(len(story_text(st["headline"], st["body"]).split()) for st in sample)
-    runs = [
-        run_once(args.stories, args.latency_seconds, args.rate, args.workers, linger)
-        for _ in range(args.runs)
-    ]
-    out = _summary(args, linger, runs, sample, words)
-    for name, val in _rows(out, args.rate, words):
-        print(f"{name:<42}{val:>20}")
-    print(json.dumps(out))
+    runs: dict[str, list[dict[str, Any]]] = {engine: [] for engine in chosen}
+    for _ in range(args.runs):
+        for engine in chosen:
+            one = (args.stories, args.latency_seconds, args.rate, args.workers, linger)
+            runs[engine].append(run_once(*one, engine=engine, nodes=args.nodes))
+    enrich = _enrich(sample, args.runs)
+    outs = {e: _summary(args, linger, runs[e], enrich, words, e) for e in chosen}
+    columns = [_rows(out, args.rate, words) for out in outs.values()]
+    print(f"{'broker':<42}" + "".join(f"{_label(e, args.nodes):>20}" for e in chosen))
+    for cells in zip(*columns, strict=True):
+        print(f"{cells[0][0]:<42}" + "".join(f"{val:>20}" for _, val in cells))
+    print(json.dumps(outs[chosen[0]] if len(chosen) == 1 else {"engines": outs}))
     return 0
 
 
+def _label(engine: str, nodes: int) -> str:
+    if engine == "kafka":
+        return f"kafka, {nodes} node{'s' if nodes > 1 else ''}"
+    return "tansu (embedded)"
+
+
 def run_once(
-    n: int, latency_s: float, rate: float, workers: int, linger_ms: int = PRODUCER_LINGER_MS
+    n: int,
+    latency_s: float,
+    rate: float,
+    workers: int,
+    linger_ms: int = PRODUCER_LINGER_MS,
+    *,
+    engine: str = "tansu",
+    nodes: int = 1,
 ) -> dict[str, Any]:
-    """One run on a broker of its own: the limits, the pipeline, the latencies."""
-    work = Path(tempfile.mkdtemp(prefix="newsstream-bench-"))
-    with run_failures(work), LocalStack(work, env=_WORKER_ENV) as stack:
+    """One run on a broker of its own (of ``engine``, ``nodes`` of them): the limits, the
+    pipeline, the latencies. The stack tells the workers the engine
+    (``NEWSSTREAM_BROKER_ENGINE``), which switches the highwater probe off on Apache Kafka
+    (docs/deploy.md, the workarounds by engine)."""
+    work = Path(tempfile.mkdtemp(prefix=f"newsstream-bench-{engine}-"))
+    stack = LocalStack(work, env=_WORKER_ENV, engine=engine, nodes=nodes)
+    with run_failures(work), stack:
         s = stack.settings
         stories = synthetic(n, seed=int(time.time()))
         values = [(st["id"].encode(), orjson.dumps(st)) for st in stories]
@@ -65,7 +90,7 @@ def run_once(
         res.update(_pipeline(stack, ws, values))
         res["latency_ms"] = asyncio.run(latency(s, rate, latency_s, linger_ms=linger_ms))
         res["worker_rss_mb"] = max(rss_mb(w.process.pid) for w in ws)
-        res["broker_rss_mb"] = rss_mb(stack.embedded_broker.process.pid)
+        res["broker_rss_mb"] = total_rss_mb(broker_pids(stack.local_broker))
         stack.stop_workers()  # limit (b)'s latency runs alone
         res["limit_b_latency_ms"] = limit_latency(stack, rate, latency_s, linger_ms)
     return res
@@ -89,7 +114,7 @@ def _pipeline(
     s, topics = stack.settings, stack.topics
     pids = {
         "workers": [w.process.pid for w in workers],
-        "broker": [stack.embedded_broker.process.pid],
+        "broker": broker_pids(stack.local_broker),
         "bench": [os.getpid()],
     }
     cpu0 = cpu_by_role(pids)
@@ -103,19 +128,31 @@ def _pipeline(
     }
 
 
+def _enrich(sample: list[dict[str, Any]], runs: int) -> dict[str, float]:
+    """Enrichment alone (no broker, so once for every engine): the median of at least 3
+    passes, like every other figure."""
+    reps = max(3, runs)
+    return {
+        "enrich_fast_per_s": statistics.median(enrich_rate(sample, "fast") for _ in range(reps)),
+        "enrich_accurate_per_s": statistics.median(
+            enrich_rate(sample[:500], "accurate") for _ in range(reps)
+        ),
+    }
+
+
 def _summary(
     args: argparse.Namespace,
     linger: int,
     runs: list[dict[str, Any]],
-    sample: list[dict[str, Any]],
+    enrich: dict[str, float],
     words: float,
+    engine: str,
 ) -> dict[str, Any]:
     def med(key: str, *sub: str) -> Any:
         if sub:
             return {k: statistics.median(r[key][k] for r in runs) for k in sub}
         return statistics.median(r[key] for r in runs)
 
-    reps = max(3, args.runs)  # enrichment alone: median of >= 3 passes, like every other figure
     out = {
         "stories": args.stories,
         "runs": args.runs,
@@ -124,10 +161,7 @@ def _summary(
         "limit_a_events_per_s": med("limit_a"),
         "limit_b_stories_per_s": med("limit_b"),
         "story_words": words,
-        "enrich_fast_per_s": statistics.median(enrich_rate(sample, "fast") for _ in range(reps)),
-        "enrich_accurate_per_s": statistics.median(
-            enrich_rate(sample[:500], "accurate") for _ in range(reps)
-        ),
+        **enrich,
         "pipeline_stories_per_s": med("pipeline"),
         "latency_ms": med("latency_ms", "p50", "p90", "p99", "p50_early", "p50_late"),
         "limit_b_latency_ms": med("limit_b_latency_ms", "p50", "p90", "p99"),
@@ -138,6 +172,8 @@ def _summary(
     }
     out["pipeline_vs_limit_a"] = out["pipeline_stories_per_s"] / out["limit_a_events_per_s"]
     out["pipeline_vs_limit_b"] = out["pipeline_stories_per_s"] / out["limit_b_stories_per_s"]
+    out["engine"] = engine
+    out["nodes"] = args.nodes if engine == "kafka" else 1
     return out
 
 

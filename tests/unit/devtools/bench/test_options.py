@@ -9,7 +9,8 @@ import sys
 import pytest
 
 from streams.devtools.bench import add_arguments
-from streams.exitcodes import ExitCode
+from streams.devtools.bench.options import engines
+from streams.exitcodes import ExitCode, InputError
 from tests.paths import ROOT
 
 
@@ -24,6 +25,7 @@ def test_defaults() -> None:
     assert (a.stories, a.runs, a.latency_seconds, a.rate, a.workers) == (50_000, 3, 25, 1000, 1)
     assert a.soak is None
     assert a.load_linger_ms is None  # resolved to the producers' linger when a run starts
+    assert (a.engine, a.nodes) == ("tansu", 1)  # the embedded broker: no install needed
 
 
 def test_flags_parse_to_their_types() -> None:
@@ -54,6 +56,9 @@ def test_importing_the_options_imports_no_kafka_client() -> None:
         (["--latency-seconds", "0"], "argument --latency-seconds: 0 is out of range"),
         (["--soak", "-5"], "argument --soak: -5 is out of range"),
         (["--load-linger-ms", "-1"], "argument --load-linger-ms: -1 is out of range"),
+        (["--engine", "redpanda"], "argument --engine: invalid choice: 'redpanda'"),
+        (["--nodes", "2"], "argument --nodes: invalid choice: 2"),
+        (["--nodes", "x"], "argument --nodes: invalid int value: 'x'"),
     ],
 )
 def test_a_value_that_measures_nothing_is_refused(
@@ -78,3 +83,23 @@ def test_scripts_bench_fails_like_every_command() -> None:
         "newsstream bench: error: argument --rate: -5 is out of range: give a value more "
         "than 0 (see newsstream bench --help)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "chosen"),
+    [
+        ([], ["tansu"]),
+        (["--engine", "kafka"], ["kafka"]),
+        (["--engine", "kafka", "--nodes", "3"], ["kafka"]),
+        (["--engine", "both"], ["tansu", "kafka"]),
+    ],
+)
+def test_engines_in_the_order_each_round_runs_them(argv: list[str], chosen: list[str]) -> None:
+    assert engines(_parse(*argv)) == chosen
+
+
+@pytest.mark.parametrize("engine", ["tansu", "both"])
+def test_a_cluster_needs_kafka_alone(engine: str) -> None:
+    with pytest.raises(InputError, match="--nodes 3 needs --engine kafka") as err:
+        engines(_parse("--engine", engine, "--nodes", "3"))
+    assert err.value.code == ExitCode.USAGE
