@@ -108,6 +108,8 @@ class Model:
         self.idf2_scale: float = head["idf2_scale"]
         self.norm_floor: float = head["norm_floor"]
         self.abstain_threshold: float = head["abstain_threshold"]
+        #: The dev files the model was trained on, as the training script recorded them.
+        self.training_files: frozenset[str] = frozenset(head.get("meta", {}).get("files", ()))
         fields = _fields(head, weights, idf2)
         self._n_bytes = fields.shape[1] * 4
         self._unpack = struct.Struct(f"<{fields.shape[1]}I").unpack

@@ -29,7 +29,7 @@ from typing import Any
 import orjson
 
 from streams.enrich import TAGGERS
-from streams.enrich.categories import abstains
+from streams.enrich.categories import abstains, load_model
 from streams.enrich.category_metrics import (
     label_mapper,
     scheme_of,
@@ -276,15 +276,6 @@ def format_report(rep: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-#: Files the shipped category model was trained on (scripts/train_categories).
-CATEGORY_TRAINING_FILES = {
-    "agnews-dev.jsonl",
-    "bbc-dev.jsonl",
-    "iptc-nytcap-dev.jsonl",
-    "iptc-huffpost-dev.jsonl",
-}
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``newsstream eval`` (and of ``python -m streams.enrich.evaluation``)."""
     parser.add_argument("--data", required=True, help="labelled JSON Lines file")
@@ -301,7 +292,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Evaluate ``args.data`` and print the report (a table, or one JSON line)."""
     rep = evaluate(args.data, args.task, args.tagger, language=args.language)
-    if "category" in rep and Path(args.data).name in CATEGORY_TRAINING_FILES:
+    if "category" in rep and Path(args.data).name in load_model().training_files:
         rep["category"]["note"] = (
             "the shipped category model was trained on this file, so this is training "
             "accuracy; held-out figures: scripts/train_categories (5-fold cross-validation)"
