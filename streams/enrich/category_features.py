@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from streams.enrich.types import Span
 
-MAX_TOKENS = 20_000  # keeps the packed field sums far from overflow (category_model)
+MAX_TOKENS = 20_000  # bounds the work and the tf lookup table per story (category_model)
 MAX_GEO_TOKENS = 300  # geo_tokens: <= 256 countries + 6 flags
 HEADLINE_TOKENS = 40  # a "headline" longer than this is a paragraph: only its start counts
 HEADLINE_MARK = "h:"  # vocabulary spelling of a headline word (":" is never in a token)
@@ -69,7 +69,7 @@ def feature_weights(text: str, geo: Sequence[str]) -> Counter[str]:
     * word prefixes ``"p:xxxxx"`` (the first PREFIX_CHARS letters of longer words, so that
       "vaccinations" shares evidence with "vaccine"): the sum of ``tf_steps(count)`` over
       the distinct words with that prefix. Per word, so the runtime can fold a known word's
-      prefix into the word's own packed value.
+      prefix into the word's own row.
     """
     tokens = tokenize(text)
     counts = Counter(feature_keys(tokens))
@@ -87,7 +87,7 @@ def feature_weights(text: str, geo: Sequence[str]) -> Counter[str]:
 def tf_steps(count: int) -> int:
     """Twice the term weight of a feature seen ``count`` times: ``round(2 * (1 + ln count))``
     (1 -> 2, 2 -> 3, 3 -> 4, 5 -> 5): sub-linear like tf-idf's ``1 + log tf``, but an integer,
-    so the runtime can multiply a packed int by it. Training uses the same function."""
+    so the runtime looks it up in a table. Training uses the same function."""
     return round(2.0 * (1.0 + math.log(count))) if count > 0 else 0
 
 

@@ -1,11 +1,11 @@
-"""The category model's artifact and its packed-int scoring (standard library + numpy at load).
+"""The category model's artifact and its scoring (standard library + numpy).
 
-Scoring is fast because each feature's 17 quantised class weights, its quantised squared
-idf and a counter are pre-packed, as 32-bit offset fields, into ONE Python int: a story's
-raw logits are a C-level ``sum`` of ints over its features ("SIMD within a register"),
-then one struct unpack. Repeated features are weighted by ``tf_steps`` (an integer, so a
-packed int can be multiplied by it). A known word's packed int already includes its
-prefix feature; only unknown words look their prefix up.
+Each feature is one row of an int32 matrix: its 17 quantised class weights and its
+quantised squared idf (integers, summed in float64, so every sum is exact and the runtime
+reproduces the training arithmetic bit for bit). A story's raw logits are one gather and
+one small matrix product over its distinct features, each weighted by ``tf_steps`` of its
+count. A known word's row already includes its prefix feature; only unknown words look
+their prefix up.
 
 Calibration (fitted on cross-validated scores by ``scripts/train_categories``): the score
 of slug ``c`` is ``sigmoid(a_c * z_c + g_c * m_c + b_c)`` where ``z_c`` is its raw logit
@@ -21,8 +21,7 @@ import math
 import struct
 from collections import Counter
 from collections.abc import Sequence
-from itertools import compress, repeat
-from operator import add, mul, not_
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +30,6 @@ import orjson
 
 from streams.enrich.category_features import (
     HEADLINE_MARK,
-    HEADLINE_TOKENS,
-    MAX_GEO_TOKENS,
     MAX_TOKENS,
     PREFIX_CHARS,
     PREFIX_MARK,
@@ -40,8 +37,7 @@ from streams.enrich.category_features import (
 )
 
 MAGIC = b"newsstream-categories-2\n"
-OFFSET = 1 << 14  # field value = quantised weight + OFFSET, so every field is non-negative
-QUANT_LIMIT = OFFSET - 1  # largest |quantised weight| (training scales to it)
+QUANT_LIMIT = (1 << 14) - 1  # largest |quantised weight| (training scales to it; int16)
 
 
 def read_artifact(path: Path) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
@@ -76,27 +72,33 @@ def write_artifact(path: Path, head: dict[str, Any], weights: np.ndarray, idf2: 
     path.write_bytes(gzip.compress(b"".join(body), compresslevel=9, mtime=0))
 
 
-def _fields(head: dict[str, Any], weights: np.ndarray, idf2: np.ndarray) -> np.ndarray:
-    """(features x fields) uint32: class weights, idf**2, counter; a word's prefix added."""
+def _rows(head: dict[str, Any], weights: np.ndarray, idf2: np.ndarray) -> np.ndarray:
+    """(1 + features) x (classes + 1) int32: a zero row (unknown feature), then per feature
+    its class weights and idf**2, a word's prefix feature folded into its row. Integers
+    (summed in float64, exact) keep the rows small: fewer cache misses per story."""
     vocab: list[str] = head["vocab"]
-    fields = np.empty((len(vocab), weights.shape[1] + 2), "<u4")
-    fields[:, :-2] = weights.astype(np.int64) + OFFSET
-    fields[:, -2] = idf2.astype(np.int64) + OFFSET
-    fields[:, -1] = 1  # counter: how many features matched, to remove the offsets
-    row = {feat: k for k, feat in enumerate(vocab)}
+    rows = np.zeros((len(vocab) + 1, weights.shape[1] + 1), np.int32)
+    rows[1:, :-1] = weights
+    rows[1:, -1] = idf2
+    row = {feat: k for k, feat in enumerate(vocab, 1)}
     words, prefixes = [], []
-    for k, feat in enumerate(vocab):
+    for k, feat in enumerate(vocab, 1):
         if len(feat) > PREFIX_CHARS and ":" not in feat and " " not in feat:
             p = row.get(PREFIX_MARK + feat[:PREFIX_CHARS])
             if p is not None:
                 words.append(k)
                 prefixes.append(p)
-    fields[words] += fields[prefixes]  # fold: one lookup gives word + prefix
-    return fields
+    rows[words] += rows[prefixes]  # fold: one lookup gives word + prefix
+    return rows
+
+
+#: ``tf_steps`` of every count up to two per token (a story's features: words, bigrams,
+#: geo tokens, headline words), as a lookup table; longer lists fall back to ``_tf_array``.
+_TF_STEPS = np.array([tf_steps(n) for n in range(2 * MAX_TOKENS + 1024)], np.float64)
 
 
 class Model:
-    """Decoded artifact: feature -> packed int, and how to turn a packed sum into scores."""
+    """Decoded artifact: feature -> row of weights, and how to turn a row sum into scores."""
 
     def __init__(self, head: dict[str, Any], weights: np.ndarray, idf2: np.ndarray) -> None:
         self.classes: tuple[str, ...] = tuple(head["classes"])
@@ -110,84 +112,68 @@ class Model:
         self.abstain_threshold: float = head["abstain_threshold"]
         #: The dev files the model was trained on, as the training script recorded them.
         self.training_files: frozenset[str] = frozenset(head.get("meta", {}).get("files", ()))
-        fields = _fields(head, weights, idf2)
-        self._n_bytes = fields.shape[1] * 4
-        self._unpack = struct.Struct(f"<{fields.shape[1]}I").unpack
-        # Per occurrence (tf_steps <= 2 each) a field gains < 4*OFFSET for a word (its
-        # prefix folded in, or an unknown word's prefix alone) and < 2*OFFSET for a bigram,
-        # headline word or geo token.
-        per_story = 4 * MAX_TOKENS + 2 * (MAX_TOKENS + HEADLINE_TOKENS + MAX_GEO_TOKENS)
-        if 2 * OFFSET * per_story >= 1 << 32:
-            raise ValueError("category model: field width too small for MAX_TOKENS")
-        self._index(head["vocab"], fields.tobytes())
+        self.rows = _rows(head, weights, idf2)
+        self._index(head["vocab"])
 
-    def _index(self, vocab: list[str], blob: bytes) -> None:
-        # Unigrams -> dense ids; bigrams keyed by the int a*K+b of their word ids, which
-        # hashes far faster than a (str, str) tuple. Id 0 = unknown (packed value 0).
-        n = self._n_bytes
-        values = [int.from_bytes(blob[k * n : (k + 1) * n], "little") for k in range(len(vocab))]
+    def _index(self, vocab: list[str]) -> None:
+        # Words, headline words, geo tokens and prefixes -> their row (0 = unknown).
+        # Bigrams are looked up in numpy: the sorted keys a*K+b of their word rows.
         self.ids: dict[str, int] = {}
         self.head_ids: dict[str, int] = {}
         self.prefixes: dict[str, int] = {}
-        self.uni: list[int] = [0]
         pairs: list[tuple[str, str, int]] = []
-        for feat, value in zip(vocab, values, strict=True):
+        for k, feat in enumerate(vocab, 1):
             if " " in feat:
                 a, b = feat.split(" ", 1)
-                pairs.append((a, b, value))
+                pairs.append((a, b, k))
             elif feat.startswith(PREFIX_MARK):
-                self.prefixes[feat[len(PREFIX_MARK) :]] = value
+                self.prefixes[feat[len(PREFIX_MARK) :]] = k
+            elif feat.startswith(HEADLINE_MARK):
+                self.head_ids[feat[len(HEADLINE_MARK) :]] = k
             else:
-                table = self.head_ids if feat.startswith(HEADLINE_MARK) else self.ids
-                table[feat.removeprefix(HEADLINE_MARK)] = len(self.uni)
-                self.uni.append(value)
+                self.ids[feat] = k
         if any(a.startswith("__") or b.startswith("__") for a, b, _ in pairs):
             raise ValueError("category model: a geo token inside a bigram")
         if any(w not in self.ids for a, b, _ in pairs for w in (a, b)):
             raise ValueError("category model: a bigram word outside the vocabulary")
-        self.k = len(self.uni)
-        self.bi = {self.ids[a] * self.k + self.ids[b]: value for a, b, value in pairs}
-
-    def _packed_sum(self, ids: list[int], keys: list[int], unknown: list[str]) -> int:
-        """Sum over features of ``tf_steps(count) * packed``: ``2 * packed`` per occurrence,
-        a correction for the features that occur more than once, then the prefixes of the
-        unknown words (``tf_steps`` of each word's count)."""
-        uni, bi = self.uni, self.bi
-        total = 2 * (sum(map(uni.__getitem__, ids)) + sum(map(bi.get, keys, repeat(0))))
-        if len(set(ids)) < len(ids):
-            for i, n in Counter(ids).items():
-                if n > 1 and i:
-                    total += (tf_steps(n) - 2 * n) * uni[i]
-        if len(set(keys)) < len(keys):
-            for key, n in Counter(keys).items():
-                if n > 1:
-                    total += (tf_steps(n) - 2 * n) * bi.get(key, 0)
-        for word, n in Counter(unknown).items():
-            total += tf_steps(n) * self.prefixes.get(word[:PREFIX_CHARS], 0)
-        return total
+        self.k = len(vocab) + 1
+        keys = np.array([self.ids[a] * self.k + self.ids[b] for a, b, _ in pairs], np.int64)
+        order = np.argsort(keys)
+        self._bi_keys = np.append(keys[order], np.iinfo(np.int64).max)  # sentinel: no match
+        self._bi_rows = np.append(np.array([k for *_, k in pairs], np.intp)[order], 0)
 
     def logits(self, tokens: list[str], geo: Sequence[str], head: Sequence[str]) -> list[float]:
         """Raw logits of the word tokens (unigrams, bigrams, prefixes), the geo tokens and
         the headline words: ``feature_weights`` without building its strings."""
         get = self.ids.get
-        ids = list(map(get, tokens, repeat(0)))
-        keys = list(map(add, map(mul, ids, repeat(self.k)), ids[1:]))
-        unknown = []
-        if 0 in ids:
-            unknown = [t for t in compress(tokens, map(not_, ids)) if len(t) > PREFIX_CHARS]
-        ids += map(get, geo, repeat(0))  # geo tokens: unigram features only, never bigrams
-        ids += map(self.head_ids.get, head, repeat(0))  # ids of their own
-        total = self._packed_sum(ids, keys, unknown)
-        if not total:
+        words = np.fromiter(map(get, tokens, repeat(0)), np.intp, len(tokens))
+        # Bigram "a b": the key a*K+b of its word rows. A key with an unknown first word
+        # (row 0) is < K, under every bigram's key; the sentinel catches the ones past the end.
+        keys = words[:-1] * self.k + words[1:]
+        at = np.searchsorted(self._bi_keys, keys)
+        bigrams = np.where(self._bi_keys[at] == keys, self._bi_rows[at], 0)
+        others = [*map(get, geo, repeat(0)), *map(self.head_ids.get, head, repeat(0))]
+        feats = np.concatenate((words, bigrams, np.array(others, np.intp)))
+        uniq, counts = np.unique(feats, return_counts=True)
+        steps = _TF_STEPS[counts] if len(feats) < len(_TF_STEPS) else _tf_array(counts)
+        rows = self.rows[uniq]
+        if not words.all():  # unknown words: their prefix, tf_steps of each word's count
+            unknown = Counter([tokens[i] for i in np.flatnonzero(words == 0).tolist()])
+            long = [(w[:PREFIX_CHARS], n) for w, n in unknown.items() if len(w) > PREFIX_CHARS]
+            pre = [(r, n) for p, n in long if (r := self.prefixes.get(p, 0))]
+            if pre:
+                steps = np.concatenate((steps, _TF_STEPS[[n for _, n in pre]]))
+                rows = np.concatenate((rows, self.rows[[r for r, _ in pre]]))
+        total = steps @ rows
+        *fields, idf2 = total.tolist()
+        if not idf2:  # no known feature
             return list(self.bias)
-        fields = self._unpack(total.to_bytes(self._n_bytes, "little"))
-        base = fields[-1] * OFFSET  # counter field: sum of the tf steps
-        # tf = steps / 2: numerator / 2, squared norm = idf2 field / 2. The floor keeps a
+        # tf = steps / 2: numerator / 2, squared norm = idf2 sum / 2. The floor keeps a
         # story with almost no known words (or only geo tokens) near the intercepts: it
         # has little evidence, so its scores must not look sure.
-        norm2 = max((fields[-2] - base) / (2.0 * self.idf2_scale), self.norm_floor)
+        norm2 = max(idf2 / (2.0 * self.idf2_scale), self.norm_floor)
         inv = 1.0 / (2.0 * self.scale * math.sqrt(norm2))
-        return [b + (v - base) * inv for b, v in zip(self.bias, fields[:-2], strict=True)]
+        return [b + v * inv for b, v in zip(self.bias, fields, strict=True)]
 
     def scores(self, logits: list[float]) -> list[tuple[str, float]]:
         """Calibrated probability per slug, best first (see the module docstring)."""
@@ -200,6 +186,10 @@ class Model:
             out.append((_sigmoid(a * z + g * margin + b), self.classes[k]))
         out.sort(reverse=True)
         return [(c, p) for p, c in out]
+
+
+def _tf_array(counts: np.ndarray) -> np.ndarray:
+    return np.array([tf_steps(int(n)) for n in counts], np.float64)
 
 
 def _sigmoid(x: float) -> float:

@@ -27,7 +27,7 @@ def test_tokenizer_strips_markup_residue() -> None:
 @pytest.mark.parametrize(("count", "steps"), [(0, 0), (1, 2), (2, 3), (3, 4), (5, 5), (10, 7)])
 def test_tf_steps_are_twice_a_sublinear_weight(count: int, steps: int) -> None:
     assert tf_steps(count) == steps
-    assert tf_steps(count) <= 2 * count  # the packed sums rely on this bound
+    assert tf_steps(count) <= 2 * count  # sub-linear: never more than two steps an occurrence
 
 
 def test_headline_is_the_text_before_the_first_blank_line() -> None:

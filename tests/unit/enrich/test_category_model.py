@@ -1,7 +1,7 @@
-"""Tests for the category model's artifact and packed scoring (streams.enrich.category_model).
+"""Tests for the category model's artifact and scoring (streams.enrich.category_model).
 
 The reference below is the training arithmetic written out plainly (``feature_weights``,
-the quantised weights, the norm floor): the packed-int runtime must give the same logits.
+the quantised weights, the norm floor): the runtime must give the same logits.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def runtime_logits(model: Model, text: str, geo: list[str]) -> list[float]:
         "",
     ],
 )
-def test_packed_sums_equal_the_training_arithmetic(text: str) -> None:
+def test_runtime_sums_equal_the_training_arithmetic(text: str) -> None:
     parts = tiny()
     got = runtime_logits(Model(*parts), text, ["__no_country"])
     assert got == pytest.approx(list(reference_logits(parts, text, ["__no_country"])), abs=1e-9)
