@@ -12,6 +12,9 @@ Rules (both taggers share them, so both give the same countries for the same spa
   otherwise name counts only when the story names no country at all, when it has over a
   million people, or when it stands in a list of places ("Copenhagen, Hamburg and Mannheim");
 * regions, seas and supranational bodies name no country; demonyms count.
+* local US news (``geo_local``): its cues choose the US town of a namesake, a country's
+  name before a town's body is a town ("The Lebanon school board"), and an office only US
+  local government has names the US in a story that names no country.
 """
 
 from __future__ import annotations
