@@ -12,6 +12,9 @@ Rules (both taggers share them, so both give the same countries for the same spa
   otherwise name counts only when the story names no country at all, when it has over a
   million people, or when it stands in a list of places ("Copenhagen, Hamburg and Mannheim");
 * regions, seas and supranational bodies name no country; demonyms count.
+* local US news (``geo_local``): its cues choose the US town of a namesake, a country's
+  name before a town's body is a town ("The Lebanon school board"), and an office only US
+  local government has names the US in a story that names no country.
 """
 
 from __future__ import annotations
@@ -203,14 +206,17 @@ def _local_cues(
     text: str, kept: list[tuple[Hit, Span | None]], hits: list[Hit], spans: list[Span]
 ) -> set[str]:
     """The countries a story's local cues name (``geo_local``: small towns, local offices,
-    "City, State")."""
+    counties, "City, State")."""
     if geo_local.has_local_office(text):
         return {geo_local.LOCAL_COUNTRY}
     if any(
-        h.place.kind == "state"
-        and h.place.country == geo_local.LOCAL_COUNTRY
-        and text[max(0, h.start - 3) : h.start].endswith(", ")
-        and text[max(0, h.start - 3)].isalpha()
+        (
+            h.place.kind == "state"
+            and h.place.country == geo_local.LOCAL_COUNTRY
+            and text[max(0, h.start - 3) : h.start].endswith(", ")
+            and text[max(0, h.start - 3)].isalpha()
+        )
+        or geo_local.is_county(text, h)
         for h, _ in kept
     ):
         return {geo_local.LOCAL_COUNTRY}
@@ -226,7 +232,7 @@ def _local_cues(
 
 def _local_namesakes(
     text: str, kept: list[tuple[Hit, Span | None]], hits: list[Hit], spans: list[Span]
-) -> dict[int, str]:
+) -> dict[int, str | None]:
     """Namesake towns in a local story, by index into ``kept``: a city, well-known place or
     country whose name a town of another country also bears ("Paris", "Athens",
     "Lebanon") takes that country when the story names no other country, no demonym or
@@ -235,14 +241,19 @@ def _local_namesakes(
     town, or one named like a country, needs a local cue ("Kingston … Poughkeepsie").
     Local news names the places around a town, not its country; a world city in the news
     comes with its country or its neighbours."""
+    towns = _country_named_towns(text, kept)
     cands = [
         i
         for i, (h, _) in enumerate(kept)
         if h.place.kind in _NAMESAKE_KINDS
         and (h.place.alts or h.place.namesakes or h.place.far_namesakes)
+        and i not in towns
     ]
-    if not cands or any(h.place.kind == "country" and not h.place.far_namesakes for h, _ in kept):
-        return {}
+    if not cands or any(
+        h.place.kind == "country" and not h.place.far_namesakes and i not in towns
+        for i, (h, _) in enumerate(kept)
+    ):
+        return towns
     evidence = _evidence(kept)
     cues = cache(lambda: _local_cues(text, kept, hits, spans))
     # A well-known place or a demonym of the town's own country ("the Greek government").
@@ -251,7 +262,7 @@ def _local_namesakes(
         for i, (h, _) in enumerate(kept)
         if h.place.kind in ("place", "demonym")
     ]
-    out: dict[int, str] = {}
+    out: dict[int, str | None] = dict(towns)
     for idx in cands:
         p = kept[idx][0].place
         if any(cc == p.country for i, cc in own if i != idx):
@@ -272,8 +283,22 @@ def _local_namesakes(
         if cc in near or (cc in cued and cc in p.far_namesakes):
             out[idx] = cc
     if any(h.place.kind == "country" and i not in out for i, (h, _) in enumerate(kept)):
-        return {}  # a country the story names: its towns are not local namesakes
+        return towns  # a country the story names: its towns are not local namesakes
     return out
+
+
+def _country_named_towns(text: str, kept: list[tuple[Hit, Span | None]]) -> dict[int, str | None]:
+    """Country names that are towns here, by index into ``kept``: a country has no school
+    board or town council, so its name before one names a town ("The Lebanon school
+    board"). The bodies are the words of US local news, so the town is the US one when the
+    US has a town of the name, else of no known country ("Jordan", Hong Kong, is a district
+    with no school board)."""
+    us = geo_local.LOCAL_COUNTRY
+    return {
+        i: us if us in (*h.place.namesakes, *h.place.far_namesakes) else None
+        for i, (h, _) in enumerate(kept)
+        if h.place.kind == "country" and geo_local.town_body(text, h)
+    }
 
 
 def _city_country(
@@ -322,7 +347,9 @@ def resolve(
     else:
         english = cache(lambda: language == "en")
     kept = _kept(text, spans, hits, english)
-    states = {idx: cc for idx in range(len(kept)) if (cc := _state_of(text, kept, idx))}
+    states: dict[int, str | None] = {
+        idx: cc for idx in range(len(kept)) if (cc := _state_of(text, kept, idx))
+    }
     states = _local_namesakes(text, kept, hits, spans) | states
     strong = {
         h.place.country
@@ -334,7 +361,7 @@ def resolve(
     more: set[str] = set()
     for idx, (h, sp) in enumerate(kept):
         if idx in states:
-            cc = states[idx]
+            cc = states[idx]  # None: a town of no known country
         elif h.place.kind == "city":
             cc = _city_country(text, kept, idx, context)
         else:
@@ -358,4 +385,6 @@ def resolve(
         for sp in spans
     ]
     codes = sorted(set(country_of.values()) | more)
+    if not codes and geo_local.names_us(text):
+        codes = [geo_local.LOCAL_COUNTRY]  # local news that names no country
     return out, codes, demonym_starts

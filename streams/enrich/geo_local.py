@@ -11,8 +11,17 @@ not its country. Two kinds of cue here point to the US and nothing else:
   "state legislature", "school district"). Canada has school boards and Scotland sheriffs
   (judges), so neither the bare "sheriff" nor "school board" is a cue.
 
-A state right after a comma ("Murray, Kentucky", "SPRINGFIELD, Ill.") is the third cue, read
-from the gazetteer's own hits in ``countries``.
+A state right after a comma ("Murray, Kentucky", "SPRINGFIELD, Ill.") and a US county
+("Lamar County", "Richland Parish") are cues too, read from the gazetteer's own hits in
+``countries``. A county is local government: a story about a world city names the city's
+country or neighbours, not a Texas county. UK and Irish county councils ("Kent County
+Council") are the gazetteer's own names of those countries, so they are never US counties.
+
+The strictest of the offices (``names_us``) name the US by themselves in a story that
+names no country at all: an English story with a sheriff's office or state troopers and
+no place the gazetteer knows is local US news ("County commissioners in Troy voted …").
+"State legislature" is not among them (India, Australia, Nigeria and Germany have
+states), nor a singular "county commissioner" (a Kenyan county's administrator).
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ import ahocorasick_rs
 from streams.enrich import gazetteer
 from streams.enrich.geo_types import Hit
 
-__all__ = ["LOCAL_COUNTRY", "has_local_office", "towns"]
+__all__ = ["LOCAL_COUNTRY", "has_local_office", "is_county", "names_us", "town_body", "towns"]
 
 #: The one country whose local cues are read.
 LOCAL_COUNTRY = "US"
@@ -38,6 +47,23 @@ _OFFICE = re.compile(
     r"|[Ss]tate (?:[Ll]egislature|[Ll]awmakers|[Tt]roopers?|[Hh]ighway [Pp]atrol)"
     r"|[Ss]chool [Dd]istrict)\b"
 )
+#: The offices of ``_OFFICE`` that no other country's local government has under that name.
+_US_ONLY_OFFICE = re.compile(
+    r"\b(?:[Ss]heriff(?:'s|’s) (?:[Oo]ffice|[Dd]epartment|[Dd]eputies)"
+    r"|[Cc]ounty [Ss]heriff"
+    r"|[Cc]ounty [Cc]ommission(?:ers| voted| approved)"
+    r"|[Bb]oard of (?:[Ss]upervisors|[Ss]electmen)"
+    r"|[Ss]tate [Tt]roopers?"
+    r"|[Ss]chool [Dd]istrict)\b"
+)
+#: A town's own bodies: a country has none of these, so a country's name right before one
+#: is a town of that name ("The Lebanon school board", "the Jordan school district").
+_TOWN_BODY = re.compile(
+    r" (?:[Ss]chool [Bb]oard|[Ss]chool [Dd]istrict|[Bb]oard of [Ee]ducation"
+    r"|[Cc]ity [Cc]ouncil|[Tt]own [Cc]ouncil|[Vv]illage [Bb]oard|[Cc]ity [Cc]ommission"
+    r"|[Pp]olice [Dd]epartment|[Ff]ire [Dd]epartment)\b"
+)
+_COUNTY = (" County", " Parish", " COUNTY", " PARISH")
 _SENT_END = ".!?:;\n"
 _NAME_BEFORE = re.compile(r"[A-Z][\w.'’-]* $")
 _NAME_AFTER = re.compile(r"(?:['’]s)? [A-Z]")
@@ -46,6 +72,26 @@ _NAME_AFTER = re.compile(r"(?:['’]s)? [A-Z]")
 def has_local_office(text: str) -> bool:
     """Whether the text names an office that only US local government has."""
     return _OFFICE.search(text) is not None
+
+
+def names_us(text: str) -> bool:
+    """Whether the text names an office only US local government has under that name (see
+    the module docstring): enough to name the US in a story that names no country."""
+    return _US_ONLY_OFFICE.search(text) is not None
+
+
+def town_body(text: str, hit: Hit) -> bool:
+    """Whether a body only a town has follows the hit ("Lebanon school board")."""
+    return _TOWN_BODY.match(text, hit.end) is not None
+
+
+def is_county(text: str, hit: Hit) -> bool:
+    """Whether the hit is a US county or parish ("Lamar County"), a local cue."""
+    return (
+        hit.place.country == LOCAL_COUNTRY
+        and hit.place.kind == "state"
+        and text[hit.start : hit.end].endswith(_COUNTY)
+    )
 
 
 @cache

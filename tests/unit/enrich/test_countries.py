@@ -244,14 +244,24 @@ def test_heldout_local_and_mixed_news(kind: str, floor: float) -> None:
     _local_floor(LOCAL_HELDOUT, kind, floor)
 
 
-#: Sentences written before the local-cue rules and not tuned on (docs/enrichment.md,
-#: "Local cues"): floors just under today's scores (US 0.72, mixed 1.00).
+#: Sentences written before the local-cue rules, tuning data for the county and office
+#: rules (docs/enrichment.md, "Local cues"): floors at today's scores (US 0.87, mixed 1.00).
 LOCAL_FRESH = PARALLEL.with_name("local_news_fresh.jsonl")
 
 
-@pytest.mark.parametrize(("kind", "floor"), [("us", 0.70), ("mixed", 0.95)])
+@pytest.mark.parametrize(("kind", "floor"), [("us", 0.87), ("mixed", 0.95)])
 def test_fresh_local_and_mixed_news(kind: str, floor: float) -> None:
     _local_floor(LOCAL_FRESH, kind, floor)
+
+
+#: Sentences written before the county and local-office rules and not tuned on
+#: (docs/enrichment.md, "Counties and offices"): floors at the measured scores.
+LOCAL_FRESH2 = PARALLEL.with_name("local_news_fresh2.jsonl")
+
+
+@pytest.mark.parametrize(("kind", "floor"), [("us", 0.72), ("mixed", 0.74)])
+def test_fresh2_local_and_mixed_news(kind: str, floor: float) -> None:
+    _local_floor(LOCAL_FRESH2, kind, floor)
 
 
 def _local_floor(path: Path, kind: str, floor: float) -> None:
@@ -338,4 +348,37 @@ def test_local_cues_point_to_small_and_country_named_towns(text: str) -> None:
     ],
 )
 def test_local_cues_do_not_move_a_story_abroad(text: str, expected: set) -> None:
+    assert countries(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A county is a local cue: Paris, Texas, is in Lamar County.
+        "A Paris man was arrested after deputies searched a barn in Lamar County.",
+        # An office only the US has names it in a story that names no country.
+        "County commissioners in Elmwood voted to pave the road.",
+        # A country has no school board: the name is a US town's (Lebanon, Pa.).
+        "The Lebanon school board approved the budget on Monday.",
+        # A town of no known country, in a story with a US-only office.
+        "The Jordan school district hired 40 teachers.",
+    ],
+)
+def test_counties_and_offices_point_to_the_us(text: str) -> None:
+    assert countries(text) == {"US"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kent County Council raised council tax in Maidstone.", {"GB"}),
+        ("Clare County Council opened a housing scheme in Ennis.", {"IE"}),
+        ("Gardaí closed roads in County Donegal after the storm.", {"IE"}),
+        # Scottish sheriffs and Canadian school boards name no US.
+        ("The sheriff at Glasgow Sheriff Court fined him.", {"GB"}),
+        ("The Toronto District School Board met on Monday.", {"CA"}),
+        ("The state legislature passed the budget.", set()),
+    ],
+)
+def test_counties_and_offices_abroad_stay_abroad(text: str, expected: set) -> None:
     assert countries(text) == expected

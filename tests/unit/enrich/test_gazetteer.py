@@ -54,3 +54,19 @@ def test_home_towns_only_in_their_language() -> None:
     assert geo_index.script_language("Президент України", "cyrillic") == "uk"
     assert geo_index.script_language("ملاقات کے لیے", "arabic") == "ur"
     assert geo_index.latin_language("Die Regierung und der Kanzler sind in Berlin") == "de"
+
+
+def test_uk_and_irish_county_names_beat_us_counties() -> None:
+    assert names("Kent County Council and Kent County") == [
+        ("Kent County Council", "GB"),
+        ("Kent County", "US"),
+    ]
+    assert names("Gardaí in County Cork and County Durham") == [
+        ("County Cork", "IE"),
+        ("County Durham", "GB"),
+    ]
+
+
+def test_parishes_but_not_saints_parishes() -> None:
+    # Jamaica and Barbados have a St. James Parish too.
+    assert names("Richland Parish and St. James Parish") == [("Richland Parish", "US")]

@@ -50,3 +50,30 @@ def test_a_town_inside_a_longer_name_is_not_a_town() -> None:
 def test_towns_in_the_gazetteer_or_starting_a_sentence_are_left_out() -> None:
     # Boston is a gazetteer city; a capital at a sentence start says nothing.
     assert _towns("Police in Boston said so. Hurricane winds hit the coast.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Sheriff's deputies said the man was armed.", True),
+        ("State troopers closed the highway.", True),
+        ("County commissioners voted to repave the road.", True),
+        # States elsewhere have legislatures; a Kenyan county has a commissioner.
+        ("The state legislature passed the budget.", False),
+        ("County Commissioner Joseph Kanyiri opened the road.", False),
+    ],
+)
+def test_only_us_only_offices_name_the_us(text: str, names: bool) -> None:
+    assert geo_local.names_us(text) is names
+
+
+def test_counties_and_parishes_are_cues_uk_county_councils_are_not() -> None:
+    text = "Lamar County, Richland Parish and Kent County Council"
+    cues = [text[h.start : h.end] for h in gazetteer.find(text) if geo_local.is_county(text, h)]
+    assert cues == ["Lamar County", "Richland Parish"]
+
+
+def test_a_town_body_after_a_name() -> None:
+    text = "The Lebanon school board met; Lebanon's parliament did not."
+    hits = gazetteer.find(text)
+    assert [geo_local.town_body(text, h) for h in hits] == [True, False]
