@@ -53,6 +53,8 @@ def build_worker(s: Settings) -> NewsApp:
     news = create_app(s)
     exactly_once = s.processing_guarantee == "exactly_once"
     register = transactions.register if exactly_once else process.register
+    if exactly_once:  # the deltas come back through transactions: markers between them
+        faust_private.GAPS_AT_COMMITTED.add(news.deltas_topic.get_topic_name())
     agents = [register(news, attach_state(news)), count.register(news)]
     for agent in agents:
         faust_private.on_agent_error(agent, _stop_on_crash(news))

@@ -84,3 +84,45 @@ def test_sigkills_mid_stream_read_committed_sees_each_story_once(
             f"{time.monotonic() - killed_at:.1f}s later; read_committed repeats 0, "
             f"records of aborted transactions in the log {aborted}"
         )
+
+
+@pytest.mark.xfail(
+    reason="open (docs/reliability.md): a run of news.raw records the survivor never "
+    "received after the rebalance (1 run in 3: 536 stories; the commit now stops there)",
+    strict=False,
+)
+def test_two_workers_one_sigkilled_read_committed_sees_each_story_once(
+    kafka_url: str, tmp_path: Path
+) -> None:
+    """Two workers share 4 partitions; one is SIGKILLed mid-stream, so the group
+    rebalances and the survivor takes over partitions whose transactions were left open."""
+    env = {**EXACTLY_ONCE, "NEWSSTREAM_PARTITIONS": "4"}
+    with Pipeline(kafka_url, tmp_path, env, engine="kafka") as p:
+        stories = list(synthetic_stories(SEEDS, 3000, seed=89))
+        ids = {st["id"] for st in stories}
+        doomed, survivor = p.start_worker(), p.start_worker()
+        thread, result = replay_in_background(
+            p.settings, p.topics.raw, stories, p.work / "stories.jsonl", rate=200
+        )
+        _read(p, "read_uncommitted", until=lambda recs: len(recs) >= 1200, timeout=120)
+        doomed.kill()
+        killed_at = time.monotonic()
+        thread.join(180)
+        report = result["report"]
+        assert report.sent == len(stories) and not report.error, report.error
+
+        def done(recs: list[Any]) -> bool:
+            return ids <= {r.key.decode() for r in recs}
+
+        out = _read(p, "read_committed", until=done, timeout=300)
+        per_id = Counter(r.key.decode() for r in out)
+        assert set(per_id) == ids, f"missing {len(ids - set(per_id))} stories"
+        assert per_id.most_common(1)[0][1] == 1, per_id.most_common(3)
+        late = _read(p, "read_committed", idle=5, timeout=60)
+        assert len(late) == len(ids), Counter(r.key.decode() for r in late).most_common(3)
+        expected = expected_counts([r.value for r in out])
+        assert wait_counts(survivor, expected, timeout=120) == expected, survivor.tail_log()
+        print(
+            f"exactly_once, two workers: {len(ids)} stories, one worker SIGKILLed, all out "
+            f"{time.monotonic() - killed_at:.1f}s later; read_committed repeats 0"
+        )

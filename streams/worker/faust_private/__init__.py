@@ -51,6 +51,7 @@ from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.transport.producer import ProducerBuffer
 
 from streams.worker.faust_private._consumer import (
+    GAPS_AT_COMMITTED,
     _drain_messages,
     _read_offsets,
     commit_from_the_committed_offset,
@@ -61,6 +62,7 @@ from streams.worker.faust_private._consumer import (
 from streams.worker.highwater import probe_true_end_offsets
 
 __all__ = [
+    "GAPS_AT_COMMITTED",
     "WRITTEN_FOR",
     "UnsupportedVersion",
     "acting_for",
@@ -229,10 +231,22 @@ def consumer_state(app: Any) -> dict[str, Any]:
         state.update(_aiokafka_state(consumer._thread._ensure_consumer()))
     except Exception as exc:
         state["aiokafka"] = repr(exc)
+    state["acked"] = {  # per partition: (lowest, highest, how many) acked, not committed
+        f"{tp.topic}:{tp.partition}": (min(acked), max(acked), len(acked))
+        for tp, acked in (getattr(consumer, "_acked", {}) or {}).items()
+        if acked
+    }
+    state["gaps"] = {
+        f"{tp.topic}:{tp.partition}": sorted((iv.begin, iv.end) for iv in tree)[:3]
+        for tp, tree in (getattr(consumer, "_gap", {}) or {}).items()
+        if tree
+    }
     try:
         state["producer"] = producer_state(app.producer._ensure_producer())
     except Exception as exc:
         state["producer"] = repr(exc)
+    txn = getattr(app.producer, "_transaction_producers", None) or {}
+    state["transactional_producers"] = {tid: producer_state(p) for tid, p in txn.items()}
     return state
 
 

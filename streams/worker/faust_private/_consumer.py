@@ -207,11 +207,16 @@ def refresh_leaders_on_reset_error(fetcher_cls: Any) -> None:
     fetcher_cls._proc_offset_request = _proc_offset_request
 
 
+#: Topics whose log may lack a record at the committed offset (transaction markers): the
+#: ones the worker writes in transactions and reads back (``streams/worker/main.py``).
+GAPS_AT_COMMITTED: set[str] = set()
+
+
 def commit_from_the_committed_offset(consumer_cls: Any) -> None:
     """Make Faust's ``Consumer._new_offset`` commit only a run of acked offsets that starts
     at the committed offset (or at a gap covering it). It let the run start one further
     (``min(acked) - committed > 1``), so a record at the committed offset that was never
-    acked was committed over."""
+    acked was committed over. ``_add_gap`` made the same off-by-one the other way round."""
     original = consumer_cls._new_offset
 
     def _new_offset(self: Any, tp: Any) -> int | None:
@@ -223,3 +228,20 @@ def commit_from_the_committed_offset(consumer_cls: Any) -> None:
         return result
 
     consumer_cls._new_offset = _new_offset
+
+    async def _add_gap(self: Any, tp: Any, offset_from: int, offset_to: int) -> None:
+        # Faust clips a gap to start after the committed offset, but the committed offset
+        # is the next record to read: on a topic read back from transactions, a marker
+        # right there was never a gap, so the acked offsets after it were never committed.
+        # Elsewhere a record missing at the committed offset is a hole in the delivery,
+        # not in the log: the commit stops there (a stall) rather than pass it (a loss).
+        committed = self._committed_offset[tp]
+        if committed is not None:
+            offset_from = max(offset_from, committed + (tp.topic not in GAPS_AT_COMMITTED))
+        if offset_from <= offset_to:
+            gaps = self._gap[tp]
+            gaps.addi(offset_from, offset_to + 1)  # intervaltree: the end is excluded
+            await asyncio.sleep(0)  # as Faust: let health checks run while it merges
+            gaps.merge_overlaps()
+
+    consumer_cls._add_gap = _add_gap

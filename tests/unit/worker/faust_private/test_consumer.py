@@ -194,3 +194,35 @@ def test_a_commit_starts_at_the_committed_offset(
     if gap is not None:
         consumer._gap[TP0].addi(*gap)
     assert consumer._new_offset(TP0) == commit
+
+
+def test_a_marker_at_the_committed_offset_is_a_gap_the_commit_passes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A topic read back from transactions has no record at a marker's offset; when that
+    offset is the committed one (the next to read), the commit must still move on."""
+
+    class Committer(_Committer):
+        pass
+
+    faust_private.commit_from_the_committed_offset(Committer)
+    monkeypatch.setattr(faust_private, "GAPS_AT_COMMITTED", {TP0.topic})
+    consumer = Committer(10, [11, 12])
+    asyncio.run(consumer._add_gap(TP0, 10, 10))  # type: ignore[attr-defined]
+    assert consumer._new_offset(TP0) == 13
+    before = Committer(10, [11, 12])
+    asyncio.run(before._add_gap(TP0, 5, 9))  # type: ignore[attr-defined]
+    assert not before._gap[TP0]  # offsets already committed are no gap
+
+
+def test_elsewhere_a_record_missing_at_the_committed_offset_stops_the_commit() -> None:
+    """On a topic nobody writes in transactions the record at the committed offset exists:
+    if it was not delivered, committing past it would lose it."""
+
+    class Committer(_Committer):
+        pass
+
+    faust_private.commit_from_the_committed_offset(Committer)
+    consumer = Committer(10, [11, 12])
+    asyncio.run(consumer._add_gap(TP0, 10, 10))  # type: ignore[attr-defined]
+    assert consumer._new_offset(TP0) is None
