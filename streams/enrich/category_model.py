@@ -22,6 +22,7 @@ import struct
 from collections import Counter
 from collections.abc import Sequence
 from itertools import repeat
+from operator import add, mul
 from pathlib import Path
 from typing import Any
 
@@ -137,23 +138,23 @@ class Model:
         if any(w not in self.ids for a, b, _ in pairs for w in (a, b)):
             raise ValueError("category model: a bigram word outside the vocabulary")
         self.k = len(vocab) + 1
-        keys = np.array([self.ids[a] * self.k + self.ids[b] for a, b, _ in pairs], np.int64)
-        order = np.argsort(keys)
-        self._bi_keys = np.append(keys[order], np.iinfo(np.int64).max)  # sentinel: no match
-        self._bi_rows = np.append(np.array([k for *_, k in pairs], np.intp)[order], 0)
+        # Bigram "a b" -> its row, keyed by the int a*K+b of its word rows (an int hashes
+        # far faster than a (str, str) tuple; a dict probe beats a binary search in numpy,
+        # whose probes miss the cache once the taggers have run).
+        self.bigrams: dict[int, int] = {self.ids[a] * self.k + self.ids[b]: k for a, b, k in pairs}
 
     def logits(self, tokens: list[str], geo: Sequence[str], head: Sequence[str]) -> list[float]:
         """Raw logits of the word tokens (unigrams, bigrams, prefixes), the geo tokens and
         the headline words: ``feature_weights`` without building its strings."""
         get = self.ids.get
-        words = np.fromiter(map(get, tokens, repeat(0)), np.intp, len(tokens))
-        # Bigram "a b": the key a*K+b of its word rows. A key with an unknown first word
-        # (row 0) is < K, under every bigram's key; the sentinel catches the ones past the end.
-        keys = words[:-1] * self.k + words[1:]
-        at = np.searchsorted(self._bi_keys, keys)
-        bigrams = np.where(self._bi_keys[at] == keys, self._bi_rows[at], 0)
-        others = [*map(get, geo, repeat(0)), *map(self.head_ids.get, head, repeat(0))]
-        feats = np.concatenate((words, bigrams, np.array(others, np.intp)))
+        ids = list(map(get, tokens, repeat(0)))
+        # A key with an unknown word (row 0) is < K or ends in 0: never a bigram's key.
+        keys = map(add, map(mul, ids, repeat(self.k)), ids[1:])
+        feats_list = ids + list(map(self.bigrams.get, keys, repeat(0)))
+        feats_list += map(get, geo, repeat(0))
+        feats_list += map(self.head_ids.get, head, repeat(0))
+        feats = np.array(feats_list, np.intp)
+        words = feats[: len(ids)]
         uniq, counts = np.unique(feats, return_counts=True)
         steps = _TF_STEPS[counts] if len(feats) < len(_TF_STEPS) else _tf_array(counts)
         rows = self.rows[uniq]
