@@ -19,6 +19,7 @@ from aiokafka.errors import KafkaError
 from schemas.models import story_id_for
 from streams.exitcodes import (
     ExitCode,
+    InputError,
     StopRequest,
     job_exit_code,
     signal_name,
@@ -27,9 +28,11 @@ from streams.exitcodes import (
 from streams.kafka.client import client_kwargs
 from streams.kafka.connect import broker_address, start_client
 from streams.kafka.security import AUTHORIZATION_ERRORS, not_authorized
+from streams.kafka.subscriber import unknown_topic
 from streams.settings import Settings
 from streams.sources.seeds import load_stories
 from streams.telemetry.progress import Progress
+from streams.topics import Topics
 
 log = logging.getLogger(__name__)
 #: How long a publisher of stories (replay, ingest, redrive) waits to fill a batch when
@@ -145,6 +148,7 @@ async def replay(
     pending: list[_Pending] = []
     pacer = _Pacer(rate, speed)
     try:
+        await _check_topic(producer, s, topic)
         for i, (sid, rec) in enumerate(events):
             wait = pacer.wait_s(i, rec)
             if wait > 0:
@@ -168,6 +172,24 @@ async def replay(
         await producer.stop()
         report.seconds = time.perf_counter() - t0
     return report
+
+
+async def broker_topics(producer: AIOKafkaProducer) -> set[str]:
+    """The topics the broker lists (asking for all of them creates none, unlike asking
+    for one by name where the broker auto-creates topics)."""
+    return set((await producer.client.fetch_all_metadata()).topics())
+
+
+async def _check_topic(producer: AIOKafkaProducer, s: Settings, topic: str) -> None:
+    """Refuse a target topic that does not exist, but the pipeline's own input: the broker
+    would create a misspelt one on the first write and the stories would go nowhere
+    anyone reads. Under SASL the broker lists only the topics a user may describe, so
+    the write itself tells (an authorization error)."""
+    if topic == Topics(s.topic_prefix).raw or s.sasl_username:
+        return
+    existing = await broker_topics(producer)
+    if topic not in existing:
+        raise InputError(unknown_topic(topic, existing, broker_address(s)))
 
 
 _Pending = tuple[str, bytes | None, bytes, "asyncio.Future[Any]"]

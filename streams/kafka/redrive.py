@@ -18,7 +18,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from schemas.models import DeadLetter
 from streams.kafka.client import client_kwargs
-from streams.kafka.producer import start_producer
+from streams.kafka.producer import broker_topics, start_producer
 from streams.settings import Settings
 from streams.topics import Topics
 
@@ -89,6 +89,9 @@ async def redrive(
     t = Topics(s.topic_prefix)
     stats: Counter[str] = Counter()
     producer = await start_producer(s, max_request_size=s.max_request_bytes)
+    if t.deadletter not in await broker_topics(producer):  # subscribing would create it
+        await producer.stop()
+        return stats
     consumer = _consumer(s, t.deadletter)  # made after the producer: no broker, no consumer
     await consumer.start()
     try:

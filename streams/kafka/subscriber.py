@@ -107,7 +107,7 @@ async def _tail_consumer(s: Settings, topic: str, stop: StopRequest | None) -> A
         await consumer.stop()
         if s.sasl_username:  # Kafka lists only the topics a user may describe
             raise AccessDenied(_hidden_topic(topic, existing, broker_address(s), s.sasl_username))
-        raise InputError(_unknown_topic(topic, existing, broker_address(s)))
+        raise InputError(unknown_topic(topic, existing, broker_address(s)))
     consumer.subscribe([topic])
     return consumer
 
@@ -116,7 +116,7 @@ async def _tail_consumer(s: Settings, topic: str, stop: StopRequest | None) -> A
 TAIL_CONNECT_ATTEMPTS = 3
 
 
-def _unknown_topic(topic: str, existing: set[str], where: str) -> str:
+def unknown_topic(topic: str, existing: set[str], where: str) -> str:
     """The sentence for a topic that does not exist: the nearest name, else a few names."""
     close = difflib.get_close_matches(topic, existing, n=1)
     if close:

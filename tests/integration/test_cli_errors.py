@@ -101,13 +101,19 @@ def test_an_unreachable_broker_is_exit_3_for_every_client_command(files: Path) -
         )
 
 
-def test_a_topic_that_does_not_exist(pipeline: Pipeline) -> None:
+@pytest.mark.parametrize("command", ["tail", "replay"])
+def test_a_topic_that_does_not_exist(pipeline: Pipeline, command: str) -> None:
     env = {"NEWSSTREAM_BROKER_URL": pipeline.kafka_url}
-    proc = newsstream("tail", pipeline.topics.raw + "x", env=env)
+    typo = pipeline.topics.raw + "x"
+    args = [typo] if command == "tail" else [str(SEEDS), "--topic", typo, "--quiet"]
+    proc = newsstream(command, *args, env=env)
     assert proc.returncode == ExitCode.USAGE
     line = sentence(proc)
-    assert line.startswith(f"newsstream tail: no topic '{pipeline.topics.raw}x' on the broker")
+    assert line.startswith(f"newsstream {command}: no topic '{typo}' on the broker")
     assert line.endswith(f"did you mean {pipeline.topics.raw}?")
+    # and the broker did not create it on the way
+    proc = newsstream("tail", typo, env=env)
+    assert sentence(proc).startswith(f"newsstream tail: no topic '{typo}' on the broker")
 
 
 def test_a_taken_web_port_stops_the_worker_at_once(tmp_path: Path) -> None:

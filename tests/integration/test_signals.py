@@ -163,8 +163,8 @@ def test_worker_waiting_for_a_missing_broker(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("sig", SIGNALS, ids=lambda s: s.name)
 def test_replay_flushes_what_was_sent(sig: signal.Signals, pipeline: Pipeline) -> None:
-    topic = f"{pipeline.prefix}replay-{sig.name}"
-    args = ["replay", str(SEEDS), "--rate", "20", "--loop", "100", "--fresh-ids", "--topic", topic]
+    topic = pipeline.topics.raw  # no worker reads it here
+    args = ["replay", str(SEEDS), "--rate", "20", "--loop", "100", "--fresh-ids"]
     cmd = Command(args, _env(pipeline))
     time.sleep(6)  # start-up, then a few seconds of sending
     code, took, err = cmd.stop(sig)

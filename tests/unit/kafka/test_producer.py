@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -71,6 +72,52 @@ class _AckingProducer:
 
     async def stop(self) -> None:
         self.stopped = True
+
+    @property
+    def client(self) -> Any:
+        """The broker's metadata: the topics ``t`` and ``news.raw`` exist."""
+
+        async def fetch_all_metadata() -> Any:
+            return SimpleNamespace(topics=lambda: {"t", "news.raw"})
+
+        return SimpleNamespace(fetch_all_metadata=fetch_all_metadata)
+
+
+@pytest.mark.parametrize(
+    ("topic", "sent"), [("news.rwa", None), ("news.raw", 1), ("news.brand-new", None)]
+)
+def test_replay_refuses_a_topic_the_broker_lacks_but_its_own_input(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, topic: str, sent: int | None
+) -> None:
+    """A misspelt topic would be created by the broker on the first write, and the stories
+    would go where nobody reads; ``news.raw`` may not exist before the first worker."""
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"id": "s0", "body": "b"}\n')
+
+    class _Bare(_AckingProducer):
+        @property
+        def client(self) -> Any:
+            async def fetch_all_metadata() -> Any:
+                return SimpleNamespace(topics=lambda: {"news.enriched", "news.raw"} - {topic})
+
+            return SimpleNamespace(fetch_all_metadata=fetch_all_metadata)
+
+    fake = _Bare(StopRequest(), stop_after=0)
+
+    async def start(s: Settings, **_: Any) -> _AckingProducer:
+        return fake
+
+    monkeypatch.setattr(streams.kafka.producer, "start_producer", start)
+    run = replay(path, Settings(), topic=topic, show_progress=False)
+    if sent:
+        assert asyncio.run(run).sent == sent
+    else:
+        with pytest.raises(InputError, match=f"no topic '{topic}' on the broker at") as exc:
+            asyncio.run(run)
+        if topic == "news.rwa":
+            assert str(exc.value).endswith("did you mean news.raw?")
+        assert fake.sent == []
+    assert fake.stopped
 
 
 def test_replay_stopped_by_a_signal_sends_nothing_more_and_counts_what_was_acked(

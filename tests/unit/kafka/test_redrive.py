@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import pytest
@@ -38,6 +39,8 @@ class FakeKafka:
     sent: list[tuple[str, bytes, bytes | None]] = field(default_factory=list)
     commits: list[dict[TopicPartition, int]] = field(default_factory=list)
     paused: set[TopicPartition] = field(default_factory=set)
+    topics: set[str] = field(default_factory=lambda: {RAW, Topics(PREFIX).deadletter})
+    consumers: int = 0  # dead-letter readers made (subscribing may create the topic)
 
     def letter(self, dl: DeadLetter, *, written_s_ago: float = 60) -> None:
         ts = int((time.time() - written_s_ago) * 1000)
@@ -48,6 +51,7 @@ class FakeConsumer:
     def __init__(self, kafka: FakeKafka, *topics: str, **_kw: Any) -> None:
         self.kafka = kafka
         self.group = bool(topics)  # the dead-letter reader; else the source fetch
+        kafka.consumers += self.group
         self.served = False
         self.position: tuple[TopicPartition, int] | None = None
 
@@ -94,6 +98,13 @@ class FakeProducer:
         return done
 
     async def stop(self) -> None: ...
+
+    @property
+    def client(self) -> Any:
+        async def fetch_all_metadata() -> Any:
+            return SimpleNamespace(topics=lambda: self.kafka.topics)
+
+        return SimpleNamespace(fetch_all_metadata=fetch_all_metadata)
 
 
 @pytest.fixture
@@ -183,3 +194,12 @@ def test_dry_run_summary(kafka: FakeKafka, capsys: pytest.CaptureFixture[str]) -
     assert rd.main_redrive(Settings(topic_prefix=PREFIX), None, True) == 0
     assert f"would redrive 1 dead letters to {RAW}" in capsys.readouterr().err
     assert kafka.sent == []
+
+
+def test_no_dead_letter_topic_means_nothing_to_redrive_and_none_is_made(
+    kafka: FakeKafka, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kafka.topics = {RAW}
+    assert rd.main_redrive(Settings(topic_prefix=PREFIX), None, True) == 0
+    assert f"would redrive 0 dead letters to {RAW}: {{}}" in capsys.readouterr().err
+    assert kafka.consumers == 0 and kafka.sent == []
