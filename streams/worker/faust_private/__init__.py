@@ -2,7 +2,7 @@
 
 Each piece reaches past a public interface, so it is written for the versions named in
 :data:`WRITTEN_FOR` and :func:`check_versions` refuses to start on others: a silently
-broken patch would lose or repeat stories. The eight driver adjustments (:func:`apply`):
+broken patch would lose or repeat stories. The seven driver adjustments (:func:`apply`):
 
 1. Fetch wait and size: Faust hard-codes ``fetch_max_wait_ms=1500`` and leaves aiokafka's
    1-byte ``fetch_min_bytes``; the worker takes both from its settings.
@@ -23,9 +23,6 @@ broken patch would lose or repeat stories. The eight driver adjustments (:func:`
    (``_consumer.py``).
 7. Offset reset after a failover: aiokafka retried ListOffsets against the old leader
    until its metadata aged out (``_consumer.py``).
-8. Records fetched but not handed out: Faust's ``getmany`` skipped the records of a
-   partition paused or revoked since the fetch, and those after a new generation, once
-   aiokafka's position had passed them; they are read again (``_getmany.py``).
 
 Besides the patches: an agent's error handler (:func:`on_agent_error`), routing table
 writes to an event's partition (:func:`acting_for`), the consumer's committed offsets
@@ -62,7 +59,6 @@ from streams.worker.faust_private._consumer import (
     refresh_leaders_on_reset_error,
     seek_back,
 )
-from streams.worker.faust_private._getmany import getmany
 from streams.worker.highwater import probe_true_end_offsets
 
 __all__ = [
@@ -127,7 +123,6 @@ def apply(
     # pipeline writes more than 100 at once; the aiokafka producer batches them anyway.
     ProducerBuffer.max_messages = buffer_max_messages
     faust_consumer.Consumer._drain_messages = _drain_messages  # type: ignore[method-assign]
-    faust_consumer.Consumer.getmany = getmany  # type: ignore[method-assign]
     refresh_leaders_on_reset_error(Fetcher)
     commit_from_the_committed_offset(faust_consumer.Consumer)
     thread_cls = faust_aiokafka.AIOKafkaConsumerThread
