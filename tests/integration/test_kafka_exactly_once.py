@@ -43,6 +43,24 @@ def _read(p: Pipeline, isolation: IsolationLevel, until: Any = None, **kw: Any) 
     )
 
 
+def _each_story_once(p: Pipeline, ids: set[str], result: dict[str, Any], timeout: float) -> Any:
+    """The replay sent every story; a ``read_committed`` reader sees each exactly once, and
+    nothing more after it (a repeat could only arrive late). Returns what it read."""
+    report = result["report"]
+    assert report.sent == len(ids) and not report.error, report.error
+
+    def done(recs: list[Any]) -> bool:
+        return ids <= {r.key.decode() for r in recs}
+
+    out = _read(p, "read_committed", until=done, timeout=timeout)
+    per_id = Counter(r.key.decode() for r in out)
+    assert set(per_id) == ids, f"missing {len(ids - set(per_id))} stories"
+    assert per_id.most_common(1)[0][1] == 1, per_id.most_common(3)
+    late = _read(p, "read_committed", idle=5, timeout=60)
+    assert len(late) == len(ids), Counter(r.key.decode() for r in late).most_common(3)
+    return out
+
+
 def test_sigkills_mid_stream_read_committed_sees_each_story_once(
     kafka_url: str, tmp_path: Path
 ) -> None:
@@ -62,19 +80,7 @@ def test_sigkills_mid_stream_read_committed_sees_each_story_once(
             killed_at = time.monotonic()
             worker = p.start_worker(data_dir=p.work / f"after-kill{k}")
         thread.join(180)
-        report = result["report"]
-        assert report.sent == len(stories) and not report.error, report.error
-
-        def done(recs: list[Any]) -> bool:
-            return ids <= {r.key.decode() for r in recs}
-
-        out = _read(p, "read_committed", until=done, timeout=240)
-        per_id = Counter(r.key.decode() for r in out)
-        assert set(per_id) == ids, f"missing {len(ids - set(per_id))} stories"
-        assert per_id.most_common(1)[0][1] == 1, per_id.most_common(3)
-        # nothing more comes after the last story: a repeat could only arrive late
-        late = _read(p, "read_committed", idle=5, timeout=60)
-        assert len(late) == len(ids), Counter(r.key.decode() for r in late).most_common(3)
+        out = _each_story_once(p, ids, result, timeout=240)
         expected = expected_counts([r.value for r in out])
         assert wait_counts(worker, expected, timeout=120) == expected, worker.tail_log()
         everything = _read(p, "read_uncommitted", idle=5, timeout=60)
@@ -108,18 +114,7 @@ def test_two_workers_one_sigkilled_read_committed_sees_each_story_once(
         doomed.kill()
         killed_at = time.monotonic()
         thread.join(180)
-        report = result["report"]
-        assert report.sent == len(stories) and not report.error, report.error
-
-        def done(recs: list[Any]) -> bool:
-            return ids <= {r.key.decode() for r in recs}
-
-        out = _read(p, "read_committed", until=done, timeout=300)
-        per_id = Counter(r.key.decode() for r in out)
-        assert set(per_id) == ids, f"missing {len(ids - set(per_id))} stories"
-        assert per_id.most_common(1)[0][1] == 1, per_id.most_common(3)
-        late = _read(p, "read_committed", idle=5, timeout=60)
-        assert len(late) == len(ids), Counter(r.key.decode() for r in late).most_common(3)
+        out = _each_story_once(p, ids, result, timeout=300)
         expected = expected_counts([r.value for r in out])
         assert wait_counts(survivor, expected, timeout=120) == expected, survivor.tail_log()
         print(
