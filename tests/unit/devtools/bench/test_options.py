@@ -103,3 +103,10 @@ def test_a_cluster_needs_kafka_alone(engine: str) -> None:
     with pytest.raises(InputError, match="--nodes 3 needs --engine kafka") as err:
         engines(_parse("--engine", engine, "--nodes", "3"))
     assert err.value.code == ExitCode.USAGE
+
+
+def test_the_soak_runs_one_worker_and_says_so_when_asked_for_more() -> None:
+    with pytest.raises(InputError, match="--soak runs one worker") as err:
+        engines(_parse("--soak", "60", "--workers", "2"))
+    assert err.value.code == ExitCode.USAGE
+    assert engines(_parse("--soak", "60")) == ["tansu"]
