@@ -21,8 +21,8 @@ import math
 import struct
 from collections import Counter
 from collections.abc import Sequence
-from itertools import repeat
-from operator import add, mul
+from itertools import compress, repeat
+from operator import add, mul, not_
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +118,6 @@ class Model:
 
     def _index(self, vocab: list[str]) -> None:
         # Words, headline words, geo tokens and prefixes -> their row (0 = unknown).
-        # Bigrams are looked up in numpy: the sorted keys a*K+b of their word rows.
         self.ids: dict[str, int] = {}
         self.head_ids: dict[str, int] = {}
         self.prefixes: dict[str, int] = {}
@@ -153,13 +152,11 @@ class Model:
         feats_list = ids + list(map(self.bigrams.get, keys, repeat(0)))
         feats_list += map(get, geo, repeat(0))
         feats_list += map(self.head_ids.get, head, repeat(0))
-        feats = np.array(feats_list, np.intp)
-        words = feats[: len(ids)]
-        uniq, counts = np.unique(feats, return_counts=True)
-        steps = _TF_STEPS[counts] if len(feats) < len(_TF_STEPS) else _tf_array(counts)
+        uniq, counts = np.unique(np.array(feats_list, np.intp), return_counts=True)
+        steps = _TF_STEPS[counts] if len(feats_list) < len(_TF_STEPS) else _tf_array(counts)
         rows = self.rows[uniq]
-        if not words.all():  # unknown words: their prefix, tf_steps of each word's count
-            unknown = Counter([tokens[i] for i in np.flatnonzero(words == 0).tolist()])
+        if 0 in ids:  # unknown words: their prefix, tf_steps of each word's count
+            unknown = Counter(compress(tokens, map(not_, ids)))
             long = [(w[:PREFIX_CHARS], n) for w, n in unknown.items() if len(w) > PREFIX_CHARS]
             pre = [(r, n) for p, n in long if (r := self.prefixes.get(p, 0))]
             if pre:
