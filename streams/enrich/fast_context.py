@@ -61,8 +61,13 @@ def _upper_class() -> str:
     return "".join(parts)
 
 
+_UPPER = _upper_class()
+#: A capital, or digits before a letter ("3M"), then the rest of the word. The one leading
+#: class (capital or digit), checked again behind, lets the regex engine skip every other
+#: character fast: an alternation at the start made it try both branches at each position.
 _TOKEN = re.compile(
-    rf"(?:[{_upper_class()}]|\d+(?=[A-Za-z]))[\w&]*(?:(?:[.\-/]|['’](?!s\b))[^\W_][\w&]*)*\.?"
+    rf"[{_UPPER}\d](?:(?<=[{_UPPER}])|(?<=\d)\d*(?=[A-Za-z]))"
+    rf"[\w&]*(?:(?:[.\-/]|['’](?!s\b))[^\W_][\w&]*)*\.?"
 )
 #: What may sit between two words of one name: a space, or "of"/"de"/... between spaces.
 _GAP = re.compile(
