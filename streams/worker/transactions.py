@@ -10,6 +10,7 @@ it exact for this topology (docs/reliability.md, "Exactly-once on Kafka"):
   country lives in another partition of ``country_counts``, and fails for topics the worker
   does not consume (``news.enriched``);
 * a batch is split by source partition, so each part belongs to one transaction;
+* offsets of a partition must follow on, as in the at-least-once agent (``admit_batch``);
 * a commit never lands while a part is between its first send and its acks and marks
   (a lock), and it first flushes Faust's buffer, where table writes wait, into the
   transactions; otherwise a transaction could commit a batch's outputs without its offsets.
@@ -28,6 +29,7 @@ from streams.pipeline.neardup import NearDupIndex
 from streams.worker.app import NewsApp
 from streams.worker.batching import batches
 from streams.worker.process import (
+    admit_batch,
     batch_config,
     finish_batch,
     observe_batch,
@@ -79,6 +81,10 @@ def register(news: NewsApp, state: ProcessState) -> Any:
         lock = guard_commits(news)
         producer = news.app.consumer.transactions.producer
         async for events in batches(stream, s.batch_size, s.batch_within_s, s.batch_idle_s):
+            # The same hole guard as at-least-once: a record the consumer skipped (a fetch
+            # dropped as stale by a seek) is read again, not left as a gap that stops the
+            # partition's commit for good.
+            events = await admit_batch(news, state, events)
             for part, group in _by_partition(events).items():
                 async with lock:
                     messages = [e.message for e in group]
