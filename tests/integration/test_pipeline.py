@@ -15,6 +15,9 @@ import pytest
 from schemas.models import DeadLetter, EnrichedStory
 from streams.enrich.categories import abstain_threshold
 from streams.kafka.producer import replay
+from streams.local.worker_process import WorkerProcess
+from streams.settings import Settings
+from streams.topics import Topics
 from tests.integration.harness import Pipeline
 from tests.integration.helpers import expected_counts, produce, read, wait_counts
 from tests.paths import SEED_STORIES, SEEDS
@@ -36,6 +39,77 @@ BAD_EVENTS: list[tuple[str, bytes]] = [
 ]
 
 
+def _check_enriched(enriched: list, ids: list[str]) -> list[EnrichedStory]:
+    """Enriched stories validate against the contract and carry exact offsets."""
+    stories = [EnrichedStory.model_validate(orjson.loads(r.value)) for r in enriched]
+    assert {st.id for st in stories} == set(ids)
+    for st in stories:
+        assert r_key_matches(enriched, st.id)
+        assert st.countries == sorted(set(st.countries))
+        assert st.received_at is not None
+        for ent in st.entities:
+            assert st.text[ent.start : ent.end] == ent.text
+        assert st.categories, "every story gets at least its best category"
+    by_head = {st.headline: st for st in stories}
+    assert set(by_head["US lawmakers arrive in Taiwan amid China tensions"].countries) == {
+        "US",
+        "TW",
+        "CN",
+    }
+    return stories
+
+
+def _check_routing(s: Settings, t: Topics, stories: list[EnrichedStory]) -> None:
+    """Each story is on the topic of its best category, or on news.topic.unclassified when
+    that category is under the model's abstain threshold."""
+    cat_topics = [*t.all_category_topics(), t.unclassified]
+    routed = read(s, cat_topics, idle=3.0, timeout=30)
+    on_topic = {(r.topic, r.key.decode()) for r in routed}
+    for st in stories:
+        best = st.categories[0]
+        unsure = best.score < abstain_threshold()
+        topic = t.unclassified if unsure else t.category(best.slug)
+        assert (topic, st.id) in on_topic
+
+
+def _check_dead_letters(dead: list, raw_topic: str) -> None:
+    """A reason per input, the original bytes kept losslessly."""
+    letters = [DeadLetter.model_validate(orjson.loads(r.value)) for r in dead]
+    by_key = {base64.b64decode(dl.key_b64 or "").decode(): dl for dl in letters}
+    for i, (reason, value) in enumerate(BAD_EVENTS):
+        dl = by_key[f"bad-{i}"]
+        assert dl.reason == reason, (reason, dl.error)
+        if reason == "oversized":
+            assert dl.value_truncated and dl.value_size == len(value)
+            assert value.startswith(dl.original_value())
+        else:
+            assert dl.original_value() == value and not dl.value_truncated
+        assert dl.error and dl.topic == raw_topic
+
+
+def _check_replay_changes_nothing(worker: WorkerProcess, s: Settings, t: Topics) -> None:
+    """Replaying the same stories again changes nothing: counted by story id."""
+    import asyncio
+
+    asyncio.run(replay(SEEDS, s, topic=t.raw, show_progress=False))
+    produce(s, t.raw, [(b"marker", b'{"id": "marker", "body": "A marker story about Peru."}')])
+    out2 = read(s, [t.enriched], until=lambda rs: any(r.key == b"marker" for r in rs))
+    assert sum(1 for r in out2 if r.key != b"marker") == SEED_STORIES
+    expected2 = expected_counts([r.value for r in out2])
+    assert wait_counts(worker, expected2) == expected2
+
+
+def _check_usr1_dump(worker: WorkerProcess, raw_topic: str) -> None:
+    """kill -USR1: the live worker logs its partitions and task stacks, and keeps running."""
+    worker.process.send_signal(signal.SIGUSR1)
+    deadline = time.monotonic() + 10
+    while "diagnostics: tasks" not in worker.log_path.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    dump = worker.log_path.read_text()
+    assert f"{raw_topic}:0" in dump and "Stack for <Task" in dump, worker.tail_log()
+    assert json.loads(worker.get("/health/"))["status"] == "ok"
+
+
 def test_seeds_flow_through_enriched_routed_counted(pipeline: Pipeline) -> None:
     import asyncio
 
@@ -55,46 +129,9 @@ def test_seeds_flow_through_enriched_routed_counted(pipeline: Pipeline) -> None:
     assert len(enriched) == SEED_STORIES, worker.tail_log()
     assert len(dead) == len(BAD_EVENTS)
 
-    # enriched stories validate against the contract and carry exact offsets
-    stories = [EnrichedStory.model_validate(orjson.loads(r.value)) for r in enriched]
-    assert {st.id for st in stories} == set(report.ids)
-    for st in stories:
-        assert r_key_matches(enriched, st.id)
-        assert st.countries == sorted(set(st.countries))
-        assert st.received_at is not None
-        for ent in st.entities:
-            assert st.text[ent.start : ent.end] == ent.text
-        assert st.categories, "every story gets at least its best category"
-    by_head = {st.headline: st for st in stories}
-    assert set(by_head["US lawmakers arrive in Taiwan amid China tensions"].countries) == {
-        "US",
-        "TW",
-        "CN",
-    }
-
-    # routing: each story is on the topic of its best category, or on news.topic.unclassified
-    # when that category is under the model's abstain threshold
-    cat_topics = [*t.all_category_topics(), t.unclassified]
-    routed = read(s, cat_topics, idle=3.0, timeout=30)
-    on_topic = {(r.topic, r.key.decode()) for r in routed}
-    for st in stories:
-        best = st.categories[0]
-        unsure = best.score < abstain_threshold()
-        topic = t.unclassified if unsure else t.category(best.slug)
-        assert (topic, st.id) in on_topic
-
-    # dead letters: reason per input, original bytes kept losslessly
-    letters = [DeadLetter.model_validate(orjson.loads(r.value)) for r in dead]
-    by_key = {base64.b64decode(dl.key_b64 or "").decode(): dl for dl in letters}
-    for i, (reason, value) in enumerate(BAD_EVENTS):
-        dl = by_key[f"bad-{i}"]
-        assert dl.reason == reason, (reason, dl.error)
-        if reason == "oversized":
-            assert dl.value_truncated and dl.value_size == len(value)
-            assert value.startswith(dl.original_value())
-        else:
-            assert dl.original_value() == value and not dl.value_truncated
-        assert dl.error and dl.topic == t.raw
+    stories = _check_enriched(enriched, report.ids)
+    _check_routing(s, t, stories)
+    _check_dead_letters(dead, t.raw)
 
     # counts over HTTP equal the countries of the stories that came out
     expected = expected_counts([r.value for r in enriched])
@@ -102,22 +139,8 @@ def test_seeds_flow_through_enriched_routed_counted(pipeline: Pipeline) -> None:
     one = json.loads(worker.get("/countries/US/"))
     assert one == {"country": "US", "count": expected["US"]}
 
-    # replaying the same stories again changes nothing: counted by story id
-    asyncio.run(replay(SEEDS, s, topic=t.raw, show_progress=False))
-    produce(s, t.raw, [(b"marker", b'{"id": "marker", "body": "A marker story about Peru."}')])
-    out2 = read(s, [t.enriched], until=lambda rs: any(r.key == b"marker" for r in rs))
-    assert sum(1 for r in out2 if r.key != b"marker") == SEED_STORIES
-    expected2 = expected_counts([r.value for r in out2])
-    assert wait_counts(worker, expected2) == expected2
-
-    # kill -USR1: the live worker logs its partitions and task stacks, and keeps running
-    worker.process.send_signal(signal.SIGUSR1)
-    deadline = time.monotonic() + 10
-    while "diagnostics: tasks" not in worker.log_path.read_text() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    dump = worker.log_path.read_text()
-    assert f"{t.raw}:0" in dump and "Stack for <Task" in dump, worker.tail_log()
-    assert json.loads(worker.get("/health/"))["status"] == "ok"
+    _check_replay_changes_nothing(worker, s, t)
+    _check_usr1_dump(worker, t.raw)
 
 
 def r_key_matches(records: list, sid: str) -> bool:
