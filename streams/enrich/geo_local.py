@@ -34,18 +34,31 @@ import ahocorasick_rs
 from streams.enrich import gazetteer
 from streams.enrich.geo_types import Hit
 
-__all__ = ["LOCAL_COUNTRY", "has_local_office", "is_county", "names_us", "town_body", "towns"]
+__all__ = [
+    "LOCAL_COUNTRY",
+    "has_local_office",
+    "is_county",
+    "office_countries",
+    "town_body",
+    "towns",
+]
 
 #: The one country whose local cues are read.
 LOCAL_COUNTRY = "US"
 
+#: New England's and Louisiana's bodies of town and parish government, and the village
+#: boards of New York and the Midwest: no other country's towns have them under these names.
+_TOWN_GOVERNMENT = (
+    r"|[Ss]electmen|[Ss]elect [Bb]oard|[Tt]own [Mm]eeting|[Pp]olice [Jj]ury"
+    r"|[Vv]illage [Tt]rustees|[Bb]oard of [Aa]ldermen"
+)
 _OFFICE = re.compile(
     r"\b(?:[Ss]heriff(?:'s|’s) (?:[Oo]ffice|[Dd]epartment|[Dd]eputies)"
     r"|[Cc]ounty [Ss]heriff"
     r"|[Cc]ounty [Cc]ommission(?:ers?)?"
     r"|[Bb]oard of (?:[Ss]upervisors|[Ss]electmen)"
     r"|[Ss]tate (?:[Ll]egislature|[Ll]awmakers|[Tt]roopers?|[Hh]ighway [Pp]atrol)"
-    r"|[Ss]chool [Dd]istrict)\b"
+    r"|[Ss]chool [Dd]istrict" + _TOWN_GOVERNMENT + r")\b"
 )
 #: The offices of ``_OFFICE`` that no other country's local government has under that name.
 _US_ONLY_OFFICE = re.compile(
@@ -54,14 +67,29 @@ _US_ONLY_OFFICE = re.compile(
     r"|[Cc]ounty [Cc]ommission(?:ers| voted| approved)"
     r"|[Bb]oard of (?:[Ss]upervisors|[Ss]electmen)"
     r"|[Ss]tate [Tt]roopers?"
-    r"|[Ss]chool [Dd]istrict)\b"
+    r"|[Ss]chool [Dd]istrict" + _TOWN_GOVERNMENT + r")\b"
 )
+#: Courts and police forces that only one other country has under that name: Scotland's
+#: sheriff courts and national police, Ireland's Garda (not Lake Garda), Canada's federal
+#: and provincial police. Like the US offices they name the country of local news that
+#: names no place the gazetteer knows ("Paisley Sheriff Court").
+_OFFICES_ABROAD = {
+    "GB": re.compile(r"\b(?:Sheriff Court|Police Scotland|[Pp]rocurator [Ff]iscal)\b"),
+    "IE": re.compile(
+        r"\b(?:Garda(?:í|i|ī)|Garda Síochána|(?<!Lake )Garda (?:station|officers?|spokes\w+"
+        r"|[Cc]ommissioner|[Ss]uperintendent|[Ss]ergeant|[Ii]nspector))(?!\w)"
+    ),
+    "CA": re.compile(
+        r"\b(?:RCMP|Royal Canadian Mounted Police|Mounties|Ontario Provincial Police"
+        r"|Sûreté du Québec)\b"
+    ),
+}
 #: A town's own bodies: a country has none of these, so a country's name right before one
 #: is a town of that name ("The Lebanon school board", "the Jordan school district").
 _TOWN_BODY = re.compile(
     r" (?:[Ss]chool [Bb]oard|[Ss]chool [Dd]istrict|[Bb]oard of [Ee]ducation"
     r"|[Cc]ity [Cc]ouncil|[Tt]own [Cc]ouncil|[Vv]illage [Bb]oard|[Cc]ity [Cc]ommission"
-    r"|[Pp]olice [Dd]epartment|[Ff]ire [Dd]epartment)\b"
+    r"|[Pp]olice [Dd]epartment|[Ff]ire [Dd]epartment" + _TOWN_GOVERNMENT + r")\b"
 )
 _COUNTY = (" County", " Parish", " COUNTY", " PARISH")
 _SENT_END = ".!?:;\n"
@@ -74,10 +102,14 @@ def has_local_office(text: str) -> bool:
     return _OFFICE.search(text) is not None
 
 
-def names_us(text: str) -> bool:
-    """Whether the text names an office only US local government has under that name (see
-    the module docstring): enough to name the US in a story that names no country."""
-    return _US_ONLY_OFFICE.search(text) is not None
+def office_countries(text: str) -> set[str]:
+    """The countries whose own offices the text names: the US by an office only US local
+    government has under that name, others by ``_OFFICES_ABROAD`` (see the module
+    docstring). Enough to name a country in a story that names no country."""
+    out = {cc for cc, pattern in _OFFICES_ABROAD.items() if pattern.search(text)}
+    if _US_ONLY_OFFICE.search(text) is not None:
+        out.add(LOCAL_COUNTRY)
+    return out
 
 
 def town_body(text: str, hit: Hit) -> bool:

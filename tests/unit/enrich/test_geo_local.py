@@ -1,4 +1,5 @@
-"""Local US cues: small towns (context only) and offices only US local government has."""
+"""Local cues: small US towns (context only) and offices only one country's local
+government, courts or police have."""
 
 from __future__ import annotations
 
@@ -64,7 +65,29 @@ def test_towns_in_the_gazetteer_or_starting_a_sentence_are_left_out() -> None:
     ],
 )
 def test_only_us_only_offices_name_the_us(text: str, names: bool) -> None:
-    assert geo_local.names_us(text) is names
+    assert (geo_local.office_countries(text) == {"US"}) is names
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # New England's and Louisiana's town and parish bodies are US-only.
+        ("Selectmen put the fire truck purchase to the town meeting.", {"US"}),
+        ("The police jury approved a garbage contract.", {"US"}),
+        ("Village trustees voted to hire two officers.", {"US"}),
+        ("The Board of Aldermen raised water rates.", {"US"}),
+        # Scotland's courts and police, Ireland's Garda, Canada's federal police.
+        ("A sheriff at Paisley Sheriff Court jailed a man.", {"GB"}),
+        ("Police Scotland closed the road.", {"GB"}),
+        ("Gardaí are appealing for witnesses.", {"IE"}),
+        ("RCMP officers searched the house.", {"CA"}),
+        # Lake Garda is Italian; a bare "sheriff" is Scottish or American.
+        ("Tourists crowded the Lake Garda shore.", set()),
+        ("The sheriff said the road was closed.", set()),
+    ],
+)
+def test_offices_name_their_country(text: str, expected: set[str]) -> None:
+    assert geo_local.office_countries(text) == expected
 
 
 def test_counties_and_parishes_are_cues_uk_county_councils_are_not() -> None:
@@ -77,3 +100,6 @@ def test_a_town_body_after_a_name() -> None:
     text = "The Lebanon school board met; Lebanon's parliament did not."
     hits = gazetteer.find(text)
     assert [geo_local.town_body(text, h) for h in hits] == [True, False]
+    text = "Norway selectmen and the Denmark town meeting met; Norway's king did not."
+    hits = gazetteer.find(text)
+    assert [geo_local.town_body(text, h) for h in hits] == [True, True, False]
