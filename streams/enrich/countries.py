@@ -212,9 +212,8 @@ def _evidence(kept: list[tuple[Hit, Span | None]]) -> list[tuple[int, str]]:
 def _local_cues(
     text: str, kept: list[tuple[Hit, Span | None]], hits: list[Hit], spans: list[Span]
 ) -> set[str]:
-    """The countries a story's local cues name (``geo_local``): their own offices and
-    courts, a state or province after a town ("Murray, Kentucky", "Stratford, Ont."), US
-    counties and small US towns."""
+    """The countries a story's local cues name (``geo_local``): offices, a state after a town
+    ("Murray, Kentucky", "Stratford, Ont."), US counties and small US towns."""
     cued = geo_local.office_countries(text)
     if geo_local.has_local_office(text):
         cued.add(geo_local.LOCAL_COUNTRY)
@@ -288,7 +287,9 @@ def _local_namesakes(
         if len(pointed) != 1:
             continue
         cc = next(iter(pointed))
-        if cc in near or (cc in cued and cc in p.far_namesakes):
+        others = [kept[i][0].place for i, _ in evidence if i != idx]
+        by_towns = cc in near and not geo_local.home_is_nearer(p, cc, others)
+        if by_towns or (cc in cued and cc in p.far_namesakes):
             out[idx] = cc
     if any(h.place.kind == "country" and i not in out for i, (h, _) in enumerate(kept)):
         return towns  # a country the story names: its towns are not local namesakes

