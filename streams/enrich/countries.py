@@ -12,9 +12,9 @@ Rules (both taggers share them, so both give the same countries for the same spa
   otherwise name counts only when the story names no country at all, when it has over a
   million people, or when it stands in a list of places ("Copenhagen, Hamburg and Mannheim");
 * regions, seas and supranational bodies name no country; demonyms count.
-* local US news (``geo_local``): its cues choose the US town of a namesake, a country's
-  name before a town's body is a town ("The Lebanon school board"), and an office only US
-  local government has names the US in a story that names no country.
+* local news (``geo_local``): its cues choose the namesake town of their country, a
+  country's name before a town's body is a town ("The Lebanon school board"), and an
+  office of one country's local government names it in a story that names no country.
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ def _local_cues(
     text: str, kept: list[tuple[Hit, Span | None]], hits: list[Hit], spans: list[Span]
 ) -> set[str]:
     """The countries a story's local cues name (``geo_local``): offices, a state after a town
-    ("Murray, Kentucky", "Stratford, Ont."), US counties and small US towns."""
+    ("Murray, Kentucky", "Stratford, Ont."), US localities and small US towns."""
     cued = geo_local.office_countries(text)
     if geo_local.has_local_office(text):
         cued.add(geo_local.LOCAL_COUNTRY)
@@ -221,7 +221,7 @@ def _local_cues(
         cc = h.place.country
         if cc and h.place.kind in ("state", "place") and _after_town(text, h.start):
             cued.add(cc)
-        elif geo_local.is_county(text, h):
+        elif geo_local.is_locality(text, h):
             cued.add(geo_local.LOCAL_COUNTRY)
     if cued:
         return cued

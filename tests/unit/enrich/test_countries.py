@@ -376,6 +376,9 @@ def test_counties_and_offices_abroad_stay_abroad(text: str, expected: set) -> No
         ("A man was jailed at Paisley Sheriff Court.", {"GB"}),
         ("Floods cut roads in western Victoria.", {"AU"}),
         ("Norway selectmen put the fire truck to the town meeting.", {"US"}),
+        # A state as a town's modifier, and a city commission, are local US words.
+        ("Paris police said the small Texas town was calm.", {"US"}),
+        ("The Melbourne city commission angered Orlando suburbs.", {"US"}),
         # Windsor, Ontario, is across the river from Detroit; Hamilton, Ohio, near Dayton.
         ("A Windsor man smuggled guns across the bridge from Detroit.", {"CA", "US"}),
         ("The mayor of Hamilton joined officials from Dayton.", {"US"}),

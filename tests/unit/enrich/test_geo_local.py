@@ -76,6 +76,8 @@ def test_only_us_only_offices_name_the_us(text: str, names: bool) -> None:
         ("The police jury approved a garbage contract.", {"US"}),
         ("Village trustees voted to hire two officers.", {"US"}),
         ("The Board of Aldermen raised water rates.", {"US"}),
+        # A city commission is a US body, but other countries have cities: a cue only.
+        ("The city commission voted to expand the port.", set()),
         # Scotland's courts and police, Ireland's Garda, Canada's federal police.
         ("A sheriff at Paisley Sheriff Court jailed a man.", {"GB"}),
         ("Police Scotland closed the road.", {"GB"}),
@@ -94,6 +96,12 @@ def test_counties_and_parishes_are_cues_uk_county_councils_are_not() -> None:
     text = "Lamar County, Richland Parish and Kent County Council"
     cues = [text[h.start : h.end] for h in gazetteer.find(text) if geo_local.is_county(text, h)]
     assert cues == ["Lamar County", "Richland Parish"]
+
+
+def test_a_state_that_says_where_a_town_is_is_a_cue() -> None:
+    text = "The small Texas town mourned; a Texas senator and Ohio voters did not."
+    hits = gazetteer.find(text)
+    assert [geo_local.is_locality(text, h) for h in hits] == [True, False, False]
 
 
 def test_a_town_body_after_a_name() -> None:
