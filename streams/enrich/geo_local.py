@@ -25,8 +25,9 @@ was jailed at Paisley Sheriff Court" Scottish. "State legislature" is not among 
 (India, Australia, Nigeria and Germany have states), nor a singular "county commissioner"
 (a Kenyan county's administrator), nor a "city commission" (other countries have cities).
 
-Distance settles the rest (``home_is_nearer``): a town named beside a city across a border
-is the one across the river, not a namesake a continent away.
+Distance settles the rest: a town named beside a city across a border is the one across
+the river, not a namesake a continent away (``home_is_nearer``), and a small namesake
+next to a town the story names is that town's neighbour (``is_neighbour``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ __all__ = [
     "home_is_nearer",
     "is_county",
     "is_locality",
+    "is_neighbour",
     "office_countries",
     "town_body",
     "towns",
@@ -157,18 +159,31 @@ def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 12_742 * math.asin(min(1.0, math.sqrt(h)))
 
 
+#: A town this close to another town the story names is its neighbour (km).
+NEIGHBOUR_KM = 50.0
+
+
+def _nearest(place: Place, cc: str, others: list[Place]) -> float:
+    """How far the place's nearest town in ``cc`` is from the story's other towns (km)."""
+    around = [(lat, lon) for o in others for c, lat, lon in o.sites if c == o.country]
+    return min(
+        (_distance((lat, lon), t) for c, lat, lon in place.sites if c == cc for t in around),
+        default=math.inf,
+    )
+
+
 def home_is_nearer(place: Place, namesake: str, others: list[Place]) -> bool:
     """Whether the place's own town is nearer the story's other towns than its namesake in
     ``namesake``: local news names the towns around a place, so "Windsor" beside Detroit
     is Windsor, Ontario, across the river, not a Windsor of Colorado or Connecticut."""
-    sites = {cc: (lat, lon) for cc, lat, lon in place.sites}
-    home, away = sites.get(place.country or ""), sites.get(namesake)
-    if home is None or away is None:
-        return False
-    around = [(lat, lon) for o in others for cc, lat, lon in o.sites if cc == o.country]
-    return bool(around) and min(_distance(home, t) for t in around) < min(
-        _distance(away, t) for t in around
-    )
+    home = _nearest(place, place.country or "", others)
+    return home < math.inf and home < _nearest(place, namesake, others)
+
+
+def is_neighbour(place: Place, namesake: str, others: list[Place]) -> bool:
+    """Whether the place's namesake in ``namesake`` lies next to one of the story's other
+    towns ("Dublin" beside Columbus is Dublin, Ohio), however small it is."""
+    return _nearest(place, namesake, others) <= NEIGHBOUR_KM
 
 
 @cache

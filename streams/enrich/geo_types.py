@@ -22,8 +22,8 @@ class Place:
     ``far_namesakes`` the countries whose town of the name is much smaller than the place's
     own city (Paris, Texas) or that name a country ("Lebanon", Pennsylvania), which only a
     story with local cues of that country can point to (``geo_local``). ``sites`` holds
-    the (country, latitude, longitude) of each country's biggest town of the name, which
-    tells a namesake from a neighbour ("Windsor" beside Detroit is Windsor, Ontario).
+    the (country, latitude, longitude) of every town of the name (15,000 people or more),
+    which tells a namesake from a neighbour ("Windsor" beside Detroit is Windsor, Ontario).
     """
 
     country: str | None

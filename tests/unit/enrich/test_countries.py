@@ -379,9 +379,11 @@ def test_counties_and_offices_abroad_stay_abroad(text: str, expected: set) -> No
         # A state as a town's modifier, and a city commission, are local US words.
         ("Paris police said the small Texas town was calm.", {"US"}),
         ("The Melbourne city commission angered Orlando suburbs.", {"US"}),
-        # Windsor, Ontario, is across the river from Detroit; Hamilton, Ohio, near Dayton.
+        # Windsor, Ont., is across the river from Detroit; Hamilton and Dublin, Ohio, are
+        # next to Dayton and Columbus.
         ("A Windsor man smuggled guns across the bridge from Detroit.", {"CA", "US"}),
         ("The mayor of Hamilton joined officials from Dayton.", {"US"}),
+        ("Dublin residents packed a meeting as Columbus weighed annexing farmland.", {"US"}),
         # Victoria alone is a queen, a lake and a Canadian city.
         ("A statue of Queen Victoria was unveiled.", set()),
     ],

@@ -120,3 +120,10 @@ def test_a_namesake_nearer_the_other_towns_than_the_place_itself() -> None:
     assert geo_local.home_is_nearer(windsor, "US", [places["Detroit"]])
     assert not geo_local.home_is_nearer(hamilton, "US", [places["Dayton"]])
     assert not geo_local.home_is_nearer(windsor, "US", [])
+
+
+def test_a_small_namesake_next_to_a_named_town_is_its_neighbour() -> None:
+    places = gazetteer.entries()
+    # Dublin, Ohio, is a suburb of Columbus; no US Dublin lies near Boston.
+    assert geo_local.is_neighbour(places["Dublin"], "US", [places["Columbus"]])
+    assert not geo_local.is_neighbour(places["Dublin"], "US", [places["Boston"]])
