@@ -116,10 +116,23 @@ def office_countries(text: str) -> set[str]:
     """The countries whose own offices the text names: the US by an office only US local
     government has under that name, others by ``_OFFICES_ABROAD`` (see the module
     docstring). Enough to name a country in a story that names no country."""
-    out = {cc for cc, pattern in _OFFICES_ABROAD.items() if pattern.search(text)}
+    out = {
+        cc
+        for cc, pattern in _OFFICES_ABROAD.items()
+        if any(word in text for word in _OFFICE_WORDS[cc]) and pattern.search(text)
+    }
     if _US_ONLY_OFFICE.search(text) is not None:
         out.add(LOCAL_COUNTRY)
     return out
+
+
+#: A word each match of ``_OFFICES_ABROAD`` holds: a substring test is far cheaper than a
+#: regular expression, and most stories hold none of them.
+_OFFICE_WORDS = {
+    "GB": ("Sheriff Court", "Scotland", "iscal"),
+    "IE": ("Garda",),
+    "CA": ("RCMP", "Mount", "Provincial", "Sûreté"),
+}
 
 
 def town_body(text: str, hit: Hit) -> bool:
