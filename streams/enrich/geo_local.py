@@ -109,7 +109,7 @@ _NAME_AFTER = re.compile(r"(?:['’]s)? [A-Z]")
 
 def has_local_office(text: str) -> bool:
     """Whether the text names an office that only US local government has."""
-    return _OFFICE.search(text) is not None
+    return any(w in text for w in _US_OFFICE_WORDS) and _OFFICE.search(text) is not None
 
 
 def office_countries(text: str) -> set[str]:
@@ -121,13 +121,17 @@ def office_countries(text: str) -> set[str]:
         for cc, pattern in _OFFICES_ABROAD.items()
         if any(word in text for word in _OFFICE_WORDS[cc]) and pattern.search(text)
     }
-    if _US_ONLY_OFFICE.search(text) is not None:
+    if any(w in text for w in _US_OFFICE_WORDS) and _US_ONLY_OFFICE.search(text) is not None:
         out.add(LOCAL_COUNTRY)
     return out
 
 
-#: A word each match of ``_OFFICES_ABROAD`` holds: a substring test is far cheaper than a
-#: regular expression, and most stories hold none of them.
+#: A word each match of ``_OFFICE`` holds, and of ``_OFFICES_ABROAD`` by country: a
+#: substring test is far cheaper than a regular expression, and most stories hold none.
+_US_OFFICE_WORDS = (
+    "heriff", "ommission", "oard", "rooper", "istrict", "elect", "eeting", "ury",
+    "rustees", "ldermen", "egislature", "awmakers", "atrol",
+)  # fmt: skip
 _OFFICE_WORDS = {
     "GB": ("Sheriff Court", "Scotland", "iscal"),
     "IE": ("Garda",),
