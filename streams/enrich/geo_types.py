@@ -21,7 +21,9 @@ class Place:
     ("Paris", Texas), which only a local story's other places can point to;
     ``far_namesakes`` the countries whose town of the name is much smaller than the place's
     own city (Paris, Texas) or that name a country ("Lebanon", Pennsylvania), which only a
-    story with local cues of that country can point to (``geo_local``).
+    story with local cues of that country can point to (``geo_local``). ``sites`` holds
+    the (country, latitude, longitude) of every town of the name (15,000 people or more),
+    which tells a namesake from a neighbour ("Windsor" beside Detroit is Windsor, Ontario).
     """
 
     country: str | None
@@ -31,6 +33,7 @@ class Place:
     localised: bool = False
     namesakes: tuple[str, ...] = ()
     far_namesakes: tuple[str, ...] = ()
+    sites: tuple[tuple[str, float, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -224,44 +224,26 @@ def test_namesake_city_takes_the_country_of_the_other_towns() -> None:
     assert countries(text) == {"US"}
 
 
-#: Local US news and mixed international news written for this project
-#: (data/local_news_countries.jsonl); floors at today's scores (docs/enrichment.md).
-LOCAL = PARALLEL.with_name("local_news_countries.jsonl")
+#: Local US news and mixed international news written for this project, floors at the
+#: measured scores (docs/enrichment.md): local_news_countries.jsonl the first tuning set,
+#: local_news_heldout.jsonl written after the namesake-town rule, local_news_fresh.jsonl
+#: before the local cues ("Local cues"), local_news_fresh2.jsonl before the county and
+#: office rules ("Counties and offices"), local_news_fresh3.jsonl before the Canadian,
+#: Australian, Scottish and New England rules and never tuned on ("Cues abroad").
+LOCAL_FLOORS = {
+    "local_news_countries.jsonl": {"us": 0.96, "mixed": 0.98},
+    "local_news_heldout.jsonl": {"us": 0.90, "mixed": 0.95},
+    "local_news_fresh.jsonl": {"us": 0.87, "mixed": 1.00},
+    "local_news_fresh2.jsonl": {"us": 0.80, "mixed": 1.00},
+    "local_news_fresh3.jsonl": {"us": 0.73, "mixed": 0.87},
+}
 
 
-@pytest.mark.parametrize(("kind", "floor"), [("us", 0.88), ("mixed", 0.95)])
-def test_local_and_mixed_news(kind: str, floor: float) -> None:
-    _local_floor(LOCAL, kind, floor)
-
-
-#: More local and mixed sentences, written after the namesake-town rule to check it
-#: (docs/enrichment.md): floors just under today's scores (US 0.80, mixed 0.95).
-LOCAL_HELDOUT = PARALLEL.with_name("local_news_heldout.jsonl")
-
-
-@pytest.mark.parametrize(("kind", "floor"), [("us", 0.78), ("mixed", 0.90)])
-def test_heldout_local_and_mixed_news(kind: str, floor: float) -> None:
-    _local_floor(LOCAL_HELDOUT, kind, floor)
-
-
-#: Sentences written before the local-cue rules, tuning data for the county and office
-#: rules (docs/enrichment.md, "Local cues"): floors at today's scores (US 0.87, mixed 1.00).
-LOCAL_FRESH = PARALLEL.with_name("local_news_fresh.jsonl")
-
-
-@pytest.mark.parametrize(("kind", "floor"), [("us", 0.87), ("mixed", 0.95)])
-def test_fresh_local_and_mixed_news(kind: str, floor: float) -> None:
-    _local_floor(LOCAL_FRESH, kind, floor)
-
-
-#: Sentences written before the county and local-office rules and not tuned on
-#: (docs/enrichment.md, "Counties and offices"): floors at the measured scores.
-LOCAL_FRESH2 = PARALLEL.with_name("local_news_fresh2.jsonl")
-
-
-@pytest.mark.parametrize(("kind", "floor"), [("us", 0.72), ("mixed", 0.74)])
-def test_fresh2_local_and_mixed_news(kind: str, floor: float) -> None:
-    _local_floor(LOCAL_FRESH2, kind, floor)
+@pytest.mark.parametrize(
+    ("name", "kind"), [(name, kind) for name in LOCAL_FLOORS for kind in ("us", "mixed")]
+)
+def test_local_and_mixed_news(name: str, kind: str) -> None:
+    _local_floor(PARALLEL.with_name(name), kind, LOCAL_FLOORS[name][kind])
 
 
 def _local_floor(path: Path, kind: str, floor: float) -> None:
@@ -381,4 +363,31 @@ def test_counties_and_offices_point_to_the_us(text: str) -> None:
     ],
 )
 def test_counties_and_offices_abroad_stay_abroad(text: str, expected: set) -> None:
+    assert countries(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A province after a town, or Canada's provincial police, picks Canada's London.
+        ("A London, Ont., man was charged with fraud.", {"CA"}),
+        ("Ontario Provincial Police said a London man was hurt.", {"CA"}),
+        ("A Perth, Scotland, distillery expanded.", {"GB"}),
+        ("Perth and Kinross Council approved a school in Crieff.", {"GB"}),
+        ("A man was jailed at Paisley Sheriff Court.", {"GB"}),
+        ("Floods cut roads in western Victoria.", {"AU"}),
+        ("Norway selectmen put the fire truck to the town meeting.", {"US"}),
+        # A state as a town's modifier, and a city commission, are local US words.
+        ("Paris police said the small Texas town was calm.", {"US"}),
+        ("The Melbourne city commission angered Orlando suburbs.", {"US"}),
+        # Windsor, Ont., is across the river from Detroit; Hamilton and Dublin, Ohio, are
+        # next to Dayton and Columbus.
+        ("A Windsor man smuggled guns across the bridge from Detroit.", {"CA", "US"}),
+        ("The mayor of Hamilton joined officials from Dayton.", {"US"}),
+        ("Dublin residents packed a meeting as Columbus weighed annexing farmland.", {"US"}),
+        # Victoria alone is a queen, a lake and a Canadian city.
+        ("A statue of Queen Victoria was unveiled.", set()),
+    ],
+)
+def test_cues_abroad_and_town_government(text: str, expected: set) -> None:
     assert countries(text) == expected

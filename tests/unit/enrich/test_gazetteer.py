@@ -67,6 +67,20 @@ def test_uk_and_irish_county_names_beat_us_counties() -> None:
     ]
 
 
+def test_uk_councils_canadian_provinces_and_australian_state_parts() -> None:
+    assert names("Fife Council, City of Edinburgh Council and Perth and Kinross") == [
+        ("Fife Council", "GB"),
+        ("City of Edinburgh Council", "GB"),
+        ("Perth and Kinross", "GB"),
+    ]
+    # A city's council is also a US body; bare council names are towns and surnames too.
+    assert names("Glasgow City Council and Fife") == [("Glasgow", "GB")]
+    assert names("Stratford, Ont., and western Victoria") == [
+        ("Ont.", "CA"),
+        ("western Victoria", "AU"),
+    ]
+
+
 def test_parishes_but_not_saints_parishes() -> None:
     # Jamaica and Barbados have a St. James Parish too.
     assert names("Richland Parish and St. James Parish") == [("Richland Parish", "US")]

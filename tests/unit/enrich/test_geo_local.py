@@ -1,4 +1,5 @@
-"""Local US cues: small towns (context only) and offices only US local government has."""
+"""Local cues: small US towns (context only) and offices only one country's local
+government, courts or police have."""
 
 from __future__ import annotations
 
@@ -64,7 +65,31 @@ def test_towns_in_the_gazetteer_or_starting_a_sentence_are_left_out() -> None:
     ],
 )
 def test_only_us_only_offices_name_the_us(text: str, names: bool) -> None:
-    assert geo_local.names_us(text) is names
+    assert (geo_local.office_countries(text) == {"US"}) is names
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # New England's and Louisiana's town and parish bodies are US-only.
+        ("Selectmen put the fire truck purchase to the town meeting.", {"US"}),
+        ("The police jury approved a garbage contract.", {"US"}),
+        ("Village trustees voted to hire two officers.", {"US"}),
+        ("The Board of Aldermen raised water rates.", {"US"}),
+        # A city commission is a US body, but other countries have cities: a cue only.
+        ("The city commission voted to expand the port.", set()),
+        # Scotland's courts and police, Ireland's Garda, Canada's federal police.
+        ("A sheriff at Paisley Sheriff Court jailed a man.", {"GB"}),
+        ("Police Scotland closed the road.", {"GB"}),
+        ("Gardaí are appealing for witnesses.", {"IE"}),
+        ("RCMP officers searched the house.", {"CA"}),
+        # Lake Garda is Italian; a bare "sheriff" is Scottish or American.
+        ("Tourists crowded the Lake Garda shore.", set()),
+        ("The sheriff said the road was closed.", set()),
+    ],
+)
+def test_offices_name_their_country(text: str, expected: set[str]) -> None:
+    assert geo_local.office_countries(text) == expected
 
 
 def test_counties_and_parishes_are_cues_uk_county_councils_are_not() -> None:
@@ -73,7 +98,32 @@ def test_counties_and_parishes_are_cues_uk_county_councils_are_not() -> None:
     assert cues == ["Lamar County", "Richland Parish"]
 
 
+def test_a_state_that_says_where_a_town_is_is_a_cue() -> None:
+    text = "The small Texas town mourned; a Texas senator and Ohio voters did not."
+    hits = gazetteer.find(text)
+    assert [geo_local.is_locality(text, h) for h in hits] == [True, False, False]
+
+
 def test_a_town_body_after_a_name() -> None:
     text = "The Lebanon school board met; Lebanon's parliament did not."
     hits = gazetteer.find(text)
     assert [geo_local.town_body(text, h) for h in hits] == [True, False]
+    text = "Norway selectmen and the Denmark town meeting met; Norway's king did not."
+    hits = gazetteer.find(text)
+    assert [geo_local.town_body(text, h) for h in hits] == [True, True, False]
+
+
+def test_a_namesake_nearer_the_other_towns_than_the_place_itself() -> None:
+    places = gazetteer.entries()
+    windsor, hamilton = places["Windsor"], places["Hamilton"]
+    assert (windsor.country, hamilton.country) == ("CA", "CA")
+    assert geo_local.home_is_nearer(windsor, "US", [places["Detroit"]])
+    assert not geo_local.home_is_nearer(hamilton, "US", [places["Dayton"]])
+    assert not geo_local.home_is_nearer(windsor, "US", [])
+
+
+def test_a_small_namesake_next_to_a_named_town_is_its_neighbour() -> None:
+    places = gazetteer.entries()
+    # Dublin, Ohio, is a suburb of Columbus; no US Dublin lies near Boston.
+    assert geo_local.is_neighbour(places["Dublin"], "US", [places["Columbus"]])
+    assert not geo_local.is_neighbour(places["Dublin"], "US", [places["Boston"]])
