@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import time
 from collections import Counter
 from pathlib import Path
@@ -54,7 +55,13 @@ def _each_story_once(p: Pipeline, ids: set[str], result: dict[str, Any], timeout
 
     out = _read(p, "read_committed", until=done, timeout=timeout)
     per_id = Counter(r.key.decode() for r in out)
-    assert set(per_id) == ids, f"missing {len(ids - set(per_id))} stories"
+    if set(per_id) != ids:  # each live worker logs its consumer state (SIGUSR1) to say why
+        for w in p.workers:
+            if w.process.poll() is None:
+                os.kill(w.process.pid, signal.SIGUSR1)
+        time.sleep(2)
+        logs = ", ".join(str(w.log_path) for w in p.workers)
+        raise AssertionError(f"missing {len(ids - set(per_id))} stories; state in {logs}")
     assert per_id.most_common(1)[0][1] == 1, per_id.most_common(3)
     late = _read(p, "read_committed", idle=5, timeout=60)
     assert len(late) == len(ids), Counter(r.key.decode() for r in late).most_common(3)
