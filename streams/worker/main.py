@@ -31,6 +31,7 @@ from streams.web import register_views
 from streams.worker import count, diagnostics, faust_private, process, transactions
 from streams.worker.app import NewsApp, create_app
 from streams.worker.state import attach_state
+from streams.worker.watch import CHECK_INTERVAL_S, DeliveryWatch
 
 #: Exit code of a worker ended because an agent crashed (its supervisor restarts it).
 CRASH_EXIT = ExitCode.FAILED
@@ -126,6 +127,28 @@ def _add_timers(news: NewsApp) -> None:
             if hw is not None and committed is not None:
                 lag = max(0, hw - committed)
                 metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)
+
+    watch = DeliveryWatch()
+    raw = news.raw_topic.get_topic_name()
+
+    @app.timer(interval=CHECK_INTERVAL_S)
+    async def watch_delivery() -> None:
+        consumer = app.consumer
+        if not (app.flow_control.is_active() and getattr(consumer, "flow_active", False)):
+            return
+        try:
+            positions = faust_private.delivery_positions(consumer, raw)
+        except Exception as exc:  # not started yet, or mid-rebalance: look again later
+            log.debug("delivery watch skipped: %r", exc)
+            return
+        seeks = watch.check(positions)
+        for part, offset in seeks.items():
+            log.error(
+                "partition %d: fetched past records never delivered; reading again from %d",
+                part,
+                offset,
+            )
+            await faust_private.seek_back(consumer, raw, part, offset)
 
     @app.task
     async def install_diagnostics() -> None:

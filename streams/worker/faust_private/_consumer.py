@@ -245,3 +245,30 @@ def commit_from_the_committed_offset(consumer_cls: Any) -> None:
             gaps.merge_overlaps()
 
     consumer_cls._add_gap = _add_gap
+
+
+def delivery_positions(consumer: Any, topic: str) -> dict[int, tuple[int, int, int]]:
+    """Per assigned partition of ``topic`` with nothing in hand: (aiokafka's fetch position,
+    the next offset the drain loop expects to deliver, the committed offset). "In hand": a
+    record delivered and not yet acked, or fetched and waiting in aiokafka's buffer; such a
+    partition is left out, as is one without a position or a commit. Racy reads, for a
+    watchdog that acts only on a state seen twice (``streams/worker/watch.py``)."""
+    read_offsets = _read_offsets(consumer)
+    busy = {(m.tp.topic, m.tp.partition) for m in list(consumer._unacked_messages)}
+    client = consumer._thread._ensure_consumer()
+    busy |= {(tp.topic, tp.partition) for tp in client._fetcher._records}
+    assignment = client._subscription.subscription.assignment
+    out: dict[int, tuple[int, int, int]] = {}
+    for tp in assignment.tps:
+        if tp.topic != topic or (tp.topic, tp.partition) in busy:
+            continue
+        key = faust_consumer.TP(tp.topic, tp.partition)
+        position = getattr(assignment.state_value(tp), "_position", None)
+        committed = consumer._committed_offset.get(key)
+        read = read_offsets.get(key)
+        if position is None or committed is None:
+            continue
+        # The read offset is the next to read after a seek, else the last one delivered.
+        expected = committed if read is None else read + 1 if key in read_offsets.first else read
+        out[tp.partition] = (int(position), int(expected), int(committed))
+    return out

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from aiokafka.structs import TopicPartition
 from faust.types import TP
 
 from streams.worker.faust_private import _consumer as faust_private
@@ -226,3 +227,31 @@ def test_elsewhere_a_record_missing_at_the_committed_offset_stops_the_commit() -
     consumer = Committer(10, [11, 12])
     asyncio.run(consumer._add_gap(TP0, 10, 10))  # type: ignore[attr-defined]
     assert consumer._new_offset(TP0) is None
+
+
+def _consumer_at(positions: dict[int, int], committed: dict[int, int], buffered: set[int]) -> Any:
+    """A Faust consumer over an aiokafka client whose partitions of TP0's topic sit at
+    ``positions``, with ``committed`` offsets and records ``buffered`` in the fetcher."""
+    tps = [TopicPartition(TP0.topic, p) for p in positions]
+    states = {p: SimpleNamespace(_position=pos) for p, pos in positions.items()}
+    assignment = SimpleNamespace(tps=tps, state_value=lambda tp: states[tp.partition])
+    client = SimpleNamespace(
+        _fetcher=SimpleNamespace(_records={tp: [] for tp in tps if tp.partition in buffered}),
+        _subscription=SimpleNamespace(subscription=SimpleNamespace(assignment=assignment)),
+    )
+    return SimpleNamespace(
+        _read_offset={},
+        _unacked_messages=[],
+        _committed_offset={TP(TP0.topic, p): off for p, off in committed.items()},
+        _thread=SimpleNamespace(_ensure_consumer=lambda: client),
+    )
+
+
+def test_delivery_positions_leave_out_partitions_with_records_in_hand() -> None:
+    consumer = _consumer_at({0: 50, 1: 60, 2: 784, 3: 9}, {0: 40, 1: 55, 2: 172}, buffered={1})
+    consumer._unacked_messages.append(SimpleNamespace(tp=TP(TP0.topic, 0)))
+    offsets = faust_private._read_offsets(consumer)
+    offsets[TP(TP0.topic, 2)] = 172  # a seek to the commit: 172 is the next to read ...
+    assert faust_private.delivery_positions(consumer, TP0.topic) == {2: (784, 172, 172)}
+    offsets.advance(TP(TP0.topic, 2), 200)  # ... once delivered, it is the last one read
+    assert faust_private.delivery_positions(consumer, TP0.topic) == {2: (784, 201, 172)}

@@ -1,0 +1,40 @@
+"""A watchdog for records the consumer fetched and never delivered.
+
+The ``process`` agent's hole guard (``streams.pipeline.batch.admit``) notices a skipped run
+of offsets when the next record of the partition arrives. When the skipped run reaches the
+end of the log, no next record comes: the partition's fetch position is at the end, the
+drain loop still expects an earlier offset, nothing is acked or buffered, and the commit
+never moves (seen with two exactly-once workers after a rebalance, docs/reliability.md).
+This check finds that state and reads the partition again from its committed offset; the
+watermarks skip what was already done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+#: Seconds between two checks; a partition must look stuck at two checks in a row.
+CHECK_INTERVAL_S = 10.0
+
+
+class DeliveryWatch:
+    """Per partition: the offset the drain loop expected at the last check, and the
+    committed offset the watch last sought back to (never twice to the same one, so a gap
+    that is really in the log, such as a transaction marker, costs one re-read only)."""
+
+    def __init__(self) -> None:
+        self.expected: dict[int, int] = {}
+        self.sought: dict[int, int] = {}
+
+    def check(self, positions: Mapping[int, tuple[int, int, int]]) -> dict[int, int]:
+        """``positions``: partition -> (fetch position, next offset expected, committed
+        offset) of the partitions with nothing in hand. Returns partition -> offset to
+        seek back to: the fetch went past records that were never delivered, and the
+        delivery has not moved since the last check."""
+        seeks: dict[int, int] = {}
+        for part, (position, expected, committed) in positions.items():
+            stuck = position > max(expected, committed) and self.expected.get(part) == expected
+            if stuck and self.sought.get(part) != committed:
+                seeks[part] = self.sought[part] = committed
+        self.expected = {part: expected for part, (_, expected, _) in positions.items()}
+        return seeks
