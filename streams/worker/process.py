@@ -33,7 +33,12 @@ from streams.pipeline.neardup import NearDupIndex
 from streams.telemetry import live, metrics
 from streams.worker.app import NewsApp
 from streams.worker.batching import batches
-from streams.worker.faust_private import acting_for, first_read_since_seek, seek_back
+from streams.worker.faust_private import (
+    acting_for,
+    first_read_since_seek,
+    forget_unacked,
+    seek_back,
+)
 
 log = logging.getLogger("newsstream")
 
@@ -98,7 +103,12 @@ async def admit_batch(news: NewsApp, state: ProcessState, events: list[Any]) -> 
     for part, offset in seeks.items():
         if not await seek_back(consumer, raw, part, offset):
             log.warning("partition %d is no longer assigned: its next owner reads it", part)
-    return events if len(kept) == len(events) else [events[i] for i in kept]
+    if len(kept) == len(events):
+        return events
+    # Left out, unacked: they come again after the seek, and a rebalance must not wait for them.
+    keep = set(kept)
+    forget_unacked(consumer, [e.message for i, e in enumerate(events) if i not in keep])
+    return [events[i] for i in kept]
 
 
 def observe_batch(news: NewsApp, events: list[Any], result: BatchResult) -> None:
@@ -180,6 +190,8 @@ async def finish_batch(
     state.inflight.difference_update(fps)
     for event in events:  # after the marks: a committed offset implies a written mark
         await stream.ack(event)
+    # An offset acked before a seek back and read again stays "unacked" in Faust's set.
+    forget_unacked(news.app.consumer, [e.message for e in events])
     metrics.stories_enriched.inc(len(fps))
     for language, n in result.languages.items():
         metrics.stories_by_language.labels(language).inc(n)

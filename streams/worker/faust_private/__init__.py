@@ -38,7 +38,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import weakref
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import aiokafka
@@ -74,6 +74,7 @@ __all__ = [
     "delivery_positions",
     "enable_passive",
     "first_read_since_seek",
+    "forget_unacked",
     "on_agent_error",
     "producer_state",
     "seek_back",
@@ -202,6 +203,19 @@ def on_agent_error(agent: Any, handler: Callable[[Any, BaseException], Awaitable
 def committed_offset(consumer: Any, tp: Any) -> int | None:
     """The offset Faust's consumer last committed for ``tp`` (None before the first)."""
     return None if (offset := consumer._committed_offset.get(tp)) is None else int(offset)
+
+
+def forget_unacked(consumer: Any, messages: Iterable[Any]) -> None:
+    """Drop ``messages`` from the set of records a rebalance waits for (``wait_empty``).
+
+    Two kinds stay there for ever otherwise, and the member never finishes revoking its
+    partitions: records the hole guard left out (they come again after its seek, as new
+    messages), and records read again after a seek whose offsets were already acked (Faust's
+    ``ack`` leaves those in the set). Neither changes what is committed: commits follow
+    the acked offsets, not this set."""
+    discard = consumer._unacked_messages.discard
+    for message in messages:
+        discard(message)
 
 
 def enable_passive(stream: Any) -> None:

@@ -28,6 +28,7 @@ class _Stream:
 
 
 def _news(consumer: Any = None) -> Any:
+    consumer = consumer or SimpleNamespace(_unacked_messages=set())
     return SimpleNamespace(
         dedupe={}, topics=SimpleNamespace(raw="news.raw"), app=SimpleNamespace(consumer=consumer)
     )
@@ -92,6 +93,7 @@ class _Consumer:
         self._read_offset: dict[Any, Any] = {}
         self.assigned = assigned
         self.sought: dict[Any, int] = {}
+        self._unacked_messages: set[Any] = set()
 
     def assignment(self) -> set[tuple[str, int]]:
         return self.assigned
@@ -105,6 +107,9 @@ def test_a_hole_cuts_the_batch_and_seeks_its_partition_back() -> None:
     news, state = _news(consumer), ProcessState(horizon=10)
     state.seen = {0: 4, 1: 20}
     events = [_Event(0, 5), _Event(1, 21), _Event(0, 741), _Event(1, 22), _Event(0, 742)]
+    consumer._unacked_messages.update(e.message for e in events)
     kept = asyncio.run(process.admit_batch(news, state, events))
     assert [(e.message.partition, e.message.offset) for e in kept] == [(0, 5), (1, 21), (1, 22)]
     assert consumer.sought == {("news.raw", 0): 6}
+    # The two left out come again after the seek: a rebalance must not wait for them.
+    assert consumer._unacked_messages == {e.message for e in kept}
