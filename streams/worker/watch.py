@@ -6,7 +6,9 @@ end of the log, no next record comes: the partition's fetch position is at the e
 drain loop still expects an earlier offset, nothing is acked or buffered, and the commit
 never moves (seen with two exactly-once workers after a rebalance, docs/reliability.md).
 This check finds that state and reads the partition again from its committed offset; the
-watermarks skip what was already done.
+watermarks skip what was already done. It watches both agents' sources: ``news.raw`` and
+``news.country-deltas`` (where the ``count`` agent skips a delta it has counted by its
+row's source offsets).
 """
 
 from __future__ import annotations
