@@ -30,7 +30,7 @@ test: $(STAMP)
 test-kafka: $(STAMP)
 	@NEWSSTREAM_TEST_BROKER=kafka $(BIN)/python -m pytest -q tests/integration -m "not kafka_cluster" \
 		--ignore=tests/integration/test_wheel.py --ignore=tests/integration/test_bench.py \
-		--reruns 1 --reruns-delay 5
+		--reruns 1 --reruns-delay 5 -rfER
 
 ## test-kafka-cluster: a three-node Kafka cluster under failure (pytest -m kafka_cluster)
 test-kafka-cluster: $(STAMP)
