@@ -262,8 +262,9 @@ def _add_tool_commands(sub: _Subparsers) -> None:
     from streams.enrich import TAGGERS
     from streams.enrich.evaluation import DESCRIPTION
     from streams.enrich.evaluation import add_arguments as add_eval_arguments
+    from streams.enrich.tagging import TAG_HELP
 
-    g = sub.add_parser("tag", help="enrich JSON Lines from stdin (no Kafka)")
+    g = sub.add_parser("tag", help="enrich JSON Lines from stdin (no Kafka)", description=TAG_HELP)
     g.add_argument("--tagger", choices=TAGGERS)
     g.set_defaults(func=cmd_tag)
 

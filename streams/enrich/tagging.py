@@ -19,6 +19,14 @@ import orjson
 from schemas.models import story_text
 from streams.enrich import enrich_details
 
+#: ``newsstream tag --help``: what a line must hold (plain text lines are errors).
+TAG_HELP = (
+    'Reads one JSON object per line on stdin, {"id", "headline", "body"} or {"id", "text"}, '
+    "and writes one JSON line per input line: its language, entities, countries and "
+    'categories, or {"id", "error"}. Example: echo \'{"id": "1", "headline": "Floods in '
+    "Manila\"}' | newsstream tag"
+)
+
 
 class RecordError(ValueError):
     """A record that cannot be tagged; the message is shown to the user."""
