@@ -190,8 +190,6 @@ async def finish_batch(
     state.inflight.difference_update(fps)
     for event in events:  # after the marks: a committed offset implies a written mark
         await stream.ack(event)
-    # An offset acked before a seek back and read again stays "unacked" in Faust's set.
-    forget_unacked(news.app.consumer, [e.message for e in events])
     metrics.stories_enriched.inc(len(fps))
     for language, n in result.languages.items():
         metrics.stories_by_language.labels(language).inc(n)

@@ -2,7 +2,7 @@
 
 Each piece reaches past a public interface, so it is written for the versions named in
 :data:`WRITTEN_FOR` and :func:`check_versions` refuses to start on others: a silently
-broken patch would lose or repeat stories. The seven driver adjustments (:func:`apply`):
+broken patch would lose or repeat stories. The eight driver adjustments (:func:`apply`):
 
 1. Fetch wait and size: Faust hard-codes ``fetch_max_wait_ms=1500`` and leaves aiokafka's
    1-byte ``fetch_min_bytes``; the worker takes both from its settings.
@@ -23,6 +23,8 @@ broken patch would lose or repeat stories. The seven driver adjustments (:func:`
    (``_consumer.py``).
 7. Offset reset after a failover: aiokafka retried ListOffsets against the old leader
    until its metadata aged out (``_consumer.py``).
+8. Acked messages read again: Faust's ``ack`` left a record read again at an offset
+   already acked among those a rebalance waits for, for good (``_consumer.py``).
 
 Besides the patches: an agent's error handler (:func:`on_agent_error`), routing table
 writes to an event's partition (:func:`acting_for`), the consumer's committed offsets
@@ -57,6 +59,7 @@ from streams.worker.faust_private._consumer import (
     commit_from_the_committed_offset,
     delivery_positions,
     first_read_since_seek,
+    forget_acked,
     refresh_leaders_on_reset_error,
     seek_back,
 )
@@ -128,6 +131,7 @@ def apply(
     faust_consumer.Consumer._drain_messages = _drain_messages  # type: ignore[method-assign]
     refresh_leaders_on_reset_error(Fetcher)
     commit_from_the_committed_offset(faust_consumer.Consumer)
+    forget_acked(faust_consumer.Consumer)
     thread_cls = faust_aiokafka.AIOKafkaConsumerThread
     create = thread_cls._create_worker_consumer
 
@@ -208,11 +212,9 @@ def committed_offset(consumer: Any, tp: Any) -> int | None:
 def forget_unacked(consumer: Any, messages: Iterable[Any]) -> None:
     """Drop ``messages`` from the set of records a rebalance waits for (``wait_empty``).
 
-    Two kinds stay there for ever otherwise, and the member never finishes revoking its
-    partitions: records the hole guard left out (they come again after its seek, as new
-    messages), and records read again after a seek whose offsets were already acked (Faust's
-    ``ack`` leaves those in the set). Neither changes what is committed: commits follow
-    the acked offsets, not this set."""
+    For the records the hole guard leaves out: never acked (they come again after its
+    seek, as new messages), they would stay there, and the member would never finish
+    revoking its partitions. Commits follow the acked offsets, not this set."""
     discard = consumer._unacked_messages.discard
     for message in messages:
         discard(message)

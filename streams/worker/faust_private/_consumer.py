@@ -55,6 +55,15 @@ class _ReadOffsets(dict[Any, Any]):
         self.epochs[tp] = self.epochs.get(tp, 0) + 1
         self.first.pop(tp, None)
 
+    def expected(self, tp: Any) -> int | None:
+        """The next offset the drain loop expects for ``tp`` (None if it has no read
+        offset): the read offset is the next to read after a move, else the last one
+        delivered."""
+        offset = self.get(tp)
+        if offset is None:
+            return None
+        return offset + 1 if tp in self.first else offset
+
     def advance(self, tp: Any, offset: int) -> None:
         """The drain loop delivered ``offset``: not a move."""
         super().__setitem__(tp, offset)
@@ -108,7 +117,11 @@ def _deliverer(self: Any) -> Callable[[Any, Any, int], Awaitable[None]]:
     callback = self.callback
     read_offsets = _read_offsets(self)
     get_read_offset = read_offsets.__getitem__
-    advance, epoch_of, first = read_offsets.advance, read_offsets.epochs.get, read_offsets.first
+    advance, epoch_of, expected = (
+        read_offsets.advance,
+        read_offsets.epochs.get,
+        read_offsets.expected,
+    )
     commit_every = self._commit_every
     acks_enabled_for = self.app.topics.acks_enabled_for
     cannot_block = _delivery_cannot_block(self)
@@ -119,10 +132,9 @@ def _deliverer(self: Any) -> Callable[[Any, Any, int], Awaitable[None]]:
         if epoch_of(tp, 0) != epoch:
             self.log.dev("STALE MESSAGE %r %r (sought since fetched)", tp, offset)
         elif r_offset is None or offset >= r_offset:
-            # The read offset is the next to read after a seek, else the last one read.
-            after = r_offset if tp in first else r_offset - 1 if r_offset else 0
-            if offset - after > 1 and r_offset and acks_enabled_for(message.topic):
-                await self._add_gap(tp, after + 1, offset - 1)
+            nxt = expected(tp)
+            if r_offset and nxt is not None and offset > nxt and acks_enabled_for(message.topic):
+                await self._add_gap(tp, nxt, offset - 1)
             if commit_every is not None and self._n_acked >= commit_every:
                 self._n_acked = 0
                 await self.commit()
@@ -265,10 +277,29 @@ def delivery_positions(consumer: Any, topic: str) -> dict[int, tuple[int, int, i
         key = faust_consumer.TP(tp.topic, tp.partition)
         position = getattr(assignment.state_value(tp), "_position", None)
         committed = consumer._committed_offset.get(key)
-        read = read_offsets.get(key)
         if position is None or committed is None:
             continue
-        # The read offset is the next to read after a seek, else the last one delivered.
-        expected = committed if read is None else read + 1 if key in read_offsets.first else read
-        out[tp.partition] = (int(position), int(expected), int(committed))
+        expected = read_offsets.expected(key)
+        out[tp.partition] = (
+            int(position),
+            int(committed if expected is None else expected),
+            int(committed),
+        )
     return out
+
+
+def forget_acked(consumer_cls: Any) -> None:
+    """Make ``Consumer.ack`` drop every acked message from the set a rebalance waits for
+    (``wait_empty``). Faust's drops it only when its offset is new to the acked list: a
+    record read again after a seek back, at an offset acked before, stayed in the set, and
+    the member never finished revoking its partitions. Commits follow the acked offsets,
+    not this set."""
+    original = consumer_cls.ack
+
+    def ack(self: Any, message: Any) -> bool:
+        acked = bool(original(self, message))
+        with faust_consumer.ack_lock:
+            self._unacked_messages.discard(message)
+        return acked
+
+    consumer_cls.ack = ack

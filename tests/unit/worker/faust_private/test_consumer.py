@@ -255,3 +255,35 @@ def test_delivery_positions_leave_out_partitions_with_records_in_hand() -> None:
     assert faust_private.delivery_positions(consumer, TP0.topic) == {2: (784, 172, 172)}
     offsets.advance(TP(TP0.topic, 2), 200)  # ... once delivered, it is the last one read
     assert faust_private.delivery_positions(consumer, TP0.topic) == {2: (784, 201, 172)}
+
+
+class _Message:
+    """A consumed record, hashed by identity as Faust's messages are."""
+
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+
+
+def test_an_acked_message_leaves_the_set_a_rebalance_waits_for() -> None:
+    class _Acking:
+        """Faust's ack as it treats a record read again: True only for an offset new to
+        the acked list, and only then is the message dropped from the unacked set."""
+
+        def __init__(self) -> None:
+            self._unacked_messages: set[_Message] = set()
+            self.acked: set[int] = set()
+
+        def ack(self, message: _Message) -> bool:
+            if message.offset in self.acked:
+                return False
+            self.acked.add(message.offset)
+            self._unacked_messages.discard(message)
+            return True
+
+    faust_private.forget_acked(_Acking)
+    consumer = _Acking()
+    first, again = _Message(7), _Message(7)  # offset 7, then 7 read again after a seek
+    consumer._unacked_messages.update((first, again))
+    assert consumer.ack(first) is True
+    assert consumer.ack(again) is False  # what Faust's ack says is kept
+    assert consumer._unacked_messages == set()
