@@ -11,6 +11,7 @@ cities, subdivisions, capitals, countries, demonyms, curated rows.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import os
@@ -227,5 +228,18 @@ def table(key: str) -> dict[str, Place]:
         tmp.write_bytes(pickle.dumps(names, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(tmp, path)  # atomic: a worker starting alongside never reads half a file
     except OSError:
-        pass  # a read-only home: the table is rebuilt by each process
+        return names  # a read-only home: the table is rebuilt by each process
+    _drop_stale(key, path)
     return names
+
+
+def _drop_stale(key: str, current: Path) -> None:
+    """Delete this key's tables of other fingerprints: each upgrade would otherwise leave
+    its megabytes of tables in the user's cache for good."""
+    stem = f"geo-{key.replace(':', '-')}-"
+    own = re.compile(re.escape(stem) + r"[0-9a-f]{16}\.pickle")
+    for old in current.parent.glob(stem + "*.pickle"):
+        if old != current and own.fullmatch(old.name):
+            # another process may have removed it first, or the folder be read-only
+            with contextlib.suppress(OSError):
+                old.unlink()

@@ -1,0 +1,29 @@
+"""The on-disk cache of the gazetteer's name tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from streams.enrich import geo_tables
+
+
+def test_cache_path_follows_xdg_cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = geo_tables.cache_path("latin:de")
+    assert path.parent == tmp_path / "newsstream"
+    assert path.name.startswith("geo-latin-de-") and path.suffix == ".pickle"
+
+
+def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None:
+    current = tmp_path / f"geo-latin-{'1' * 16}.pickle"
+    stale = tmp_path / f"geo-latin-{'2' * 16}.pickle"
+    other_key = tmp_path / f"geo-latin-de-{'2' * 16}.pickle"  # "latin:de" is its own table
+    unrelated = tmp_path / "geo-latin-notes.pickle"
+    for path in (current, stale, other_key, unrelated):
+        path.write_bytes(b"x")
+    geo_tables._drop_stale("latin", current)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        p.name for p in (current, other_key, unrelated)
+    )
