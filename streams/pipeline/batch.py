@@ -208,8 +208,19 @@ def window_start(story: RawStory, size: int) -> int:
     return int(story.published_at.timestamp() // size * size)
 
 
+class ReadPositions(Protocol):
+    """Where each partition's delivery stands, for :func:`admit` (the ``process`` agent's
+    :class:`ProcessState`, the ``count`` agent's
+    :class:`~streams.pipeline.counting.DeltaReads`)."""
+
+    #: Partition -> the last offset that reached the batch logic.
+    seen: dict[int, int]
+    #: Partition -> the offset it is being read again from, after a hole.
+    rereading: dict[int, int]
+
+
 def admit(
-    events: Sequence[Source], state: ProcessState, first_read: Callable[[int], int | None]
+    events: Sequence[Source], state: ReadPositions, first_read: Callable[[int], int | None]
 ) -> tuple[list[int], dict[int, int]]:
     """The indexes of the events to process, and the partitions to read again from an offset.
 
@@ -232,7 +243,8 @@ def admit(
         if last is not None and offset > (expected := last + 1 if again is None else again):
             if again is None:
                 log.error(
-                    "partition %d: offsets %d-%d skipped, reading them again",
+                    "%s:%d: offsets %d-%d skipped, reading them again",
+                    msg.topic,
                     part,
                     expected,
                     offset - 1,
@@ -241,7 +253,9 @@ def admit(
             if again is None or first_read(part) != offset:
                 cut.add(part)
                 continue
-            log.warning("partition %d: offsets %d-%d are not in the log", part, again, offset - 1)
+            log.warning(
+                "%s:%d: offsets %d-%d are not in the log", msg.topic, part, again, offset - 1
+            )
         if again is not None and offset >= again:
             del state.rereading[part]
         state.seen[part] = offset

@@ -98,6 +98,28 @@ def fold_deltas(
     return rows
 
 
+class DeltaReads:
+    """The ``count`` agent's read positions (:class:`~streams.pipeline.batch.ReadPositions`).
+
+    A row skips delta events at or below its last applied offset, so a delta delivered
+    after a later one of its partition would be lost: the agent checks that offsets follow
+    on (:func:`~streams.pipeline.batch.admit`) from the last delta event its rows applied.
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[int, int] = {}
+        self.rereading: dict[int, int] = {}
+
+    def rebuild(self, rows: Iterable[tuple[int, Row]]) -> None:
+        """Start from the table: ``(partition, row)`` pairs, after each recovery."""
+        seen: dict[int, int] = {}
+        for part, row in rows:
+            if row[1] >= 0 and row[1] > seen.get(part, -1):
+                seen[part] = row[1]
+        self.seen = seen
+        self.rereading.clear()
+
+
 def country_counts(rows: dict[str, Row], language: str | None = None) -> dict[str, int]:
     """The story count of each country row (category rows left out); with ``language``,
     the count of its stories in that language, for the countries that have any."""

@@ -1,8 +1,9 @@
 """The ``count`` agent: per-batch count deltas → rows of the ``country_counts`` table.
 
 Exactly once per source event: the row logic is streams/pipeline/counting.py (pure); this
-module takes Faust's batches, reads each row as its event's partition sees it and writes
-each changed row once per batch.
+module takes Faust's batches, checks that each partition's deltas follow on (a row skips a
+delta older than one it applied, so one delivered late would be lost), reads each row as
+its event's partition sees it and writes each changed row once per batch.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from streams.pipeline.counting import Row, country_counts, fold_deltas
+from streams.pipeline.counting import DeltaReads, Row, country_counts, fold_deltas
 from streams.telemetry import live
 from streams.worker.app import NewsApp
 from streams.worker.faust_private import acting_for
+from streams.worker.process import admit_batch
 
 
 def register(news: NewsApp) -> Any:
@@ -21,8 +23,22 @@ def register(news: NewsApp) -> Any:
     s = news.settings
     table = news.counts
 
+    # Under exactly_once, transaction markers sit between the deltas, so offsets never
+    # follow on; there the guard would seek at every transaction (docs/reliability.md).
+    reads = DeltaReads() if s.processing_guarantee == "at_least_once" else None
+    if reads is not None:
+
+        @table.on_recover
+        async def _rebuild() -> None:
+            reads.rebuild((news.partition_of(key), row) for key, row in table.items())
+
     async def count(stream: Any) -> None:
-        async for events in stream.take_events(1000, within=s.batch_within_s):
+        async for taken in stream.take_events(1000, within=s.batch_within_s):
+            events = taken
+            if reads is not None:
+                events = await admit_batch(news, reads, taken, news.topics.country_deltas)
+                if not events:
+                    continue
             batch = [(e.message.key, e.message.value, e.message.offset) for e in events]
             rows = fold_deltas(batch, _row_reader(table, events), s.window_retention_s)
             for key, (i, row) in rows.items():

@@ -23,6 +23,7 @@ from streams.pipeline.batch import (
     BatchConfig,
     BatchResult,
     ProcessState,
+    ReadPositions,
     Record,
     admit,
     process_batch,
@@ -93,15 +94,18 @@ def register(news: NewsApp, state: ProcessState) -> Any:
     return news.app.agent(news.raw_topic, name="process")(process)
 
 
-async def admit_batch(news: NewsApp, state: ProcessState, events: list[Any]) -> list[Any]:
+async def admit_batch(
+    news: NewsApp, state: ReadPositions, events: list[Any], topic: str | None = None
+) -> list[Any]:
     """The events of the batch up to any hole in their partition (:func:`admit`); each
-    partition with a hole is sought back to it, to be read again."""
-    consumer, raw = news.app.consumer, news.topics.raw
+    partition with a hole is sought back to it, to be read again. ``topic``: the events'
+    topic, ``news.raw`` unless given."""
+    consumer, source = news.app.consumer, topic or news.topics.raw
     kept, seeks = admit(
-        [e.message for e in events], state, lambda p: first_read_since_seek(consumer, raw, p)
+        [e.message for e in events], state, lambda p: first_read_since_seek(consumer, source, p)
     )
     for part, offset in seeks.items():
-        if not await seek_back(consumer, raw, part, offset):
+        if not await seek_back(consumer, source, part, offset):
             log.warning("partition %d is no longer assigned: its next owner reads it", part)
     if len(kept) == len(events):
         return events

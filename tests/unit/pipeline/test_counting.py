@@ -2,8 +2,10 @@
 
 import orjson
 
+from streams.pipeline.batch import SourceEvent, admit
 from streams.pipeline.counting import (
     EMPTY_ROW,
+    DeltaReads,
     apply_delta,
     country_counts,
     delta_items,
@@ -77,3 +79,27 @@ def test_fold_deltas_writes_each_row_once_per_batch() -> None:
     }
     assert reads == [("FR", 0), ("#sport", 0), ("DE", 2)]  # each key read once
     assert country_counts({k: r for k, (_, r) in rows.items()}) == {"FR": 6, "DE": 1}
+
+
+def _delta(partition: int, offset: int) -> SourceEvent:
+    return SourceEvent("news.country-deltas", partition, offset, b"0", b"{}")
+
+
+def test_delta_reads_start_from_the_last_delta_the_rows_applied() -> None:
+    reads = DeltaReads()
+    rows = [(0, [3, 40, {}, {}]), (0, [1, 52, {}, {}]), (1, [2, 7, {}, {}]), (2, list(EMPTY_ROW))]
+    reads.rebuild(rows)
+    assert reads.seen == {0: 52, 1: 7}  # partition 2 has applied nothing yet
+
+
+def test_a_delta_past_a_hole_waits_for_the_ones_before_it() -> None:
+    """The loss seen on a Kafka cluster: a worker's first deltas of a partition came from
+    past its commit; applied first, they would have made the rows skip the earlier ones."""
+    reads = DeltaReads()
+    reads.rebuild([(0, [5, 52, {}, {}])])
+    events = [_delta(0, 60), _delta(1, 3), _delta(0, 61)]
+    kept, seeks = admit(events, reads, lambda part: None)
+    assert kept == [1] and seeks == {0: 53}
+    again = [_delta(0, 53), _delta(0, 54)]
+    assert admit(again, reads, lambda part: 53) == ([0, 1], {})
+    assert reads.seen[0] == 54 and not reads.rereading
