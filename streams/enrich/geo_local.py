@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 import re
 from functools import cache
+from pathlib import Path
 
 import ahocorasick_rs
 
@@ -48,19 +49,29 @@ __all__ = [
     "is_county",
     "is_locality",
     "is_neighbour",
+    "names_resident",
     "office_countries",
     "town_body",
     "towns",
+    "us_town_body",
 ]
 
+_FORCES = Path(__file__).with_name("data") / "police_forces.tsv"
 #: The one country whose local cues are read.
 LOCAL_COUNTRY = "US"
 
-#: New England's and Louisiana's bodies of town and parish government, and the village
-#: boards of New York and the Midwest: no other country's towns have them under these names.
+#: New England's and Louisiana's bodies of town and parish government, the town and village
+#: boards and common councils of New York and the Midwest, Massachusetts's school
+#: committees, the boards of US townships and their volunteer fire departments: no other
+#: country's towns have them under these names. A South African township is a suburb with
+#: no board, an Ontario township has a council, and the City of London's council is the
+#: "Court of Common Council".
 _TOWN_GOVERNMENT = (
     r"|[Ss]electmen|[Ss]elect [Bb]oard|[Tt]own [Mm]eeting|[Pp]olice [Jj]ury"
-    r"|[Vv]illage [Tt]rustees|[Bb]oard of [Aa]ldermen"
+    r"|[Vv]illage [Tt]rustees|[Bb]oard of [Aa]ldermen|[Vv]illage [Bb]oard|[Tt]own [Bb]oard"
+    r"|(?<!Court of )[Cc]ommon [Cc]ouncil|[Ss]chool [Cc]ommittee"
+    r"|[Vv]olunteer [Ff]ire [Dd]epartment"
+    r"|[Tt]ownship (?:[Tt]rustees|[Ss]upervisors|[Bb]oard|[Cc]ommittee|[Cc]ommissioners)"
 )
 _OFFICE = re.compile(
     r"\b(?:[Ss]heriff(?:'s|’s) (?:[Oo]ffice|[Dd]epartment|[Dd]eputies)"
@@ -98,9 +109,12 @@ _OFFICES_ABROAD = {
 #: is a town of that name ("The Lebanon school board", "the Jordan school district").
 _TOWN_BODY = re.compile(
     r" (?:[Ss]chool [Bb]oard|[Ss]chool [Dd]istrict|[Bb]oard of [Ee]ducation"
-    r"|[Cc]ity [Cc]ouncil|[Tt]own [Cc]ouncil|[Vv]illage [Bb]oard|[Cc]ity [Cc]ommission"
+    r"|[Cc]ity [Cc]ouncil|[Tt]own [Cc]ouncil|[Cc]ity [Cc]ommission"
     r"|[Pp]olice [Dd]epartment|[Ff]ire [Dd]epartment" + _TOWN_GOVERNMENT + r")\b"
 )
+#: The same bodies right after a town's name: the town is a US one, whatever else its name
+#: is ("The Verona village board", "The Havana volunteer fire department").
+_US_TOWN_BODY = re.compile(r" (?:" + _TOWN_GOVERNMENT[1:] + r")\b")
 _COUNTY = (" County", " Parish", " COUNTY", " PARISH")
 _SENT_END = ".!?:;\n"
 _NAME_BEFORE = re.compile(r"[A-Z][\w.'’-]* $")
@@ -123,6 +137,35 @@ def office_countries(text: str) -> set[str]:
     }
     if any(w in text for w in _US_OFFICE_WORDS) and _US_ONLY_OFFICE.search(text) is not None:
         out.add(LOCAL_COUNTRY)
+    if "Police" in text or "Constabulary" in text or "PSNI" in text:
+        out.update(cc for name, cc in _police_forces().items() if name in text)
+    return out
+
+
+@cache
+def _police_forces() -> dict[str, str]:
+    """The police forces of ``data/police_forces.tsv``, less each "<name> Police" whose
+    name is also a town of another country: Cleveland, Ohio, and Kent, Washington, have
+    police forces of their own."""
+    towns = gazetteer.unlisted_towns()
+    places = gazetteer.entries()
+    out = {}
+    for line in _FORCES.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, cc = line.split("\t")
+        town = name.removesuffix(" Police")
+        place = places.get(town)
+        if town != name and (
+            towns.get(town, cc) != cc
+            or (
+                place is not None
+                and place.kind == "city"
+                and cc not in (place.country, *place.alts)
+            )
+        ):
+            continue
+        out[name] = cc
     return out
 
 
@@ -130,7 +173,8 @@ def office_countries(text: str) -> set[str]:
 #: substring test is far cheaper than a regular expression, and most stories hold none.
 _US_OFFICE_WORDS = (
     "heriff", "ommission", "oard", "rooper", "istrict", "elect", "eeting", "ury",
-    "rustees", "ldermen", "egislature", "awmakers", "atrol",
+    "rustees", "ldermen", "egislature", "awmakers", "atrol", "ommon", "ommittee",
+    "olunteer", "ownship",
 )  # fmt: skip
 _OFFICE_WORDS = {
     "GB": ("Sheriff Court", "Scotland", "iscal"),
@@ -142,6 +186,20 @@ _OFFICE_WORDS = {
 def town_body(text: str, hit: Hit) -> bool:
     """Whether a body only a town has follows the hit ("Lebanon school board")."""
     return _TOWN_BODY.match(text, hit.end) is not None
+
+
+#: People of a town: "a Jordan man", "the Lebanon woman".
+_RESIDENT = re.compile(r" (?:man|woman|men|women|boy|girl|teen|teenager|couple|resident)\b")
+
+
+def names_resident(text: str, hit: Hit) -> bool:
+    """Whether a word for a person of the place follows the hit ("a Jordan man")."""
+    return _RESIDENT.match(text, hit.end) is not None
+
+
+def us_town_body(text: str, hit: Hit) -> bool:
+    """Whether a body only a US town has follows the hit ("Verona village board")."""
+    return _US_TOWN_BODY.match(text, hit.end) is not None
 
 
 #: A state as the modifier of a place: "the small Texas town", "the Ohio city of Athens".

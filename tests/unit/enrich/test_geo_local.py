@@ -83,6 +83,18 @@ def test_only_us_only_offices_name_the_us(text: str, names: bool) -> None:
         ("Police Scotland closed the road.", {"GB"}),
         ("Gardaí are appealing for witnesses.", {"IE"}),
         ("RCMP officers searched the house.", {"CA"}),
+        # New York's and the Midwest's town bodies, Massachusetts's school committees.
+        ("The village board approved a brewery permit.", {"US"}),
+        ("Common Council members debated bike lanes.", {"US"}),
+        ("The school committee voted to push back the start of the day.", {"US"}),
+        ("Township trustees agreed to mow the cemetery.", {"US"}),
+        # The City of London's council; a South African township has no board.
+        ("The Court of Common Council met at Guildhall.", set()),
+        ("Residents of the township marched to the municipal offices.", set()),
+        # The UK's county police forces, but not one named like a US city's.
+        ("Lincolnshire Police said a man was arrested.", {"GB"}),
+        ("Thames Valley Police and Durham Constabulary searched the river.", {"GB"}),
+        ("Cleveland Police said a man was arrested on Euclid Avenue.", set()),
         # Lake Garda is Italian; a bare "sheriff" is Scottish or American.
         ("Tourists crowded the Lake Garda shore.", set()),
         ("The sheriff said the road was closed.", set()),
@@ -111,6 +123,15 @@ def test_a_town_body_after_a_name() -> None:
     text = "Norway selectmen and the Denmark town meeting met; Norway's king did not."
     hits = gazetteer.find(text)
     assert [geo_local.town_body(text, h) for h in hits] == [True, True, False]
+
+
+def test_a_us_town_body_or_a_person_after_a_name() -> None:
+    text = "The Verona village board met; the Verona city council and Verona's mayor did not."
+    hits = gazetteer.find(text)
+    assert [geo_local.us_town_body(text, h) for h in hits] == [True, False, False]
+    text = "A Jordan man and the Jordan government"
+    hits = gazetteer.find(text)
+    assert [geo_local.names_resident(text, h) for h in hits] == [True, False]
 
 
 def test_a_namesake_nearer_the_other_towns_than_the_place_itself() -> None:
