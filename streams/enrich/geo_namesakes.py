@@ -131,14 +131,61 @@ def local_namesakes(
 
 
 def _country_named_towns(text: str, kept: list[tuple[Hit, Span | None]]) -> dict[int, str | None]:
-    """Country names that are towns here, by index into ``kept``: a country has no school
-    board or town council, so its name before one names a town ("The Lebanon school
-    board"). The bodies are the words of US local news, so the town is the US one when the
-    US has a town of the name, else of no known country ("Jordan", Hong Kong, is a district
-    with no school board)."""
+    """Names that are towns here, by index into ``kept``.
+
+    * A body only a US town has after a name makes it a US town ("The Verona village
+      board"), even one too small for the gazetteer.
+    * A country has no school board or town council, so its name before one names a town
+      ("The Lebanon school board"). The bodies are the words of US local news, so the town
+      is the US one when the US has a town of the name, else of no known country ("Jordan",
+      Hong Kong, is a district with no school board).
+    * A country's people go by its demonym, so its name before "man" or "woman" is a
+      town's ("a Jordan man"): the US one when the US has a town of the name or the story
+      has an office only US local government has, else the name is left as it is ("a
+      Singapore man" is how Singapore's own news writes it).
+    """
+    us = geo_local.LOCAL_COUNTRY
+    out: dict[int, str | None] = {}
+    for i, (h, _) in enumerate(kept):
+        p = h.place
+        if p.kind in _NAMESAKE_KINDS and geo_local.us_town_body(text, h):
+            out[i] = us
+        elif p.kind != "country":
+            continue
+        elif geo_local.town_body(text, h):
+            out[i] = us if us in (*p.namesakes, *p.far_namesakes) else None
+        elif geo_local.names_resident(text, h) and (
+            us in (*p.namesakes, *p.far_namesakes) or us in geo_local.office_countries(text)
+        ):
+            out[i] = us
+    return out | _county_towns(text, kept, out)
+
+
+def _county_towns(
+    text: str, kept: list[tuple[Hit, Span | None]], towns: dict[int, str | None]
+) -> dict[int, str | None]:
+    """Foreign cities named in the same sentence as a US county, by index into ``kept``,
+    in a story that names no country: they are US towns, too small for the gazetteer
+    ("Hamburg" beside the Erie County fairgrounds, "Lisbon" beside Columbiana County
+    deputies). Local news names a town's county, not its country; a foreign city in US
+    news comes with its country."""
+    counties = [h for h, _ in kept if geo_local.is_county(text, h)]
+    if not counties or any(
+        h.place.kind in ("country", "demonym") and i not in towns for i, (h, _) in enumerate(kept)
+    ):
+        return {}
     us = geo_local.LOCAL_COUNTRY
     return {
-        i: us if us in (*h.place.namesakes, *h.place.far_namesakes) else None
+        i: us
         for i, (h, _) in enumerate(kept)
-        if h.place.kind == "country" and geo_local.town_body(text, h)
+        if i not in towns
+        and h.place.kind in ("city", "place")
+        and h.place.country not in (None, us)
+        and any(_same_sentence(text, h, c) for c in counties)
     }
+
+
+def _same_sentence(text: str, a: Hit, b: Hit) -> bool:
+    """Whether no sentence ends between two hits."""
+    gap = text[min(a.end, b.end) : max(a.start, b.start)]
+    return not any(ch in gap for ch in ".!?\n")
