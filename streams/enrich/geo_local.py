@@ -73,13 +73,19 @@ _TOWN_GOVERNMENT = (
     r"|[Vv]olunteer [Ff]ire [Dd]epartment"
     r"|[Tt]ownship (?:[Tt]rustees|[Ss]upervisors|[Bb]oard|[Cc]ommittee|[Cc]ommissioners)"
 )
+#: Prosecutors, juries, county legislatures and highways that only the US has under these
+#: names. Israel's district attorneys come with Israeli places, so they never decide alone.
+_US_ONLY_TERMS = r"|[Dd]istrict [Aa]ttorney|[Gg]rand [Jj]ury|County Legislature|Interstate \d+"
 _OFFICE = re.compile(
     r"\b(?:[Ss]heriff(?:'s|’s) (?:[Oo]ffice|[Dd]epartment|[Dd]eputies)"
     r"|[Cc]ounty [Ss]heriff"
     r"|[Cc]ounty [Cc]ommission(?:ers?)?"
     r"|[Bb]oard of (?:[Ss]upervisors|[Ss]electmen)"
     r"|[Ss]tate (?:[Ll]egislature|[Ll]awmakers|[Tt]roopers?|[Hh]ighway [Pp]atrol)"
-    r"|[Ss]chool [Dd]istrict|[Cc]ity [Cc]ommission(?:ers)?" + _TOWN_GOVERNMENT + r")\b"
+    r"|[Ss]chool [Dd]istrict|[Cc]ity [Cc]ommission(?:ers)?"
+    + _TOWN_GOVERNMENT
+    + _US_ONLY_TERMS
+    + r")\b"
 )
 #: The offices of ``_OFFICE`` that no other country's local government has under that name.
 _US_ONLY_OFFICE = re.compile(
@@ -88,12 +94,14 @@ _US_ONLY_OFFICE = re.compile(
     r"|[Cc]ounty [Cc]ommission(?:ers| voted| approved)"
     r"|[Bb]oard of (?:[Ss]upervisors|[Ss]electmen)"
     r"|[Ss]tate [Tt]roopers?"
-    r"|[Ss]chool [Dd]istrict" + _TOWN_GOVERNMENT + r")\b"
+    r"|[Ss]chool [Dd]istrict" + _TOWN_GOVERNMENT + _US_ONLY_TERMS + r")\b"
 )
 #: Courts and police forces that only one other country has under that name: Scotland's
 #: sheriff courts and national police, Ireland's Garda (not Lake Garda), Canada's federal
-#: and provincial police. Like the US offices they name the country of local news that
-#: names no place the gazetteer knows ("Paisley Sheriff Court").
+#: and provincial police and the regional police of Ontario and Nova Scotia ("Halifax
+#: Regional Police"); the UK's county forces are in ``data/police_forces.tsv``. Like the US
+#: offices they name the country of local news that names no place the gazetteer knows
+#: ("Paisley Sheriff Court").
 _OFFICES_ABROAD = {
     "GB": re.compile(r"\b(?:Sheriff Court|Police Scotland|[Pp]rocurator [Ff]iscal)\b"),
     "IE": re.compile(
@@ -102,7 +110,7 @@ _OFFICES_ABROAD = {
     ),
     "CA": re.compile(
         r"\b(?:RCMP|Royal Canadian Mounted Police|Mounties|Ontario Provincial Police"
-        r"|Sûreté du Québec)\b"
+        r"|Sûreté du Québec|(?<=[a-z] )Regional Police)\b"
     ),
 }
 #: A town's own bodies: a country has none of these, so a country's name right before one
@@ -174,12 +182,12 @@ def _police_forces() -> dict[str, str]:
 _US_OFFICE_WORDS = (
     "heriff", "ommission", "oard", "rooper", "istrict", "elect", "eeting", "ury",
     "rustees", "ldermen", "egislature", "awmakers", "atrol", "ommon", "ommittee",
-    "olunteer", "ownship",
+    "olunteer", "ownship", "ttorney", "nterstate",
 )  # fmt: skip
 _OFFICE_WORDS = {
     "GB": ("Sheriff Court", "Scotland", "iscal"),
     "IE": ("Garda",),
-    "CA": ("RCMP", "Mount", "Provincial", "Sûreté"),
+    "CA": ("RCMP", "Mount", "Provincial", "Sûreté", "Regional Police"),
 }
 
 

@@ -95,6 +95,10 @@ def test_only_us_only_offices_name_the_us(text: str, names: bool) -> None:
         ("Lincolnshire Police said a man was arrested.", {"GB"}),
         ("Thames Valley Police and Durham Constabulary searched the river.", {"GB"}),
         ("Cleveland Police said a man was arrested on Euclid Avenue.", set()),
+        # US prosecutors, juries and highways; Canada's regional police.
+        ("The district attorney took the case to a grand jury.", {"US"}),
+        ("A crash closed Interstate 81 for hours.", {"US"}),
+        ("Halifax Regional Police arrested a man.", {"CA"}),
         # Lake Garda is Italian; a bare "sheriff" is Scottish or American.
         ("Tourists crowded the Lake Garda shore.", set()),
         ("The sheriff said the road was closed.", set()),
