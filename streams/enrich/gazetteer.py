@@ -107,11 +107,17 @@ def _subdivision_name(name: str) -> str:
     return name
 
 
+#: Northern Ireland's six counties, which its councils no longer follow (pycountry lists the
+#: councils): "County Tyrone", "Co Antrim".
+_NI_COUNTIES = ("Antrim", "Armagh", "Down", "Fermanagh", "Londonderry", "Derry", "Tyrone")
+
+
 def _council_counties() -> dict[str, Place]:
     """UK and Irish counties and councils in the words their news uses: "Kent County
     Council", "Clare County Council" (longer than the US "Kent County" and "Clare County",
-    so they win), the Irish word order "County Cork", "County Durham", and the UK's other
-    councils ("Perth and Kinross Council", "Fife Council"). A city's "City Council" is left
+    so they win), the Irish word order "County Cork", "County Durham" and its short form
+    "Co Cork", "Co. Durham", and the UK's other councils ("Perth and Kinross Council",
+    "Fife Council"). A city's "City Council" is left
     out (US cities have them too); so are bare names, except those joined by "and" ("Perth
     and Kinross"), which no town bears: the others are towns and surnames as well."""
     out: dict[str, Place] = {}
@@ -122,7 +128,11 @@ def _council_counties() -> dict[str, Place]:
             name = sub.name.removesuffix(", County")
             out[f"{name} County Council"] = Place(cc, "place")
             if cc == "IE" or name != sub.name:
-                out[f"County {name}"] = Place(cc, "place")
+                for county in ("County", "Co", "Co."):
+                    out[f"{county} {name}"] = Place(cc, "place")
+    for name in _NI_COUNTIES:
+        for county in ("County", "Co", "Co."):
+            out[f"{county} {name}"] = Place("GB", "place")
     for sub in pycountry.subdivisions.get(country_code="GB"):
         name = _subdivision_name(sub.name)
         if sub.type not in _GB_COUNCILS or name.endswith(" City"):

@@ -67,6 +67,14 @@ def test_uk_and_irish_county_names_beat_us_counties() -> None:
     ]
 
 
+def test_irish_short_county_names_and_northern_irish_counties() -> None:
+    assert names("Tralee, Co Kerry, and Omagh, Co. Tyrone, in County Down") == [
+        ("Co Kerry", "IE"),
+        ("Co. Tyrone", "GB"),
+        ("County Down", "GB"),
+    ]
+
+
 def test_uk_councils_canadian_provinces_and_australian_state_parts() -> None:
     assert names("Fife Council, City of Edinburgh Council and Perth and Kinross") == [
         ("Fife Council", "GB"),
