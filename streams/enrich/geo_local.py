@@ -51,6 +51,7 @@ __all__ = [
     "is_neighbour",
     "names_resident",
     "office_countries",
+    "together",
     "town_body",
     "towns",
     "us_town_body",
@@ -267,6 +268,38 @@ def is_neighbour(place: Place, namesake: str, others: list[Place]) -> bool:
     """Whether the place's namesake in ``namesake`` lies next to one of the story's other
     towns ("Dublin" beside Columbus is Dublin, Ohio), however small it is."""
     return _nearest(place, namesake, others) <= NEIGHBOUR_KM
+
+
+#: Two towns a local story names together lie this close (km): a county or two apart.
+TOGETHER_KM = 100.0
+
+
+def _apart(place: Place, other: Place, cc: str) -> float:
+    """How far the two places' towns in ``cc`` are from each other (km)."""
+    return min(
+        (
+            _distance((la1, lo1), (la2, lo2))
+            for c1, la1, lo1 in place.sites
+            if c1 == cc
+            for c2, la2, lo2 in other.sites
+            if c2 == cc
+        ),
+        default=math.inf,
+    )
+
+
+def together(place: Place, near: tuple[str, ...], others: list[Place]) -> str | None:
+    """The namesake country in ``near`` where the place and another town the story names
+    lie together when they do not in the place's own country ("Cambridge" and "Worcester"
+    are 60 km apart in Massachusetts, 130 km in England), else None."""
+
+    def gap(cc: str) -> float:
+        return min((_apart(place, o, cc) for o in others), default=math.inf)
+
+    best = min(near, key=gap, default=None)
+    if best is None or gap(best) > TOGETHER_KM or gap(best) >= gap(place.country or ""):
+        return None
+    return best
 
 
 @cache

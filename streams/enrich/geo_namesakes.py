@@ -117,6 +117,11 @@ def local_namesakes(
             continue
         cued = cues()
         pointed |= cued
+        if not pointed:  # nothing points anywhere: towns named together are neighbours
+            towns_too = [kept[i][0].place for i in cands if i != idx]
+            if (cc_together := geo_local.together(p, near, towns_too)) is not None:
+                out[idx] = cc_together
+            continue
         if len(pointed) != 1:
             continue
         cc = next(iter(pointed))

@@ -152,3 +152,13 @@ def test_a_small_namesake_next_to_a_named_town_is_its_neighbour() -> None:
     # Dublin, Ohio, is a suburb of Columbus; no US Dublin lies near Boston.
     assert geo_local.is_neighbour(places["Dublin"], "US", [places["Columbus"]])
     assert not geo_local.is_neighbour(places["Dublin"], "US", [places["Boston"]])
+
+
+def test_two_namesakes_named_together_take_the_country_where_they_are_neighbours() -> None:
+    places = gazetteer.entries()
+    cambridge, worcester, oxford = places["Cambridge"], places["Worcester"], places["Oxford"]
+    # 60 km apart in Massachusetts, 130 km in England.
+    assert geo_local.together(cambridge, ("US",), [worcester]) == "US"
+    # Oxford is Cambridge's neighbour in England: the place's own country stands.
+    assert geo_local.together(cambridge, ("US",), [oxford]) is None
+    assert geo_local.together(cambridge, ("US",), []) is None

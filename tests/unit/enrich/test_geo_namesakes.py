@@ -59,3 +59,8 @@ def test_a_country_named_before_a_person_is_a_town(text: str, expected: set[str]
 def test_uk_police_forces_pick_the_uk_namesake() -> None:
     assert _countries("Lincolnshire Police said a Lincoln man was arrested.") == {"GB"}
     assert _countries("Police in Lincoln said a man was arrested.") == {"US"}
+
+
+def test_two_namesakes_named_together_are_neighbours() -> None:
+    assert _countries("Police in Cambridge said the van was found in Worcester.") == {"US"}
+    assert _countries("Students from Cambridge and Oxford marched on Saturday.") == {"GB"}
