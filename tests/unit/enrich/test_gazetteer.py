@@ -92,3 +92,11 @@ def test_uk_councils_canadian_provinces_and_australian_state_parts() -> None:
 def test_parishes_but_not_saints_parishes() -> None:
     # Jamaica and Barbados have a St. James Parish too.
     assert names("Richland Parish and St. James Parish") == [("Richland Parish", "US")]
+
+
+def test_small_us_towns_are_far_namesakes_of_cities_not_of_countries() -> None:
+    places = gazetteer.entries()
+    assert "US" in places["Lisbon"].far_namesakes
+    assert any(cc == "US" for cc, _, _ in places["Lisbon"].sites)
+    assert "US" not in (*places["Shanghai"].far_namesakes, *places["Mexico"].far_namesakes)
+    assert "Cuba" in gazetteer.us_towns()
