@@ -213,15 +213,24 @@ def us_town_body(text: str, hit: Hit) -> bool:
 
 #: A state as the modifier of a place: "the small Texas town", "the Ohio city of Athens".
 _STATE_TOWN = re.compile(r" (?:town|city|village|township|community)\b")
+#: A part of a state, as local news places a town: "upstate New York", "rural Ohio".
+_STATE_PART = re.compile(
+    r"\b(?:upstate|downstate|rural|(?:north|south)?(?:east|west)ern|northern|southern|central)"
+    r" $"
+)
 
 
 def is_locality(text: str, hit: Hit) -> bool:
     """Whether the hit is a US county ("Lamar County") or a US state that says where a town
-    is ("the small Texas town"), a local cue: a state named otherwise ("a Texas senator")
-    is not, since a foreign story can have a US angle."""
+    is ("the small Texas town", "upstate New York"), a local cue: a state named otherwise
+    ("a Texas senator") is not, since a foreign story can have a US angle."""
     if hit.place.country != LOCAL_COUNTRY or hit.place.kind != "state":
         return False
-    return is_county(text, hit) or _STATE_TOWN.match(text, hit.end) is not None
+    return (
+        is_county(text, hit)
+        or _STATE_TOWN.match(text, hit.end) is not None
+        or _STATE_PART.search(text, max(0, hit.start - 16), hit.start) is not None
+    )
 
 
 def is_county(text: str, hit: Hit) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from functools import cache
 
-from streams.enrich import geo_local
+from streams.enrich import gazetteer, geo_local
 from streams.enrich.geo_types import Hit
 from streams.enrich.types import Span
 
@@ -158,39 +158,17 @@ def _country_named_towns(text: str, kept: list[tuple[Hit, Span | None]]) -> dict
         elif p.kind != "country":
             continue
         elif geo_local.town_body(text, h):
-            out[i] = us if us in (*p.namesakes, *p.far_namesakes) else None
+            out[i] = us if _us_town(text, h) else None
         elif geo_local.names_resident(text, h) and (
-            us in (*p.namesakes, *p.far_namesakes) or us in geo_local.office_countries(text)
+            _us_town(text, h) or us in geo_local.office_countries(text)
         ):
             out[i] = us
-    return out | _county_towns(text, kept, out)
+    return out
 
 
-def _county_towns(
-    text: str, kept: list[tuple[Hit, Span | None]], towns: dict[int, str | None]
-) -> dict[int, str | None]:
-    """Foreign cities named in the same sentence as a US county, by index into ``kept``,
-    in a story that names no country: they are US towns, too small for the gazetteer
-    ("Hamburg" beside the Erie County fairgrounds, "Lisbon" beside Columbiana County
-    deputies). Local news names a town's county, not its country; a foreign city in US
-    news comes with its country."""
-    counties = [h for h, _ in kept if geo_local.is_county(text, h)]
-    if not counties or any(
-        h.place.kind in ("country", "demonym") and i not in towns for i, (h, _) in enumerate(kept)
-    ):
-        return {}
+def _us_town(text: str, h: Hit) -> bool:
+    """Whether the US has a town of the hit's name, however small ("Cuba", New York)."""
     us = geo_local.LOCAL_COUNTRY
-    return {
-        i: us
-        for i, (h, _) in enumerate(kept)
-        if i not in towns
-        and h.place.kind in ("city", "place")
-        and h.place.country not in (None, us)
-        and any(_same_sentence(text, h, c) for c in counties)
-    }
-
-
-def _same_sentence(text: str, a: Hit, b: Hit) -> bool:
-    """Whether no sentence ends between two hits."""
-    gap = text[min(a.end, b.end) : max(a.start, b.start)]
-    return not any(ch in gap for ch in ".!?\n")
+    return us in (*h.place.namesakes, *h.place.far_namesakes) or (
+        text[h.start : h.end] in gazetteer.us_towns()
+    )

@@ -30,12 +30,15 @@ def test_a_us_town_body_makes_a_us_town(text: str, expected: set[str]) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # A US county in the same sentence: a US town too small for the gazetteer.
+        # A US county or a part of a state: a small US town the gazetteer lacks.
         ("The Hamburg town hall sits next to the Erie County fairgrounds.", {"US"}),
         ("Columbiana County deputies found a stolen tractor outside Lisbon.", {"US"}),
-        # A county in another sentence, or a story that names a country, does not.
-        ("Hamburg won the derby. Erie County voters backed the levy.", {"DE", "US"}),
+        ("Delhi officials in upstate New York approved a plan to fix the dam.", {"US"}),
+        # No US town of the name, or a story that names the city's country.
+        ("Farmers in rural Ohio sold soybeans to Shanghai buyers.", {"CN", "US"}),
         ("A Lancaster County farmer flew to Lisbon, Portugal, for a fair.", {"PT", "US"}),
+        # A sheriff's story names a country it names: Mexico is no town here.
+        ("The sheriff's office said the man fled to Mexico.", {"MX"}),
     ],
 )
 def test_a_foreign_city_beside_a_us_county_is_a_us_town(text: str, expected: set[str]) -> None:
@@ -48,6 +51,8 @@ def test_a_foreign_city_beside_a_us_county_is_a_us_town(text: str, expected: set
         # A country's people go by its demonym: "a Jordan man" is a town's.
         ("Deputies arrested a Jordan man, the sheriff's office said.", {"US"}),
         ("A Lebanon woman won the county fair's pie contest.", {"US"}),
+        # A country's name before a town body: the small US town of the name.
+        ("The Cuba school board cut two bus routes.", {"US"}),
         # Without a US cue or a US town of the name, the name stays a country's.
         ("A Singapore man was jailed for cheating.", {"SG"}),
     ],
