@@ -44,6 +44,7 @@ from streams.enrich.geo_types import Hit, Place
 
 __all__ = [
     "LOCAL_COUNTRY",
+    "currency_countries",
     "has_local_office",
     "home_is_nearer",
     "is_county",
@@ -190,6 +191,16 @@ _OFFICE_WORDS = {
     "IE": ("Garda",),
     "CA": ("RCMP", "Mount", "Provincial", "Sûreté", "Regional Police"),
 }
+
+
+#: Currency signs that one country's news uses: they say which of same-name towns a story
+#: means ("a Lincoln man was fined £200"), but never name a country by themselves.
+_CURRENCIES = {"£": "GB", "₹": "IN", "₦": "NG", "A$": "AU", "NZ$": "NZ", "C$": "CA"}
+
+
+def currency_countries(text: str) -> set[str]:
+    """The countries whose own currency sign the text uses (``_CURRENCIES``)."""
+    return {cc for sign, cc in _CURRENCIES.items() if sign in text}
 
 
 def town_body(text: str, hit: Hit) -> bool:

@@ -45,9 +45,10 @@ def _evidence(kept: list[tuple[Hit, Span | None]]) -> list[tuple[int, str]]:
 def _local_cues(
     text: str, kept: list[tuple[Hit, Span | None]], hits: list[Hit], spans: list[Span]
 ) -> set[str]:
-    """The countries a story's local cues name (``geo_local``): offices, a state after a town
-    ("Murray, Kentucky", "Stratford, Ont."), US localities and small US towns."""
-    cued = geo_local.office_countries(text)
+    """The countries a story's local cues name (``geo_local``): offices, a currency, a state
+    after a town ("Murray, Kentucky", "Stratford, Ont."), US localities and small US
+    towns."""
+    cued = geo_local.office_countries(text) | geo_local.currency_countries(text)
     if geo_local.has_local_office(text):
         cued.add(geo_local.LOCAL_COUNTRY)
     for h, _ in kept:

@@ -162,3 +162,9 @@ def test_two_namesakes_named_together_take_the_country_where_they_are_neighbours
     # Oxford is Cambridge's neighbour in England: the place's own country stands.
     assert geo_local.together(cambridge, ("US",), [oxford]) is None
     assert geo_local.together(cambridge, ("US",), []) is None
+
+
+def test_a_currency_sign_names_its_country_as_a_cue() -> None:
+    assert geo_local.currency_countries("He was fined £200 and ₹500.") == {"GB", "IN"}
+    # The dollar is many countries'.
+    assert geo_local.currency_countries("He was fined $200.") == set()

@@ -69,3 +69,9 @@ def test_uk_police_forces_pick_the_uk_namesake() -> None:
 def test_two_namesakes_named_together_are_neighbours() -> None:
     assert _countries("Police in Cambridge said the van was found in Worcester.") == {"US"}
     assert _countries("Students from Cambridge and Oxford marched on Saturday.") == {"GB"}
+
+
+def test_a_currency_picks_the_namesake_but_names_no_country_alone() -> None:
+    assert _countries("A Lincoln man was fined £200 for speeding.") == {"GB"}
+    assert _countries("A Lincoln man was fined $200 for speeding.") == {"US"}
+    assert _countries("The fine was £200.") == set()
