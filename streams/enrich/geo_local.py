@@ -52,6 +52,7 @@ __all__ = [
     "is_neighbour",
     "names_resident",
     "office_countries",
+    "police_service",
     "together",
     "town_body",
     "towns",
@@ -100,8 +101,9 @@ _US_ONLY_OFFICE = re.compile(
 )
 #: Courts and police forces that only one other country has under that name: Scotland's
 #: sheriff courts and national police, Ireland's Garda (not Lake Garda), Canada's federal
-#: and provincial police and the regional police of Ontario and Nova Scotia ("Halifax
-#: Regional Police"); the UK's county forces are in ``data/police_forces.tsv``. Like the US
+#: and provincial police, the regional police of Ontario and Nova Scotia ("Halifax Regional
+#: Police") and Ontario's members of provincial parliament, South Africa's police (SAPS);
+#: the UK's county forces are in ``data/police_forces.tsv``. Like the US
 #: offices they name the country of local news that names no place the gazetteer knows
 #: ("Paisley Sheriff Court").
 _OFFICES_ABROAD = {
@@ -112,8 +114,9 @@ _OFFICES_ABROAD = {
     ),
     "CA": re.compile(
         r"\b(?:RCMP|Royal Canadian Mounted Police|Mounties|Ontario Provincial Police"
-        r"|Sûreté du Québec|(?<=[a-z] )Regional Police)\b"
+        r"|Sûreté du Québec|(?<=[a-z] )Regional Police|OPP|MPP)\b"
     ),
+    "ZA": re.compile(r"\bSAPS\b"),
 }
 #: A town's own bodies: a country has none of these, so a country's name right before one
 #: is a town of that name ("The Lebanon school board", "the Jordan school district").
@@ -189,18 +192,30 @@ _US_OFFICE_WORDS = (
 _OFFICE_WORDS = {
     "GB": ("Sheriff Court", "Scotland", "iscal"),
     "IE": ("Garda",),
-    "CA": ("RCMP", "Mount", "Provincial", "Sûreté", "Regional Police"),
+    "CA": ("RCMP", "Mount", "Provincial", "Sûreté", "Regional Police", "OPP", "MPP"),
+    "ZA": ("SAPS",),
 }
 
 
-#: Currency signs that one country's news uses: they say which of same-name towns a story
-#: means ("a Lincoln man was fined £200"), but never name a country by themselves.
-_CURRENCIES = {"£": "GB", "₹": "IN", "₦": "NG", "A$": "AU", "NZ$": "NZ", "C$": "CA"}
+#: Currency signs and counting words that one country's news uses: they say which of
+#: same-name towns a story means ("a Lincoln man was fined £200", "Rs 5 crore"), but never
+#: name a country by themselves.
+_CURRENCIES = {
+    "£": "GB", "₹": "IN", " crore": "IN", " lakh": "IN", "₦": "NG", "A$": "AU", "NZ$": "NZ",
+    "C$": "CA",
+}  # fmt: skip
 
 
 def currency_countries(text: str) -> set[str]:
     """The countries whose own currency sign the text uses (``_CURRENCIES``)."""
     return {cc for sign, cc in _CURRENCIES.items() if sign in text}
+
+
+def police_service(text: str, hit: Hit) -> bool:
+    """Whether "Police Service" follows a city ("London Police Service"): Canada's city
+    forces go by that name; other countries' services bear the country's name ("Kenya
+    Police Service") or none ("Metropolitan Police Service")."""
+    return hit.place.kind in ("city", "place") and text.startswith(" Police Service", hit.end)
 
 
 def town_body(text: str, hit: Hit) -> bool:

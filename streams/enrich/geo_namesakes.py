@@ -57,6 +57,8 @@ def _local_cues(
             cued.add(cc)
         elif geo_local.is_locality(text, h):
             cued.add(geo_local.LOCAL_COUNTRY)
+        elif geo_local.police_service(text, h):
+            cued.add("CA")
     if cued:
         return cued
     starts = [sp.start for sp in spans]

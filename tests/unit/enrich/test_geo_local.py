@@ -99,6 +99,8 @@ def test_only_us_only_offices_name_the_us(text: str, names: bool) -> None:
         ("The district attorney took the case to a grand jury.", {"US"}),
         ("A crash closed Interstate 81 for hours.", {"US"}),
         ("Halifax Regional Police arrested a man.", {"CA"}),
+        ("The OPP said the highway was closed.", {"CA"}),
+        ("SAPS said two men were arrested.", {"ZA"}),
         # Lake Garda is Italian; a bare "sheriff" is Scottish or American.
         ("Tourists crowded the Lake Garda shore.", set()),
         ("The sheriff said the road was closed.", set()),
@@ -166,5 +168,12 @@ def test_two_namesakes_named_together_take_the_country_where_they_are_neighbours
 
 def test_a_currency_sign_names_its_country_as_a_cue() -> None:
     assert geo_local.currency_countries("He was fined £200 and ₹500.") == {"GB", "IN"}
+    assert geo_local.currency_countries("The council approved Rs 5 crore.") == {"IN"}
     # The dollar is many countries'.
     assert geo_local.currency_countries("He was fined $200.") == set()
+
+
+def test_a_city_police_service_is_canadian_a_countrys_is_not() -> None:
+    text = "London Police Service and the Kenya Police Service"
+    found = {text[h.start : h.end]: geo_local.police_service(text, h) for h in gazetteer.find(text)}
+    assert (found["London"], found["Kenya"]) == (True, False)

@@ -75,3 +75,8 @@ def test_a_currency_picks_the_namesake_but_names_no_country_alone() -> None:
     assert _countries("A Lincoln man was fined £200 for speeding.") == {"GB"}
     assert _countries("A Lincoln man was fined $200 for speeding.") == {"US"}
     assert _countries("The fine was £200.") == set()
+
+
+def test_a_city_police_service_picks_the_canadian_namesake() -> None:
+    assert _countries("London Police Service said a man was charged after a crash.") == {"CA"}
+    assert _countries("The Kenya Police Service said a man was charged.") == {"KE"}
