@@ -57,6 +57,7 @@ __all__ = [
     "town_body",
     "towns",
     "us_town_body",
+    "volunteer_firefighters",
 ]
 
 _FORCES = Path(__file__).with_name("data") / "police_forces.tsv"
@@ -65,15 +66,14 @@ LOCAL_COUNTRY = "US"
 
 #: New England's and Louisiana's bodies of town and parish government, the town and village
 #: boards and common councils of New York and the Midwest, Massachusetts's school
-#: committees, the boards of US townships and their volunteer fire departments: no other
-#: country's towns have them under these names. A South African township is a suburb with
+#: committees and the boards of US townships: no other country's towns have them under
+#: these names. A South African township is a suburb with
 #: no board, an Ontario township has a council, and the City of London's council is the
 #: "Court of Common Council".
 _TOWN_GOVERNMENT = (
     r"|[Ss]electmen|[Ss]elect [Bb]oard|[Tt]own [Mm]eeting|[Pp]olice [Jj]ury"
     r"|[Vv]illage [Tt]rustees|[Bb]oard of [Aa]ldermen|[Vv]illage [Bb]oard|[Tt]own [Bb]oard"
     r"|(?<!Court of )[Cc]ommon [Cc]ouncil|[Ss]chool [Cc]ommittee"
-    r"|[Vv]olunteer [Ff]ire [Dd]epartment"
     r"|[Tt]ownship (?:[Tt]rustees|[Ss]upervisors|[Bb]oard|[Cc]ommittee|[Cc]ommissioners)"
 )
 #: Prosecutors, juries, county legislatures and highways that only the US has under these
@@ -123,10 +123,12 @@ _OFFICES_ABROAD = {
 _TOWN_BODY = re.compile(
     r" (?:[Ss]chool [Bb]oard|[Ss]chool [Dd]istrict|[Bb]oard of [Ee]ducation"
     r"|[Cc]ity [Cc]ouncil|[Tt]own [Cc]ouncil|[Cc]ity [Cc]ommission"
-    r"|[Pp]olice [Dd]epartment|[Ff]ire [Dd]epartment" + _TOWN_GOVERNMENT + r")\b"
+    r"|[Pp]olice [Dd]epartment|[Ff]ire [Dd]epartment|[Vv]olunteer [Ff]ire [Dd]epartment"
+    + _TOWN_GOVERNMENT
+    + r")\b"
 )
 #: The same bodies right after a town's name: the town is a US one, whatever else its name
-#: is ("The Verona village board", "The Havana volunteer fire department").
+#: is ("The Verona village board").
 _US_TOWN_BODY = re.compile(r" (?:" + _TOWN_GOVERNMENT[1:] + r")\b")
 _COUNTY = (" County", " Parish", " COUNTY", " PARISH")
 _SENT_END = ".!?:;\n"
@@ -187,7 +189,7 @@ def _police_forces() -> dict[str, str]:
 _US_OFFICE_WORDS = (
     "heriff", "ommission", "oard", "rooper", "istrict", "elect", "eeting", "ury",
     "rustees", "ldermen", "egislature", "awmakers", "atrol", "ommon", "ommittee",
-    "olunteer", "ownship", "ttorney", "nterstate",
+    "ownship", "ttorney", "nterstate",
 )  # fmt: skip
 _OFFICE_WORDS = {
     "GB": ("Sheriff Court", "Scotland", "iscal"),
@@ -225,6 +227,12 @@ def town_body(text: str, hit: Hit) -> bool:
 
 #: People of a town: "a Jordan man", "the Lebanon woman".
 _RESIDENT = re.compile(r" (?:man|woman|men|women|boy|girl|teen|teenager|couple|resident)\b")
+
+
+def volunteer_firefighters(text: str, hit: Hit) -> bool:
+    """Whether a volunteer fire department follows the hit ("The Havana volunteer fire
+    department"): a small town's, in the US or Canada, never a capital's."""
+    return text.startswith((" volunteer fire", " Volunteer Fire"), hit.end)
 
 
 def names_resident(text: str, hit: Hit) -> bool:

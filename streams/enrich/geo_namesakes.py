@@ -142,7 +142,8 @@ def _country_named_towns(text: str, kept: list[tuple[Hit, Span | None]]) -> dict
     """Names that are towns here, by index into ``kept``.
 
     * A body only a US town has after a name makes it a US town ("The Verona village
-      board"), even one too small for the gazetteer.
+      board"), even one too small for the gazetteer; a volunteer fire department is a
+      small town's, the US one when the US has a town of the name ("Havana", Illinois).
     * A country has no school board or town council, so its name before one names a town
       ("The Lebanon school board"). The bodies are the words of US local news, so the town
       is the US one when the US has a town of the name, else of no known country ("Jordan",
@@ -156,7 +157,8 @@ def _country_named_towns(text: str, kept: list[tuple[Hit, Span | None]]) -> dict
     out: dict[int, str | None] = {}
     for i, (h, _) in enumerate(kept):
         p = h.place
-        if p.kind in _NAMESAKE_KINDS and geo_local.us_town_body(text, h):
+        us_only = p.kind in _NAMESAKE_KINDS and geo_local.us_town_body(text, h)
+        if us_only or (geo_local.volunteer_firefighters(text, h) and _us_town(text, h)):
             out[i] = us
         elif p.kind != "country":
             continue

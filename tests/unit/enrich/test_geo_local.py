@@ -177,3 +177,11 @@ def test_a_city_police_service_is_canadian_a_countrys_is_not() -> None:
     text = "London Police Service and the Kenya Police Service"
     found = {text[h.start : h.end]: geo_local.police_service(text, h) for h in gazetteer.find(text)}
     assert (found["London"], found["Kenya"]) == (True, False)
+
+
+def test_a_volunteer_fire_department_is_a_town_body_not_a_us_office() -> None:
+    # Canadian towns have them too: it names no country by itself.
+    assert geo_local.office_countries("The volunteer fire department held a fish fry.") == set()
+    text = "The Havana volunteer fire department and Havana's port"
+    hits = gazetteer.find(text)
+    assert [geo_local.volunteer_firefighters(text, h) for h in hits] == [True, False]
