@@ -173,7 +173,10 @@ def _town_countries(kept: list[tuple[Hit, Span | None]]) -> set[str | None]:
 def _state_of(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> str | None:
     """The country of the state right after a place ("Lebanon, Pa.", "Paris, Texas"): such a
     place is a town of that state, whatever country its name is. A province or country
-    after it counts when that country has a town of the name ("London, Ont.")."""
+    after it counts when that country has a town of the name ("London, Ont."), and a US
+    postal code when the US has one ("Lima, OH")."""
+    if geo_local.postal_state(text, kept[idx][0]):
+        return geo_local.LOCAL_COUNTRY
     if idx + 1 >= len(kept):
         return None
     h, nxt = kept[idx][0], kept[idx + 1][0]

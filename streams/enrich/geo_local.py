@@ -53,6 +53,7 @@ __all__ = [
     "names_resident",
     "office_countries",
     "police_service",
+    "postal_state",
     "together",
     "town_body",
     "towns",
@@ -233,6 +234,25 @@ def volunteer_firefighters(text: str, hit: Hit) -> bool:
     """Whether a volunteer fire department follows the hit ("The Havana volunteer fire
     department"): a small town's, in the US or Canada, never a capital's."""
     return text.startswith((" volunteer fire", " Volunteer Fire"), hit.end)
+
+
+#: A US postal code after a town ("Lima, OH"), but not "WA", which is also Western
+#: Australia ("Perth, WA").
+_POSTAL = re.compile(
+    r", (?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA"
+    r"|RI|S[CD]|T[NX]|UT|V[AT]|W[IVY])(?=[,.;:)]| [a-z—–-]|$)"
+)
+
+
+def postal_state(text: str, hit: Hit) -> bool:
+    """Whether a US postal code follows a town the US has ("Lima, OH"): the town is in
+    that state. Country codes look the same ("Berlin, DE"), so a town the US lacks keeps
+    its country."""
+    p = hit.place
+    if p.kind not in ("city", "place") or _POSTAL.match(text, hit.end) is None:
+        return False
+    us_towns = (p.country, *p.alts, *p.namesakes, *p.far_namesakes)
+    return LOCAL_COUNTRY in us_towns
 
 
 def names_resident(text: str, hit: Hit) -> bool:

@@ -185,3 +185,18 @@ def test_a_volunteer_fire_department_is_a_town_body_not_a_us_office() -> None:
     text = "The Havana volunteer fire department and Havana's port"
     hits = gazetteer.find(text)
     assert [geo_local.volunteer_firefighters(text, h) for h in hits] == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("text", "postal"),
+    [
+        ("A Lima, OH man was arrested.", True),
+        ("Police in Geneva, NY, arrested a man.", True),
+        # Western Australia; a town the US lacks keeps its country ("Shanghai, CA").
+        ("Police in Perth, WA, arrested a man.", False),
+        ("Police in Shanghai, CA, said so.", False),
+    ],
+)
+def test_a_us_postal_code_after_a_town_the_us_has(text: str, postal: bool) -> None:
+    hit = next(h for h in gazetteer.find(text) if text[h.end] == ",")
+    assert geo_local.postal_state(text, hit) is postal
