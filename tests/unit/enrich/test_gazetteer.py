@@ -100,3 +100,13 @@ def test_small_us_towns_are_far_namesakes_of_cities_not_of_countries() -> None:
     assert any(cc == "US" for cc, _, _ in places["Lisbon"].sites)
     assert "US" not in (*places["Shanghai"].far_namesakes, *places["Mexico"].far_namesakes)
     assert "Cuba" in gazetteer.us_towns()
+
+
+def test_new_zealand_and_australian_abbreviations() -> None:
+    assert names("Hamilton, N.Z., and the NZ government; Ipswich, Qld") == [
+        ("Hamilton", "CA"),
+        ("N.Z.", "NZ"),
+        ("NZ", "NZ"),
+        ("Ipswich", "GB"),
+        ("Qld", "AU"),
+    ]
