@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from functools import cache
 
-from streams.enrich import gazetteer, geo_local
+from streams.enrich import gazetteer, geo_distance, geo_local
 from streams.enrich.geo_types import Hit
 from streams.enrich.types import Span
 
@@ -122,15 +122,15 @@ def local_namesakes(
         pointed |= cued
         if not pointed:  # nothing points anywhere: towns named together are neighbours
             towns_too = [kept[i][0].place for i in cands if i != idx]
-            if (cc_together := geo_local.together(p, near, towns_too)) is not None:
+            if (cc_together := geo_distance.together(p, near, towns_too)) is not None:
                 out[idx] = cc_together
             continue
         if len(pointed) != 1:
             continue
         cc = next(iter(pointed))
         others = [kept[i][0].place for i, _ in evidence if i != idx]
-        by_towns = cc in near and not geo_local.home_is_nearer(p, cc, others)
-        far = cc in p.far_namesakes and (cc in cued or geo_local.is_neighbour(p, cc, others))
+        by_towns = cc in near and not geo_distance.home_is_nearer(p, cc, others)
+        far = cc in p.far_namesakes and (cc in cued or geo_distance.is_neighbour(p, cc, others))
         if by_towns or far:
             out[idx] = cc
     if any(h.place.kind == "country" and i not in out for i, (h, _) in enumerate(kept)):

@@ -140,32 +140,6 @@ def test_a_us_town_body_or_a_person_after_a_name() -> None:
     assert [geo_local.names_resident(text, h) for h in hits] == [True, False]
 
 
-def test_a_namesake_nearer_the_other_towns_than_the_place_itself() -> None:
-    places = gazetteer.entries()
-    windsor, hamilton = places["Windsor"], places["Hamilton"]
-    assert (windsor.country, hamilton.country) == ("CA", "CA")
-    assert geo_local.home_is_nearer(windsor, "US", [places["Detroit"]])
-    assert not geo_local.home_is_nearer(hamilton, "US", [places["Dayton"]])
-    assert not geo_local.home_is_nearer(windsor, "US", [])
-
-
-def test_a_small_namesake_next_to_a_named_town_is_its_neighbour() -> None:
-    places = gazetteer.entries()
-    # Dublin, Ohio, is a suburb of Columbus; no US Dublin lies near Boston.
-    assert geo_local.is_neighbour(places["Dublin"], "US", [places["Columbus"]])
-    assert not geo_local.is_neighbour(places["Dublin"], "US", [places["Boston"]])
-
-
-def test_two_namesakes_named_together_take_the_country_where_they_are_neighbours() -> None:
-    places = gazetteer.entries()
-    cambridge, worcester, oxford = places["Cambridge"], places["Worcester"], places["Oxford"]
-    # 60 km apart in Massachusetts, 130 km in England.
-    assert geo_local.together(cambridge, ("US",), [worcester]) == "US"
-    # Oxford is Cambridge's neighbour in England: the place's own country stands.
-    assert geo_local.together(cambridge, ("US",), [oxford]) is None
-    assert geo_local.together(cambridge, ("US",), []) is None
-
-
 def test_a_currency_sign_names_its_country_as_a_cue() -> None:
     assert geo_local.currency_countries("He was fined £200 and ₹500.") == {"GB", "IN"}
     assert geo_local.currency_countries("The council approved Rs 5 crore.") == {"IN"}
