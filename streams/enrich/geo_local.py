@@ -8,16 +8,20 @@ not its country. The cues here:
   are context only: such a town never adds the US to a story by itself, it only tells
   which of two namesakes a story beside it means;
 * offices that only US local government has ("sheriff's office", "county commissioners",
-  "school district", New England's selectmen and town meeting, Louisiana's police jury).
-  Canada has school boards and Scotland sheriffs (judges), so neither the bare "sheriff"
-  nor "school board" is a cue;
-* courts and police forces of one other country (``_OFFICES_ABROAD``): Scottish sheriff
-  courts and Police Scotland, the Garda, the RCMP and the Ontario Provincial Police;
+  "school district", New England's selectmen and town meeting, Louisiana's police jury,
+  village and town boards, a district attorney, a grand jury). Canada has school boards
+  and Scotland sheriffs (judges), so neither the bare "sheriff" nor "school board" is a
+  cue; after a town's name the US-only bodies make it a US town (``us_town_body``);
+* courts and police forces of one other country (``_OFFICES_ABROAD``, and the UK's county
+  forces of ``data/police_forces.tsv``): Scottish sheriff courts and Police Scotland,
+  "Lincolnshire Police", the Garda, the RCMP and the Ontario Provincial Police;
+* a currency sign of one country ("£"), a cue only (``currency_countries``);
 * a US county ("Lamar County", "Richland Parish") or a state that says where a town is
-  ("the small Texas town"), read from the gazetteer's own hits (``is_locality``), and a
-  state or province after a town ("Murray, Kentucky", "Windsor, Ont."), read in
-  ``countries``. UK and Irish county councils ("Kent County Council") are the gazetteer's
-  own names of those countries, so they are never US counties.
+  ("the small Texas town", "upstate New York"), read from the gazetteer's own hits
+  (``is_locality``), and a state, province or US postal code after a town ("Murray,
+  Kentucky", "Windsor, Ont.", "Lima, OH"), read in ``countries``. UK and Irish county
+  councils ("Kent County Council") are the gazetteer's own names of those countries, so
+  they are never US counties.
 
 The offices name their country by themselves in a story that names no country at all
 (``office_countries``): "County commissioners in Troy voted …" is local US news, "A man
@@ -62,9 +66,8 @@ LOCAL_COUNTRY = "US"
 #: New England's and Louisiana's bodies of town and parish government, the town and village
 #: boards and common councils of New York and the Midwest, Massachusetts's school
 #: committees and the boards of US townships: no other country's towns have them under
-#: these names. A South African township is a suburb with
-#: no board, an Ontario township has a council, and the City of London's council is the
-#: "Court of Common Council".
+#: these names. A South African township is a suburb with no board, an Ontario township
+#: has a council, and the City of London's council is the "Court of Common Council".
 _TOWN_GOVERNMENT = (
     r"|[Ss]electmen|[Ss]elect [Bb]oard|[Tt]own [Mm]eeting|[Pp]olice [Jj]ury"
     r"|[Vv]illage [Tt]rustees|[Bb]oard of [Aa]ldermen|[Vv]illage [Bb]oard|[Tt]own [Bb]oard"
@@ -98,9 +101,9 @@ _US_ONLY_OFFICE = re.compile(
 #: sheriff courts and national police, Ireland's Garda (not Lake Garda), Canada's federal
 #: and provincial police, the regional police of Ontario and Nova Scotia ("Halifax Regional
 #: Police") and Ontario's members of provincial parliament, South Africa's police (SAPS);
-#: the UK's county forces are in ``data/police_forces.tsv``. Like the US
-#: offices they name the country of local news that names no place the gazetteer knows
-#: ("Paisley Sheriff Court").
+#: the UK's county forces are in ``data/police_forces.tsv``. Like the US offices they name
+#: the country of local news that names no place the gazetteer knows ("Paisley Sheriff
+#: Court").
 _OFFICES_ABROAD = {
     "GB": re.compile(r"\b(?:Sheriff Court|Police Scotland|[Pp]rocurator [Ff]iscal)\b"),
     "IE": re.compile(
