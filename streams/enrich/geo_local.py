@@ -151,15 +151,16 @@ def office_countries(text: str) -> set[str]:
     if any(w in text for w in _US_OFFICE_WORDS) and _US_ONLY_OFFICE.search(text) is not None:
         out.add(LOCAL_COUNTRY)
     if "Police" in text or "Constabulary" in text or "PSNI" in text:
-        out.update(cc for name, cc in _police_forces().items() if name in text)
+        ac, ccs = _police_forces()
+        out.update(ccs[i] for i, _, _ in ac.find_matches_as_indexes(text))
     return out
 
 
 @cache
-def _police_forces() -> dict[str, str]:
-    """The police forces of ``data/police_forces.tsv``, less each "<name> Police" whose
-    name is also a town of another country: Cleveland, Ohio, and Kent, Washington, have
-    police forces of their own."""
+def _police_forces() -> tuple[ahocorasick_rs.AhoCorasick, list[str]]:
+    """The police forces of ``data/police_forces.tsv`` as one automaton, with each one's
+    country, less each "<name> Police" whose name is also a town of another country:
+    Cleveland, Ohio, and Kent, Washington, have police forces of their own."""
     towns = gazetteer.unlisted_towns()
     places = gazetteer.entries()
     out = {}
@@ -179,15 +180,15 @@ def _police_forces() -> dict[str, str]:
         ):
             continue
         out[name] = cc
-    return out
+    return ahocorasick_rs.AhoCorasick(list(out)), list(out.values())
 
 
 #: A word each match of ``_OFFICE`` holds, and of ``_OFFICES_ABROAD`` by country: a
 #: substring test is far cheaper than a regular expression, and most stories hold none.
 _US_OFFICE_WORDS = (
     "heriff", "ommission", "oard", "rooper", "istrict", "elect", "eeting", "ury",
-    "rustees", "ldermen", "egislature", "awmakers", "atrol", "ommon", "ommittee",
-    "ownship", "ttorney", "nterstate",
+    "rustees", "ldermen", "egislature", "awmakers", "atrol", "mon Council", "mon council",
+    "chool Committee", "chool committee", "ownship", "nterstate",
 )  # fmt: skip
 _OFFICE_WORDS = {
     "GB": ("Sheriff Court", "Scotland", "iscal"),
