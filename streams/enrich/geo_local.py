@@ -8,16 +8,20 @@ not its country. The cues here:
   are context only: such a town never adds the US to a story by itself, it only tells
   which of two namesakes a story beside it means;
 * offices that only US local government has ("sheriff's office", "county commissioners",
-  "school district", New England's selectmen and town meeting, Louisiana's police jury).
-  Canada has school boards and Scotland sheriffs (judges), so neither the bare "sheriff"
-  nor "school board" is a cue;
-* courts and police forces of one other country (``_OFFICES_ABROAD``): Scottish sheriff
-  courts and Police Scotland, the Garda, the RCMP and the Ontario Provincial Police;
+  "school district", New England's selectmen and town meeting, Louisiana's police jury,
+  village and town boards, a district attorney, a grand jury). Canada has school boards
+  and Scotland sheriffs (judges), so neither the bare "sheriff" nor "school board" is a
+  cue; after a town's name the US-only bodies make it a US town (``us_town_body``);
+* courts and police forces of one other country (``_OFFICES_ABROAD``, and the UK's county
+  forces of ``data/police_forces.tsv``): Scottish sheriff courts and Police Scotland,
+  "Lincolnshire Police", the Garda, the RCMP and the Ontario Provincial Police;
+* a currency sign of one country ("£"), a cue only (``currency_countries``);
 * a US county ("Lamar County", "Richland Parish") or a state that says where a town is
-  ("the small Texas town"), read from the gazetteer's own hits (``is_locality``), and a
-  state or province after a town ("Murray, Kentucky", "Windsor, Ont."), read in
-  ``countries``. UK and Irish county councils ("Kent County Council") are the gazetteer's
-  own names of those countries, so they are never US counties.
+  ("the small Texas town", "upstate New York"), read from the gazetteer's own hits
+  (``is_locality``), and a state, province or US postal code after a town ("Murray,
+  Kentucky", "Windsor, Ont.", "Lima, OH"), read in ``countries``. UK and Irish county
+  councils ("Kent County Council") are the gazetteer's own names of those countries, so
+  they are never US counties.
 
 The offices name their country by themselves in a story that names no country at all
 (``office_countries``): "County commissioners in Troy voted …" is local US news, "A man
@@ -25,50 +29,64 @@ was jailed at Paisley Sheriff Court" Scottish. "State legislature" is not among 
 (India, Australia, Nigeria and Germany have states), nor a singular "county commissioner"
 (a Kenyan county's administrator), nor a "city commission" (other countries have cities).
 
-Distance settles the rest: a town named beside a city across a border is the one across
-the river, not a namesake a continent away (``home_is_nearer``), and a small namesake
-next to a town the story names is that town's neighbour (``is_neighbour``).
+Distance settles the rest (``geo_distance``).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from functools import cache
+from pathlib import Path
 
 import ahocorasick_rs
 
 from streams.enrich import gazetteer
-from streams.enrich.geo_types import Hit, Place
+from streams.enrich.geo_types import Hit
 
 __all__ = [
     "LOCAL_COUNTRY",
+    "currency_countries",
     "has_local_office",
-    "home_is_nearer",
     "is_county",
     "is_locality",
-    "is_neighbour",
+    "names_resident",
     "office_countries",
+    "police_service",
+    "postal_state",
     "town_body",
     "towns",
+    "us_town_body",
+    "volunteer_firefighters",
 ]
 
+_FORCES = Path(__file__).with_name("data") / "police_forces.tsv"
 #: The one country whose local cues are read.
 LOCAL_COUNTRY = "US"
 
-#: New England's and Louisiana's bodies of town and parish government, and the village
-#: boards of New York and the Midwest: no other country's towns have them under these names.
+#: New England's and Louisiana's bodies of town and parish government, the town and village
+#: boards and common councils of New York and the Midwest, Massachusetts's school
+#: committees and the boards of US townships: no other country's towns have them under
+#: these names. A South African township is a suburb with no board, an Ontario township
+#: has a council, and the City of London's council is the "Court of Common Council".
 _TOWN_GOVERNMENT = (
     r"|[Ss]electmen|[Ss]elect [Bb]oard|[Tt]own [Mm]eeting|[Pp]olice [Jj]ury"
-    r"|[Vv]illage [Tt]rustees|[Bb]oard of [Aa]ldermen"
+    r"|[Vv]illage [Tt]rustees|[Bb]oard of [Aa]ldermen|[Vv]illage [Bb]oard|[Tt]own [Bb]oard"
+    r"|(?<!Court of )[Cc]ommon [Cc]ouncil|[Ss]chool [Cc]ommittee"
+    r"|[Tt]ownship (?:[Tt]rustees|[Ss]upervisors|[Bb]oard|[Cc]ommittee|[Cc]ommissioners)"
 )
+#: Prosecutors, juries, county legislatures and highways that only the US has under these
+#: names. Israel's district attorneys come with Israeli places, so they never decide alone.
+_US_ONLY_TERMS = r"|[Dd]istrict [Aa]ttorney|[Gg]rand [Jj]ury|County Legislature|Interstate \d+"
 _OFFICE = re.compile(
     r"\b(?:[Ss]heriff(?:'s|’s) (?:[Oo]ffice|[Dd]epartment|[Dd]eputies)"
     r"|[Cc]ounty [Ss]heriff"
     r"|[Cc]ounty [Cc]ommission(?:ers?)?"
     r"|[Bb]oard of (?:[Ss]upervisors|[Ss]electmen)"
     r"|[Ss]tate (?:[Ll]egislature|[Ll]awmakers|[Tt]roopers?|[Hh]ighway [Pp]atrol)"
-    r"|[Ss]chool [Dd]istrict|[Cc]ity [Cc]ommission(?:ers)?" + _TOWN_GOVERNMENT + r")\b"
+    r"|[Ss]chool [Dd]istrict|[Cc]ity [Cc]ommission(?:ers)?"
+    + _TOWN_GOVERNMENT
+    + _US_ONLY_TERMS
+    + r")\b"
 )
 #: The offices of ``_OFFICE`` that no other country's local government has under that name.
 _US_ONLY_OFFICE = re.compile(
@@ -77,12 +95,15 @@ _US_ONLY_OFFICE = re.compile(
     r"|[Cc]ounty [Cc]ommission(?:ers| voted| approved)"
     r"|[Bb]oard of (?:[Ss]upervisors|[Ss]electmen)"
     r"|[Ss]tate [Tt]roopers?"
-    r"|[Ss]chool [Dd]istrict" + _TOWN_GOVERNMENT + r")\b"
+    r"|[Ss]chool [Dd]istrict" + _TOWN_GOVERNMENT + _US_ONLY_TERMS + r")\b"
 )
 #: Courts and police forces that only one other country has under that name: Scotland's
 #: sheriff courts and national police, Ireland's Garda (not Lake Garda), Canada's federal
-#: and provincial police. Like the US offices they name the country of local news that
-#: names no place the gazetteer knows ("Paisley Sheriff Court").
+#: and provincial police, the regional police of Ontario and Nova Scotia ("Halifax Regional
+#: Police") and Ontario's members of provincial parliament, South Africa's police (SAPS);
+#: the UK's county forces are in ``data/police_forces.tsv``. Like the US offices they name
+#: the country of local news that names no place the gazetteer knows ("Paisley Sheriff
+#: Court").
 _OFFICES_ABROAD = {
     "GB": re.compile(r"\b(?:Sheriff Court|Police Scotland|[Pp]rocurator [Ff]iscal)\b"),
     "IE": re.compile(
@@ -91,16 +112,22 @@ _OFFICES_ABROAD = {
     ),
     "CA": re.compile(
         r"\b(?:RCMP|Royal Canadian Mounted Police|Mounties|Ontario Provincial Police"
-        r"|Sûreté du Québec)\b"
+        r"|Sûreté du Québec|(?<=[a-z] )Regional Police|OPP|MPP)\b"
     ),
+    "ZA": re.compile(r"\bSAPS\b"),
 }
 #: A town's own bodies: a country has none of these, so a country's name right before one
 #: is a town of that name ("The Lebanon school board", "the Jordan school district").
 _TOWN_BODY = re.compile(
     r" (?:[Ss]chool [Bb]oard|[Ss]chool [Dd]istrict|[Bb]oard of [Ee]ducation"
-    r"|[Cc]ity [Cc]ouncil|[Tt]own [Cc]ouncil|[Vv]illage [Bb]oard|[Cc]ity [Cc]ommission"
-    r"|[Pp]olice [Dd]epartment|[Ff]ire [Dd]epartment" + _TOWN_GOVERNMENT + r")\b"
+    r"|[Cc]ity [Cc]ouncil|[Tt]own [Cc]ouncil|[Cc]ity [Cc]ommission"
+    r"|[Pp]olice [Dd]epartment|[Ff]ire [Dd]epartment|[Vv]olunteer [Ff]ire [Dd]epartment"
+    + _TOWN_GOVERNMENT
+    + r")\b"
 )
+#: The same bodies right after a town's name: the town is a US one, whatever else its name
+#: is ("The Verona village board").
+_US_TOWN_BODY = re.compile(r" (?:" + _TOWN_GOVERNMENT[1:] + r")\b")
 _COUNTY = (" County", " Parish", " COUNTY", " PARISH")
 _SENT_END = ".!?:;\n"
 _NAME_BEFORE = re.compile(r"[A-Z][\w.'’-]* $")
@@ -123,20 +150,73 @@ def office_countries(text: str) -> set[str]:
     }
     if any(w in text for w in _US_OFFICE_WORDS) and _US_ONLY_OFFICE.search(text) is not None:
         out.add(LOCAL_COUNTRY)
+    if "Police" in text or "Constabulary" in text or "PSNI" in text:
+        ac, ccs = _police_forces()
+        out.update(ccs[i] for i, _, _ in ac.find_matches_as_indexes(text))
     return out
+
+
+@cache
+def _police_forces() -> tuple[ahocorasick_rs.AhoCorasick, list[str]]:
+    """The police forces of ``data/police_forces.tsv`` as one automaton, with each one's
+    country, less each "<name> Police" whose name is also a town of another country:
+    Cleveland, Ohio, and Kent, Washington, have police forces of their own."""
+    towns = gazetteer.unlisted_towns()
+    places = gazetteer.entries()
+    out = {}
+    for line in _FORCES.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, cc = line.split("\t")
+        town = name.removesuffix(" Police")
+        place = places.get(town)
+        if town != name and (
+            towns.get(town, cc) != cc
+            or (
+                place is not None
+                and place.kind == "city"
+                and cc not in (place.country, *place.alts)
+            )
+        ):
+            continue
+        out[name] = cc
+    return ahocorasick_rs.AhoCorasick(list(out)), list(out.values())
 
 
 #: A word each match of ``_OFFICE`` holds, and of ``_OFFICES_ABROAD`` by country: a
 #: substring test is far cheaper than a regular expression, and most stories hold none.
 _US_OFFICE_WORDS = (
     "heriff", "ommission", "oard", "rooper", "istrict", "elect", "eeting", "ury",
-    "rustees", "ldermen", "egislature", "awmakers", "atrol",
+    "rustees", "ldermen", "egislature", "awmakers", "atrol", "mon Council", "mon council",
+    "chool Committee", "chool committee", "ownship", "nterstate",
 )  # fmt: skip
 _OFFICE_WORDS = {
     "GB": ("Sheriff Court", "Scotland", "iscal"),
     "IE": ("Garda",),
-    "CA": ("RCMP", "Mount", "Provincial", "Sûreté"),
+    "CA": ("RCMP", "Mount", "Provincial", "Sûreté", "Regional Police", "OPP", "MPP"),
+    "ZA": ("SAPS",),
 }
+
+
+#: Currency signs and counting words that one country's news uses: they say which of
+#: same-name towns a story means ("a Lincoln man was fined £200", "Rs 5 crore"), but never
+#: name a country by themselves.
+_CURRENCIES = {
+    "£": "GB", "₹": "IN", " crore": "IN", " lakh": "IN", "₦": "NG", "A$": "AU", "NZ$": "NZ",
+    "C$": "CA",
+}  # fmt: skip
+
+
+def currency_countries(text: str) -> set[str]:
+    """The countries whose own currency sign the text uses (``_CURRENCIES``)."""
+    return {cc for sign, cc in _CURRENCIES.items() if sign in text}
+
+
+def police_service(text: str, hit: Hit) -> bool:
+    """Whether "Police Service" follows a city ("London Police Service"): Canada's city
+    forces go by that name; other countries' services bear the country's name ("Kenya
+    Police Service") or none ("Metropolitan Police Service")."""
+    return hit.place.kind in ("city", "place") and text.startswith(" Police Service", hit.end)
 
 
 def town_body(text: str, hit: Hit) -> bool:
@@ -144,17 +224,65 @@ def town_body(text: str, hit: Hit) -> bool:
     return _TOWN_BODY.match(text, hit.end) is not None
 
 
+#: People of a town: "a Jordan man", "the Lebanon woman".
+_RESIDENT = re.compile(r" (?:man|woman|men|women|boy|girl|teen|teenager|couple|resident)\b")
+
+
+def volunteer_firefighters(text: str, hit: Hit) -> bool:
+    """Whether a volunteer fire department follows the hit ("The Havana volunteer fire
+    department"): a small town's, in the US or Canada, never a capital's."""
+    return text.startswith((" volunteer fire", " Volunteer Fire"), hit.end)
+
+
+#: A US postal code after a town ("Lima, OH"), but not "WA", which is also Western
+#: Australia ("Perth, WA").
+_POSTAL = re.compile(
+    r", (?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA"
+    r"|RI|S[CD]|T[NX]|UT|V[AT]|W[IVY])(?=[,.;:)]| [a-z—–-]|$)"
+)
+
+
+def postal_state(text: str, hit: Hit) -> bool:
+    """Whether a US postal code follows a town the US has ("Lima, OH"): the town is in
+    that state. Country codes look the same ("Berlin, DE"), so a town the US lacks keeps
+    its country."""
+    p = hit.place
+    if p.kind not in ("city", "place") or _POSTAL.match(text, hit.end) is None:
+        return False
+    us_towns = (p.country, *p.alts, *p.namesakes, *p.far_namesakes)
+    return LOCAL_COUNTRY in us_towns
+
+
+def names_resident(text: str, hit: Hit) -> bool:
+    """Whether a word for a person of the place follows the hit ("a Jordan man")."""
+    return _RESIDENT.match(text, hit.end) is not None
+
+
+def us_town_body(text: str, hit: Hit) -> bool:
+    """Whether a body only a US town has follows the hit ("Verona village board")."""
+    return _US_TOWN_BODY.match(text, hit.end) is not None
+
+
 #: A state as the modifier of a place: "the small Texas town", "the Ohio city of Athens".
 _STATE_TOWN = re.compile(r" (?:town|city|village|township|community)\b")
+#: A part of a state, as local news places a town: "upstate New York", "rural Ohio".
+_STATE_PART = re.compile(
+    r"\b(?:upstate|downstate|rural|(?:north|south)?(?:east|west)ern|northern|southern|central)"
+    r" $"
+)
 
 
 def is_locality(text: str, hit: Hit) -> bool:
     """Whether the hit is a US county ("Lamar County") or a US state that says where a town
-    is ("the small Texas town"), a local cue: a state named otherwise ("a Texas senator")
-    is not, since a foreign story can have a US angle."""
+    is ("the small Texas town", "upstate New York"), a local cue: a state named otherwise
+    ("a Texas senator") is not, since a foreign story can have a US angle."""
     if hit.place.country != LOCAL_COUNTRY or hit.place.kind != "state":
         return False
-    return is_county(text, hit) or _STATE_TOWN.match(text, hit.end) is not None
+    return (
+        is_county(text, hit)
+        or _STATE_TOWN.match(text, hit.end) is not None
+        or _STATE_PART.search(text, max(0, hit.start - 16), hit.start) is not None
+    )
 
 
 def is_county(text: str, hit: Hit) -> bool:
@@ -164,43 +292,6 @@ def is_county(text: str, hit: Hit) -> bool:
         and hit.place.kind == "state"
         and text[hit.start : hit.end].endswith(_COUNTY)
     )
-
-
-def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in km: only which of two towns is nearer matters."""
-    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((la2 - la1) / 2) ** 2
-        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    )
-    return 12_742 * math.asin(min(1.0, math.sqrt(h)))
-
-
-#: A town this close to another town the story names is its neighbour (km).
-NEIGHBOUR_KM = 50.0
-
-
-def _nearest(place: Place, cc: str, others: list[Place]) -> float:
-    """How far the place's nearest town in ``cc`` is from the story's other towns (km)."""
-    around = [(lat, lon) for o in others for c, lat, lon in o.sites if c == o.country]
-    return min(
-        (_distance((lat, lon), t) for c, lat, lon in place.sites if c == cc for t in around),
-        default=math.inf,
-    )
-
-
-def home_is_nearer(place: Place, namesake: str, others: list[Place]) -> bool:
-    """Whether the place's own town is nearer the story's other towns than its namesake in
-    ``namesake``: local news names the towns around a place, so "Windsor" beside Detroit
-    is Windsor, Ontario, across the river, not a Windsor of Colorado or Connecticut."""
-    home = _nearest(place, place.country or "", others)
-    return home < math.inf and home < _nearest(place, namesake, others)
-
-
-def is_neighbour(place: Place, namesake: str, others: list[Place]) -> bool:
-    """Whether the place's namesake in ``namesake`` lies next to one of the story's other
-    towns ("Dublin" beside Columbus is Dublin, Ohio), however small it is."""
-    return _nearest(place, namesake, others) <= NEIGHBOUR_KM
 
 
 @cache

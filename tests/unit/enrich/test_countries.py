@@ -229,13 +229,16 @@ def test_namesake_city_takes_the_country_of_the_other_towns() -> None:
 #: local_news_heldout.jsonl written after the namesake-town rule, local_news_fresh.jsonl
 #: before the local cues ("Local cues"), local_news_fresh2.jsonl before the county and
 #: office rules ("Counties and offices"), local_news_fresh3.jsonl before the Canadian,
-#: Australian, Scottish and New England rules and never tuned on ("Cues abroad").
+#: Australian, Scottish and New England rules ("Cues abroad"), local_news_fresh4.jsonl
+#: before the UK police, US town-body and small-US-town rules and never tuned on ("Small
+#: towns and police forces").
 LOCAL_FLOORS = {
-    "local_news_countries.jsonl": {"us": 0.96, "mixed": 0.98},
-    "local_news_heldout.jsonl": {"us": 0.90, "mixed": 0.95},
-    "local_news_fresh.jsonl": {"us": 0.87, "mixed": 1.00},
-    "local_news_fresh2.jsonl": {"us": 0.80, "mixed": 1.00},
-    "local_news_fresh3.jsonl": {"us": 0.73, "mixed": 0.87},
+    "local_news_countries.jsonl": {"us": 1.00, "mixed": 0.98},
+    "local_news_heldout.jsonl": {"us": 1.00, "mixed": 0.95},
+    "local_news_fresh.jsonl": {"us": 0.89, "mixed": 1.00},
+    "local_news_fresh2.jsonl": {"us": 0.88, "mixed": 1.00},
+    "local_news_fresh3.jsonl": {"us": 0.91, "mixed": 0.96},
+    "local_news_fresh4.jsonl": {"us": 0.65, "mixed": 0.85},
 }
 
 

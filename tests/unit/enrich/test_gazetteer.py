@@ -67,6 +67,14 @@ def test_uk_and_irish_county_names_beat_us_counties() -> None:
     ]
 
 
+def test_irish_short_county_names_and_northern_irish_counties() -> None:
+    assert names("Tralee, Co Kerry, and Omagh, Co. Tyrone, in County Down") == [
+        ("Co Kerry", "IE"),
+        ("Co. Tyrone", "GB"),
+        ("County Down", "GB"),
+    ]
+
+
 def test_uk_councils_canadian_provinces_and_australian_state_parts() -> None:
     assert names("Fife Council, City of Edinburgh Council and Perth and Kinross") == [
         ("Fife Council", "GB"),
@@ -84,3 +92,21 @@ def test_uk_councils_canadian_provinces_and_australian_state_parts() -> None:
 def test_parishes_but_not_saints_parishes() -> None:
     # Jamaica and Barbados have a St. James Parish too.
     assert names("Richland Parish and St. James Parish") == [("Richland Parish", "US")]
+
+
+def test_small_us_towns_are_far_namesakes_of_cities_not_of_countries() -> None:
+    places = gazetteer.entries()
+    assert "US" in places["Lisbon"].far_namesakes
+    assert any(cc == "US" for cc, _, _ in places["Lisbon"].sites)
+    assert "US" not in (*places["Shanghai"].far_namesakes, *places["Mexico"].far_namesakes)
+    assert "Cuba" in gazetteer.us_towns()
+
+
+def test_new_zealand_and_australian_abbreviations() -> None:
+    assert names("Hamilton, N.Z., and the NZ government; Ipswich, Qld") == [
+        ("Hamilton", "CA"),
+        ("N.Z.", "NZ"),
+        ("NZ", "NZ"),
+        ("Ipswich", "GB"),
+        ("Qld", "AU"),
+    ]

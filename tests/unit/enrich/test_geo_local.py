@@ -83,6 +83,24 @@ def test_only_us_only_offices_name_the_us(text: str, names: bool) -> None:
         ("Police Scotland closed the road.", {"GB"}),
         ("Gardaí are appealing for witnesses.", {"IE"}),
         ("RCMP officers searched the house.", {"CA"}),
+        # New York's and the Midwest's town bodies, Massachusetts's school committees.
+        ("The village board approved a brewery permit.", {"US"}),
+        ("Common Council members debated bike lanes.", {"US"}),
+        ("The school committee voted to push back the start of the day.", {"US"}),
+        ("Township trustees agreed to mow the cemetery.", {"US"}),
+        # The City of London's council; a South African township has no board.
+        ("The Court of Common Council met at Guildhall.", set()),
+        ("Residents of the township marched to the municipal offices.", set()),
+        # The UK's county police forces, but not one named like a US city's.
+        ("Lincolnshire Police said a man was arrested.", {"GB"}),
+        ("Thames Valley Police and Durham Constabulary searched the river.", {"GB"}),
+        ("Cleveland Police said a man was arrested on Euclid Avenue.", set()),
+        # US prosecutors, juries and highways; Canada's regional police.
+        ("The district attorney took the case to a grand jury.", {"US"}),
+        ("A crash closed Interstate 81 for hours.", {"US"}),
+        ("Halifax Regional Police arrested a man.", {"CA"}),
+        ("The OPP said the highway was closed.", {"CA"}),
+        ("SAPS said two men were arrested.", {"ZA"}),
         # Lake Garda is Italian; a bare "sheriff" is Scottish or American.
         ("Tourists crowded the Lake Garda shore.", set()),
         ("The sheriff said the road was closed.", set()),
@@ -113,17 +131,46 @@ def test_a_town_body_after_a_name() -> None:
     assert [geo_local.town_body(text, h) for h in hits] == [True, True, False]
 
 
-def test_a_namesake_nearer_the_other_towns_than_the_place_itself() -> None:
-    places = gazetteer.entries()
-    windsor, hamilton = places["Windsor"], places["Hamilton"]
-    assert (windsor.country, hamilton.country) == ("CA", "CA")
-    assert geo_local.home_is_nearer(windsor, "US", [places["Detroit"]])
-    assert not geo_local.home_is_nearer(hamilton, "US", [places["Dayton"]])
-    assert not geo_local.home_is_nearer(windsor, "US", [])
+def test_a_us_town_body_or_a_person_after_a_name() -> None:
+    text = "The Verona village board met; the Verona city council and Verona's mayor did not."
+    hits = gazetteer.find(text)
+    assert [geo_local.us_town_body(text, h) for h in hits] == [True, False, False]
+    text = "A Jordan man and the Jordan government"
+    hits = gazetteer.find(text)
+    assert [geo_local.names_resident(text, h) for h in hits] == [True, False]
 
 
-def test_a_small_namesake_next_to_a_named_town_is_its_neighbour() -> None:
-    places = gazetteer.entries()
-    # Dublin, Ohio, is a suburb of Columbus; no US Dublin lies near Boston.
-    assert geo_local.is_neighbour(places["Dublin"], "US", [places["Columbus"]])
-    assert not geo_local.is_neighbour(places["Dublin"], "US", [places["Boston"]])
+def test_a_currency_sign_names_its_country_as_a_cue() -> None:
+    assert geo_local.currency_countries("He was fined £200 and ₹500.") == {"GB", "IN"}
+    assert geo_local.currency_countries("The council approved Rs 5 crore.") == {"IN"}
+    # The dollar is many countries'.
+    assert geo_local.currency_countries("He was fined $200.") == set()
+
+
+def test_a_city_police_service_is_canadian_a_countrys_is_not() -> None:
+    text = "London Police Service and the Kenya Police Service"
+    found = {text[h.start : h.end]: geo_local.police_service(text, h) for h in gazetteer.find(text)}
+    assert (found["London"], found["Kenya"]) == (True, False)
+
+
+def test_a_volunteer_fire_department_is_a_town_body_not_a_us_office() -> None:
+    # Canadian towns have them too: it names no country by itself.
+    assert geo_local.office_countries("The volunteer fire department held a fish fry.") == set()
+    text = "The Havana volunteer fire department and Havana's port"
+    hits = gazetteer.find(text)
+    assert [geo_local.volunteer_firefighters(text, h) for h in hits] == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("text", "postal"),
+    [
+        ("A Lima, OH man was arrested.", True),
+        ("Police in Geneva, NY, arrested a man.", True),
+        # Western Australia; a town the US lacks keeps its country ("Shanghai, CA").
+        ("Police in Perth, WA, arrested a man.", False),
+        ("Police in Shanghai, CA, said so.", False),
+    ],
+)
+def test_a_us_postal_code_after_a_town_the_us_has(text: str, postal: bool) -> None:
+    hit = next(h for h in gazetteer.find(text) if text[h.end] == ",")
+    assert geo_local.postal_state(text, hit) is postal
