@@ -87,8 +87,14 @@ class Layout:
 
 
 def new_cluster_id() -> str:
-    """A KRaft cluster id: a random UUID in unpadded base64url, as kafka-storage makes."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    """A KRaft cluster id: a random UUID in unpadded base64url, as kafka-storage makes.
+
+    Like Kafka's ``Uuid.randomUuid``, never one that starts with "-": the storage tool's
+    argument parser would take it for an option (one cluster start in 64 failed so)."""
+    while True:
+        cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cid.startswith("-"):
+            return cid
 
 
 def node_dir(data_dir: Path, node_id: int) -> Path:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import uuid
 from pathlib import Path
+
+import pytest
 
 from streams.local.kafka.config import (
     Layout,
@@ -23,6 +26,13 @@ def test_cluster_id_is_16_bytes_of_unpadded_base64url() -> None:
     cid = new_cluster_id()
     assert "=" not in cid and len(base64.urlsafe_b64decode(cid + "==")) == 16
     assert new_cluster_id() != cid
+
+
+def test_cluster_id_never_starts_with_a_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """kafka-storage would read "-..." as an option and refuse to format the storage."""
+    drawn = iter([uuid.UUID(bytes=b"\xf8" + bytes(15)), uuid.UUID(bytes=bytes(16))])
+    monkeypatch.setattr(uuid, "uuid4", lambda: next(drawn))
+    assert new_cluster_id() == "A" * 22
 
 
 def test_single_node_is_broker_and_controller_with_one_copy(tmp_path: Path) -> None:
