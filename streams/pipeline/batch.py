@@ -220,7 +220,10 @@ class ReadPositions(Protocol):
 
 
 def admit(
-    events: Sequence[Source], state: ReadPositions, first_read: Callable[[int], int | None]
+    events: Sequence[Source],
+    state: ReadPositions,
+    first_read: Callable[[int], int | None],
+    quiet: bool = False,
 ) -> tuple[list[int], dict[int, int]]:
     """The indexes of the events to process, and the partitions to read again from an offset.
 
@@ -230,8 +233,11 @@ def admit(
     again from the first missing offset. While it is (``rereading``), events past that
     offset were read before the seek and are left out too, unless the consumer read that
     very offset first after the seek (``first_read``): then the log itself has the gap
-    (compaction, transaction markers, retention).
+    (compaction, transaction markers, retention). ``quiet``: the log has gaps between
+    most batches (a topic written in transactions), so holes and gaps are logged at debug
+    level.
     """
+    hole_level, gap_level = (logging.DEBUG,) * 2 if quiet else (logging.ERROR, logging.WARNING)
     kept: list[int] = []
     seeks: dict[int, int] = {}
     cut: set[int] = set()
@@ -242,7 +248,8 @@ def admit(
             continue
         if last is not None and offset > (expected := last + 1 if again is None else again):
             if again is None:
-                log.error(
+                log.log(
+                    hole_level,
                     "%s:%d: offsets %d-%d skipped, reading them again",
                     msg.topic,
                     part,
@@ -253,8 +260,13 @@ def admit(
             if again is None or first_read(part) != offset:
                 cut.add(part)
                 continue
-            log.warning(
-                "%s:%d: offsets %d-%d are not in the log", msg.topic, part, again, offset - 1
+            log.log(
+                gap_level,
+                "%s:%d: offsets %d-%d are not in the log",
+                msg.topic,
+                part,
+                again,
+                offset - 1,
             )
         if again is not None and offset >= again:
             del state.rereading[part]

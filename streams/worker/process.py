@@ -95,14 +95,19 @@ def register(news: NewsApp, state: ProcessState) -> Any:
 
 
 async def admit_batch(
-    news: NewsApp, state: ReadPositions, events: list[Any], topic: str | None = None
+    news: NewsApp,
+    state: ReadPositions,
+    events: list[Any],
+    topic: str | None = None,
+    quiet: bool = False,
 ) -> list[Any]:
     """The events of the batch up to any hole in their partition (:func:`admit`); each
     partition with a hole is sought back to it, to be read again. ``topic``: the events'
-    topic, ``news.raw`` unless given."""
+    topic, ``news.raw`` unless given; ``quiet``: it is written in transactions."""
     consumer, source = news.app.consumer, topic or news.topics.raw
+    messages = [e.message for e in events]
     kept, seeks = admit(
-        [e.message for e in events], state, lambda p: first_read_since_seek(consumer, source, p)
+        messages, state, lambda p: first_read_since_seek(consumer, source, p), quiet
     )
     for part, offset in seeks.items():
         if not await seek_back(consumer, source, part, offset):
@@ -111,7 +116,7 @@ async def admit_batch(
         return events
     # Left out, unacked: they come again after the seek, and a rebalance must not wait for them.
     keep = set(kept)
-    forget_unacked(consumer, [e.message for i, e in enumerate(events) if i not in keep])
+    forget_unacked(consumer, [m for i, m in enumerate(messages) if i not in keep])
     return [events[i] for i in kept]
 
 

@@ -103,11 +103,6 @@ def test_sigkills_mid_stream_read_committed_sees_each_story_once(
         )
 
 
-@pytest.mark.xfail(
-    reason="open (docs/reliability.md): each story once in 8 of 8 runs since the delivery "
-    "watchdog, but the survivor's country counts short in 3 of them",
-    strict=False,
-)
 def test_two_workers_one_sigkilled_read_committed_sees_each_story_once(
     kafka_url: str, tmp_path: Path
 ) -> None:

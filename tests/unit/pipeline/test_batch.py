@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 import orjson
@@ -217,3 +218,15 @@ def test_rebuilt_state_expects_the_offset_after_each_watermark() -> None:
     kept, seeks = admit(events, state, _never_read)
     assert _offsets(events, kept) == [(0, 42), (2, 0)]
     assert seeks == {1: 8}
+
+
+def test_on_a_transactional_topic_holes_and_gaps_are_logged_quietly(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Under exactly_once a marker follows each transaction: a gap per batch is normal."""
+    state = ProcessState(horizon=10)
+    with caplog.at_level(logging.DEBUG, logger="newsstream"):
+        admit([event(4, PARIS)], state, _never_read, quiet=True)
+        assert admit([event(6, PARIS)], state, _never_read, quiet=True) == ([], {0: 5})
+        assert admit([event(6, PARIS)], state, lambda part: 6, quiet=True) == ([0], {})
+    assert [r.levelno for r in caplog.records] == [logging.DEBUG, logging.DEBUG]
