@@ -38,7 +38,7 @@ BBC_GOLD = {
 }
 # Sample weight of a story per corpus: HuffPost is the smallest modern set and AG's desks
 # differ most from the policy-coded NYT topics (cross-validated: docs/categories.md).
-CORPUS_WEIGHT = {"nyt": 1.0, "huff": 2.0, "ag": 3.0, "bbc": 2.0}
+CORPUS_WEIGHT = {"nyt": 1.0, "huff": 2.0, "ag": 3.0, "bbc": 4.0}
 # A story's weight also scales with (its slug's story count / the mean count) ** -CLASS_BALANCE,
 # so the small slugs (labour, disaster, religion) are not drowned by politics.
 CLASS_BALANCE = 0.5
