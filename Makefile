@@ -34,7 +34,8 @@ test-kafka: $(STAMP)
 
 ## test-kafka-cluster: a three-node Kafka cluster under failure (pytest -m kafka_cluster)
 test-kafka-cluster: $(STAMP)
-	@NEWSSTREAM_TEST_BROKER=kafka $(BIN)/python -m pytest -q tests/integration -m kafka_cluster
+	@NEWSSTREAM_TEST_BROKER=kafka $(BIN)/python -m pytest -q tests/integration -m kafka_cluster \
+		--reruns 1 --reruns-delay 5 -rfER
 
 ## lint: ruff over the package, the tests and scripts/ (pyproject.toml: extend-include)
 lint: $(STAMP)
