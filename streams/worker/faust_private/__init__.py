@@ -214,9 +214,13 @@ def forget_unacked(consumer: Any, messages: Iterable[Any]) -> None:
 
     For the records the hole guard leaves out: never acked (they come again after its
     seek, as new messages), they would stay there, and the member would never finish
-    revoking its partitions. Commits follow the acked offsets, not this set."""
+    revoking its partitions. Commits follow the acked offsets, not this set. They are also
+    marked acked, so a batch helper that acks every event it handed out (Faust's
+    ``take_events``) does not ack their offsets: the commit must not pass them before they
+    come again."""
     discard = consumer._unacked_messages.discard
     for message in messages:
+        message.acked = True
         discard(message)
 
 
