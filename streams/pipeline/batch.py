@@ -230,9 +230,10 @@ def admit(
     Offsets of a partition must follow on from the last one seen (an offset at or below it
     is a redelivery, after a seek back). An offset further on is a hole: that event and
     the rest of its partition in the batch are left out, unacked, and the partition is read
-    again from the first missing offset. While it is (``rereading``), events past that
-    offset were read before the seek and are left out too, unless the consumer read that
-    very offset first after the seek (``first_read``): then the log itself has the gap
+    again from the first missing offset. While it is (``rereading``), each event further on
+    than the next expected offset was read before the seek and is left out on its own (the
+    events read again may follow it in the same batch), unless the consumer read that very
+    offset first after the seek (``first_read``): then the log itself has the gap
     (compaction, transaction markers, retention). ``quiet``: the log has gaps between
     most batches (a topic written in transactions), so holes and gaps are logged at debug
     level.
@@ -240,32 +241,31 @@ def admit(
     hole_level, gap_level = (logging.DEBUG,) * 2 if quiet else (logging.ERROR, logging.WARNING)
     kept: list[int] = []
     seeks: dict[int, int] = {}
-    cut: set[int] = set()
     for i, msg in enumerate(events):
         part, offset = msg.partition, msg.offset
+        if part in seeks:
+            continue  # a hole earlier in this batch: the seek is still to be made
         last, again = state.seen.get(part), state.rereading.get(part)
-        if part in cut:
-            continue
-        if last is not None and offset > (expected := last + 1 if again is None else again):
+        if last is not None and offset > last + 1:
             if again is None:
                 log.log(
                     hole_level,
                     "%s:%d: offsets %d-%d skipped, reading them again",
                     msg.topic,
                     part,
-                    expected,
+                    last + 1,
                     offset - 1,
                 )
-                seeks[part] = state.rereading[part] = expected
-            if again is None or first_read(part) != offset:
-                cut.add(part)
+                seeks[part] = state.rereading[part] = last + 1
                 continue
+            if first_read(part) != offset:
+                continue  # read before the seek: it comes again
             log.log(
                 gap_level,
                 "%s:%d: offsets %d-%d are not in the log",
                 msg.topic,
                 part,
-                again,
+                last + 1,
                 offset - 1,
             )
         if again is not None and offset >= again:

@@ -189,6 +189,29 @@ def test_while_reading_again_events_read_before_the_seek_are_left_out() -> None:
     assert state.rereading == {} and state.seen[0] == 6
 
 
+def test_a_batch_of_stale_events_then_the_events_read_again_keeps_the_second() -> None:
+    """Events read before the seek still wait in the stream when the re-read arrives: the
+    same batch holds both. Leaving out the whole partition there lost the re-read for
+    good (the consumer had delivered it), and the partition stalled (a cluster run)."""
+    state = ProcessState(horizon=10)
+    admit([event(4, PARIS)], state, _never_read)
+    admit([event(741, PARIS)], state, _never_read)  # the hole: read again from 5
+    mixed = [event(o, PARIS) for o in (743, 744, 5, 6)]
+    kept, seeks = admit(mixed, state, lambda part: 5)
+    assert (_offsets(mixed, kept), seeks) == ([(0, 5), (0, 6)], {})
+    assert state.rereading == {} and state.seen[0] == 6
+
+
+def test_a_hole_found_in_a_batch_leaves_out_the_rest_of_its_partition() -> None:
+    """Until the seek is made, the consumer's first read belongs to its previous move: an
+    event that happens to match it is not a gap in the log."""
+    state = ProcessState(horizon=10)
+    admit([event(4, PARIS)], state, _never_read)
+    events = [event(9, PARIS), event(10, PARIS), event(3, PARIS, partition=1)]
+    kept, seeks = admit(events, state, lambda part: 10)
+    assert (_offsets(events, kept), seeks) == ([(1, 3)], {0: 5})
+
+
 def test_a_gap_in_the_log_itself_is_accepted_once_read_again() -> None:
     """Compaction, transaction markers or retention: the first offset read after the seek
     is the one after the gap, so the gap is real and waiting would never end."""
