@@ -111,9 +111,10 @@ async def seek_back(consumer: Any, topic: str, partition: int, offset: int) -> b
     return True
 
 
-def _deliverer(self: Any) -> Callable[[Any, Any, int], Awaitable[None]]:
+def _deliverer(self: Any) -> Callable[[Any, Any, int], Awaitable[bool]]:
     """The body of the drain loop for one record: ``deliver(tp, message, epoch)``, where
-    ``epoch`` is the partition's move count when its fetch returned (:class:`_ReadOffsets`)."""
+    ``epoch`` is the partition's move count when its fetch began (:class:`_ReadOffsets`);
+    False if the record was left out because the partition moved since."""
     callback = self.callback
     read_offsets = _read_offsets(self)
     get_read_offset = read_offsets.__getitem__
@@ -126,12 +127,13 @@ def _deliverer(self: Any) -> Callable[[Any, Any, int], Awaitable[None]]:
     acks_enabled_for = self.app.topics.acks_enabled_for
     cannot_block = _delivery_cannot_block(self)
 
-    async def deliver(tp: Any, message: Any, epoch: int) -> None:
+    async def deliver(tp: Any, message: Any, epoch: int) -> bool:
         offset = message.offset
         r_offset = get_read_offset(tp)
         if epoch_of(tp, 0) != epoch:
             self.log.dev("STALE MESSAGE %r %r (sought since fetched)", tp, offset)
-        elif r_offset is None or offset >= r_offset:
+            return False
+        if r_offset is None or offset >= r_offset:
             nxt = expected(tp)
             if r_offset and nxt is not None and offset > nxt and acks_enabled_for(message.topic):
                 await self._add_gap(tp, nxt, offset - 1)
@@ -139,7 +141,7 @@ def _deliverer(self: Any) -> Callable[[Any, Any, int], Awaitable[None]]:
                 self._n_acked = 0
                 await self.commit()
             if epoch_of(tp, 0) != epoch:
-                return  # sought while we committed
+                return False  # sought while we committed
             if cannot_block(tp):
                 await callback(message)
             else:
@@ -148,15 +150,34 @@ def _deliverer(self: Any) -> Callable[[Any, Any, int], Awaitable[None]]:
                 advance(tp, offset)
         else:
             self.log.dev("DROPPED MESSAGE ROFF %r: k=%r v=%r", offset, message.key, message.value)
+        return True
 
     return deliver
+
+
+async def _read_again_from_move(self: Any, tps: set[Any]) -> None:
+    """Seek each partition whose fetched records were left out as stale back to where its
+    move put it. The move may have come before the fetch in the consumer's thread, so
+    those records were the first after it, and the consumer's position is past them."""
+    offsets = _read_offsets(self)
+    for tp in tps:
+        if tp in offsets.first or tp not in self.assignment():
+            continue  # delivered since (the records were truly stale), or revoked
+        offset = offsets.get(tp) or 0
+        try:
+            await self.seek_wait({tp: offset})
+        except Exception as exc:  # revoked meanwhile: its next owner reads from the commit
+            log.warning("seek of %s to %d failed: %r", tp, offset, exc)
 
 
 async def _drain_messages(self: Any, fetcher: Any) -> None:  # pragma: no cover
     """faust.transport.consumer.Consumer._drain_messages (faust-streaming 0.15.3), with a
     direct await of the delivery callback when it cannot block (see the module doc) and
     two fixes: records fetched before a seek of their partition are dropped, not delivered
-    over the seek, and a gap in the offsets never covers the record that revealed it."""
+    over the seek, and a gap in the offsets never covers the record that revealed it. A
+    fetch runs in the consumer's thread, so a seek can land while it waits: the move
+    counts are taken before it, and its records of a partition moved meanwhile are read
+    again from the move."""
     getmany = self.getmany
     consumer_should_stop = self._stopped.is_set
     fetcher_should_stop = fetcher._stopped.is_set
@@ -174,15 +195,16 @@ async def _drain_messages(self: Any, fetcher: Any) -> None:  # pragma: no cover
             ait = getmany(timeout=1.0)
             await self.sleep(0)
             if not self.should_stop:
-                fetched: dict[Any, int] | None = None
+                fetched, stale = dict(epochs), set()
                 async for tp, message in ait:
-                    if fetched is None:  # no await since the fetch returned its records
-                        fetched = dict(epochs)
                     num_since_yield += 1
                     if num_since_yield > yield_every:
                         await sleep(0)
                         num_since_yield = 0
-                    await deliver(tp, message, fetched.get(tp, 0))
+                    if not await deliver(tp, message, fetched.get(tp, 0)):
+                        stale.add(tp)
+                if stale:
+                    await _read_again_from_move(self, stale)
                 unset_flag(flag_consumer_fetching)
     except self.consumer_stopped_errors:
         if self.transport.app.should_stop:

@@ -119,6 +119,56 @@ def test_a_seek_back_refused_by_the_consumer_is_reported_not_raised() -> None:
     assert asyncio.run(faust_private.seek_back(consumer, "news.raw", 0, 2)) is False
 
 
+class _Draining(_Consumer):
+    """A consumer whose fetches are lists of offsets of TP0, each run by the drain loop;
+    ``while_fetching`` runs during the first fetch's wait (a seek from another task)."""
+
+    def __init__(
+        self, fetches: list[list[int]], while_fetching: Callable[[], Awaitable[None]] | None
+    ) -> None:
+        super().__init__()
+        self.fetches, self.while_fetching = fetches, while_fetching
+        self.seeks: list[int] = []
+        self._stopped = SimpleNamespace(is_set=lambda: not self.fetches)
+        self.diag = SimpleNamespace(set_flag=lambda flag: None, unset_flag=lambda flag: None)
+        self.should_stop, self.consumer_stopped_errors = False, ()
+        self.sleep = asyncio.sleep
+
+    async def seek_wait(self, partitions: dict[Any, int]) -> None:
+        self.seeks.extend(partitions.values())
+        await super().seek_wait(partitions)
+
+    async def getmany(self, timeout: float) -> Any:
+        offsets = self.fetches.pop(0)
+        if self.while_fetching is not None:
+            await self.while_fetching()
+            self.while_fetching = None
+        for offset in offsets:
+            yield TP0, SimpleNamespace(offset=offset, topic=TP0.topic)
+
+
+def test_records_of_a_fetch_that_a_seek_overtook_are_read_again_from_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fetch waits on the consumer's thread; the agent's seek back to 2 lands meanwhile.
+    Its records (5-9) were taken for current, so the re-read of 2-4 was dropped under
+    the read offset and the agent waited for it for good. Now they are left out, and the
+    partition is sought back to where the seek put it (its records may have been the
+    first after the seek, and the consumer past them)."""
+    monkeypatch.setattr(faust_private, "_delivery_cannot_block", lambda c: lambda tp: True)
+    consumer: _Draining
+
+    async def agent_seeks_back() -> None:
+        assert await faust_private.seek_back(consumer, "news.raw", 0, 2)
+
+    consumer = _Draining([[5, 6, 7, 8, 9], [2, 3, 4, 5]], agent_seeks_back)
+    faust_private._read_offsets(consumer).advance(TP0, 4)
+    asyncio.run(faust_private._drain_messages(consumer, consumer))
+    assert consumer.seeks == [2, 2]
+    assert consumer.delivered == [2, 3, 4, 5]
+    assert faust_private.first_read_since_seek(consumer, "news.raw", 0) == 2
+
+
 def test_read_offsets_count_every_move_but_the_drain_loops_own() -> None:
     offsets = faust_private._ReadOffsets({TP0: 4})
     offsets.advance(TP0, 5)
