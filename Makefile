@@ -32,9 +32,10 @@ test-kafka: $(STAMP)
 		--ignore=tests/integration/test_wheel.py --ignore=tests/integration/test_bench.py \
 		--reruns 1 --reruns-delay 5 -rfER
 
-## test-kafka-cluster: a three-node Kafka cluster under failure (pytest -m kafka_cluster)
+## test-kafka-cluster: a three-node Kafka cluster under failure (pytest -m kafka_cluster);
+## each fault prints its figures (stories in flight, longest stall), hence -s
 test-kafka-cluster: $(STAMP)
-	@NEWSSTREAM_TEST_BROKER=kafka $(BIN)/python -m pytest -q tests/integration -m kafka_cluster \
+	@NEWSSTREAM_TEST_BROKER=kafka $(BIN)/python -m pytest -q -s tests/integration -m kafka_cluster \
 		--reruns 1 --reruns-delay 5 -rfER
 
 ## lint: ruff over the package, the tests and scripts/ (pyproject.toml: extend-include)
