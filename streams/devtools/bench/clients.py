@@ -16,6 +16,7 @@ from aiokafka.errors import CoordinatorNotAvailableError
 from streams.devtools.synth import synthetic_stories
 from streams.kafka.client import client_kwargs
 from streams.kafka.producer import PRODUCER_LINGER_MS
+from streams.kafka.subscriber import isolation_level
 from streams.settings import Settings
 from streams.sources.seeds import default_seed_file
 from streams.topics import Topics
@@ -43,7 +44,8 @@ def reader(
     fetch_wait_ms: int = 50,
     fetch_min_bytes: int = 1,
 ) -> AIOKafkaConsumer:
-    """A group-less consumer of ``topic`` (not started)."""
+    """A group-less consumer of ``topic`` (not started), at a subscriber's isolation level:
+    under exactly-once a story counts when its transaction commits, not when written."""
     return AIOKafkaConsumer(
         topic,
         bootstrap_servers=s.bootstrap_servers,
@@ -51,6 +53,7 @@ def reader(
         auto_offset_reset=offset,
         fetch_max_wait_ms=fetch_wait_ms,
         fetch_min_bytes=fetch_min_bytes,
+        isolation_level=isolation_level(s),
     )
 
 
