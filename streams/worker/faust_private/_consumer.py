@@ -161,13 +161,8 @@ async def _read_again_from_move(self: Any, tps: set[Any]) -> None:
     those records were the first after it, and the consumer's position is past them."""
     offsets = _read_offsets(self)
     for tp in tps:
-        if tp in offsets.first or tp not in self.assignment():
-            continue  # delivered since (the records were truly stale), or revoked
-        offset = offsets.get(tp) or 0
-        try:
-            await self.seek_wait({tp: offset})
-        except Exception as exc:  # revoked meanwhile: its next owner reads from the commit
-            log.warning("seek of %s to %d failed: %r", tp, offset, exc)
+        if tp not in offsets.first:  # else delivered since: the records were truly stale
+            await seek_back(self, tp.topic, tp.partition, offsets.get(tp) or 0)
 
 
 async def _drain_messages(self: Any, fetcher: Any) -> None:  # pragma: no cover
