@@ -21,8 +21,7 @@ import math
 import struct
 from collections import Counter
 from collections.abc import Sequence
-from itertools import compress, repeat
-from operator import add, mul, not_
+from itertools import chain, compress
 from pathlib import Path
 from typing import Any
 
@@ -74,13 +73,16 @@ def write_artifact(path: Path, head: dict[str, Any], weights: np.ndarray, idf2: 
 
 
 def _rows(head: dict[str, Any], weights: np.ndarray, idf2: np.ndarray) -> np.ndarray:
-    """(1 + features) x (classes + 1) int32: a zero row (unknown feature), then per feature
-    its class weights and idf**2, a word's prefix feature folded into its row. Integers
-    (summed in float64, exact) keep the rows small: fewer cache misses per story."""
+    """(1 + features) x (classes + 1) int16: a zero row (unknown feature), then per feature
+    its class weights and idf**2, a word's prefix feature folded into its row. Both parts
+    are at most QUANT_LIMIT, so a word plus its prefix still fits int16; small rows mean
+    fewer cache misses per story (the taggers evict the model between stories)."""
     vocab: list[str] = head["vocab"]
     rows = np.zeros((len(vocab) + 1, weights.shape[1] + 1), np.int32)
     rows[1:, :-1] = weights
     rows[1:, -1] = idf2
+    if np.abs(rows).max() > QUANT_LIMIT:
+        raise ValueError("category model: a weight or idf**2 over the quantisation limit")
     row = {feat: k for k, feat in enumerate(vocab, 1)}
     words, prefixes = [], []
     for k, feat in enumerate(vocab, 1):
@@ -90,12 +92,42 @@ def _rows(head: dict[str, Any], weights: np.ndarray, idf2: np.ndarray) -> np.nda
                 words.append(k)
                 prefixes.append(p)
     rows[words] += rows[prefixes]  # fold: one lookup gives word + prefix
-    return rows
+    return rows.astype(np.int16)
 
 
-#: ``tf_steps`` of every count up to two per token (a story's features: words, bigrams,
-#: geo tokens, headline words), as a lookup table; longer lists fall back to ``_tf_array``.
-_TF_STEPS = np.array([tf_steps(n) for n in range(2 * MAX_TOKENS + 1024)], np.float64)
+#: The tf weight a feature's n-th occurrence adds: ``tf_steps(n + 1) - tf_steps(n)``, so the
+#: sum over a story's occurrences is ``tf_steps`` of each feature's count. Long enough for
+#: any story: at most MAX_TOKENS words, as many bigrams, the geo and headline tokens.
+_TF_DELTA = np.diff([tf_steps(n) for n in range(2 * MAX_TOKENS + 1024)]).astype(np.float64)
+_RANKS = np.arange(len(_TF_DELTA))
+#: XORed into a headline word's hash so that it keys a row other than the same body word.
+_HEADLINE_SALT = 0x2545_F491_4F6C_DD1D  # < 2**62: keeps h ^ salt an int64
+
+
+def _headline_key(h: int) -> int:
+    return h ^ _HEADLINE_SALT
+
+
+class _Lookup:
+    """Sorted int64 keys -> their rows: a vectorised dictionary.
+
+    A story's few hundred tokens are looked up with a handful of numpy calls instead of one
+    dict probe each and a list of int objects to convert; numpy calls, not probes, are what
+    a story pays for (each costs about a microsecond, more once the taggers have run). A
+    sentinel key past the last one keeps every ``searchsorted`` position in range.
+    """
+
+    def __init__(self, keys: list[int], rows: list[int]) -> None:
+        order = np.argsort(np.array(keys, np.int64))
+        self.keys = np.append(np.array(keys, np.int64)[order], np.iinfo(np.int64).max)
+        self.rows = np.append(np.array(rows, np.intp)[order], 0)
+        if not np.all(self.keys[1:] != self.keys[:-1]):
+            raise ValueError("category model: two features with one lookup key")
+
+    def find(self, keys: np.ndarray) -> np.ndarray:
+        """Row of each key, 0 where it is not in the table."""
+        at = self.keys.searchsorted(keys)
+        return self.rows[at] * (self.keys[at] == keys)
 
 
 class Model:
@@ -117,52 +149,69 @@ class Model:
         self._index(head["vocab"])
 
     def _index(self, vocab: list[str]) -> None:
-        # Words, headline words, geo tokens and prefixes -> their row (0 = unknown).
-        self.ids: dict[str, int] = {}
-        self.head_ids: dict[str, int] = {}
-        self.prefixes: dict[str, int] = {}
+        """Words, geo tokens and headline words share one lookup keyed by ``hash()`` (this
+        process's seed; a headline word's hash is salted), bigrams one keyed by their word
+        rows. Two vocabulary entries with one key are refused at load; a word outside the
+        vocabulary that shares a word's 64-bit hash (odds ~1e-15 per token) would read its
+        row. Prefixes, looked up only for unknown words, keep a dict."""
+        words: dict[str, int] = {}
         pairs: list[tuple[str, str, int]] = []
+        keys: list[int] = []
+        rows: list[int] = []
+        self.prefixes: dict[str, int] = {}
         for k, feat in enumerate(vocab, 1):
             if " " in feat:
                 a, b = feat.split(" ", 1)
                 pairs.append((a, b, k))
-            elif feat.startswith(PREFIX_MARK):
+                continue
+            if feat.startswith(PREFIX_MARK):
                 self.prefixes[feat[len(PREFIX_MARK) :]] = k
-            elif feat.startswith(HEADLINE_MARK):
-                self.head_ids[feat[len(HEADLINE_MARK) :]] = k
+                continue
+            if feat.startswith(HEADLINE_MARK):
+                keys.append(_headline_key(hash(feat[len(HEADLINE_MARK) :])))
             else:
-                self.ids[feat] = k
+                words[feat] = k
+                keys.append(hash(feat))
+            rows.append(k)
         if any(a.startswith("__") or b.startswith("__") for a, b, _ in pairs):
             raise ValueError("category model: a geo token inside a bigram")
-        if any(w not in self.ids for a, b, _ in pairs for w in (a, b)):
+        if any(w not in words for a, b, _ in pairs for w in (a, b)):
             raise ValueError("category model: a bigram word outside the vocabulary")
+        self.tokens = _Lookup(keys, rows)
+        # Bigram "a b" -> key a*K+b of its word rows. A key with an unknown word (row 0) is
+        # < K or a multiple of K: never a bigram's key.
         self.k = len(vocab) + 1
-        # Bigram "a b" -> its row, keyed by the int a*K+b of its word rows (an int hashes
-        # far faster than a (str, str) tuple; a dict probe beats a binary search in numpy,
-        # whose probes miss the cache once the taggers have run).
-        self.bigrams: dict[int, int] = {self.ids[a] * self.k + self.ids[b]: k for a, b, k in pairs}
+        self.pairs = _Lookup(
+            [words[a] * self.k + words[b] for a, b, _ in pairs], [k for *_, k in pairs]
+        )
+
+    def knows(self, token: str) -> bool:
+        """Whether a word or geo token is a feature of the model."""
+        return bool(self.tokens.find(np.array([hash(token)], np.int64))[0])
 
     def logits(self, tokens: list[str], geo: Sequence[str], head: Sequence[str]) -> list[float]:
         """Raw logits of the word tokens (unigrams, bigrams, prefixes), the geo tokens and
         the headline words: ``feature_weights`` without building its strings."""
-        get = self.ids.get
-        ids = list(map(get, tokens, repeat(0)))
-        # A key with an unknown word (row 0) is < K or ends in 0: never a bigram's key.
-        keys = map(add, map(mul, ids, repeat(self.k)), ids[1:])
-        feats_list = ids + list(map(self.bigrams.get, keys, repeat(0)))
-        feats_list += map(get, geo, repeat(0))
-        feats_list += map(self.head_ids.get, head, repeat(0))
-        uniq, counts = np.unique(np.array(feats_list, np.intp), return_counts=True)
-        steps = _TF_STEPS[counts] if len(feats_list) < len(_TF_STEPS) else _tf_array(counts)
-        rows = self.rows[uniq]
-        if 0 in ids:  # unknown words: their prefix, tf_steps of each word's count
-            unknown = Counter(compress(tokens, map(not_, ids)))
-            long = [(w[:PREFIX_CHARS], n) for w, n in unknown.items() if len(w) > PREFIX_CHARS]
-            pre = [(r, n) for p, n in long if (r := self.prefixes.get(p, 0))]
+        n = len(tokens)
+        keys = chain(map(hash, tokens), map(hash, geo), map(_headline_key, map(hash, head)))
+        found = self.tokens.find(np.fromiter(keys, np.int64, n + len(geo) + len(head)))
+        ids = found[:n]
+        feats = np.concatenate((found, self.pairs.find(ids[:-1] * self.k + ids[1:])))
+        # Unknown features read row 0 (zeros). Sorted, each occurrence's rank among its
+        # equals gives its share of tf_steps(count): no unique/count pass.
+        feats.sort()
+        steps = _TF_DELTA[_RANKS[: len(feats)] - feats.searchsorted(feats)]
+        total = steps @ self.rows[feats]
+        if not ids.all():  # unknown words: their prefix, tf_steps of each word's count
+            unknown = Counter(compress(tokens, (ids == 0).tolist()))
+            long = [(w[:PREFIX_CHARS], c) for w, c in unknown.items() if len(w) > PREFIX_CHARS]
+            pre = [(r, c) for p, c in long if (r := self.prefixes.get(p, 0))]
             if pre:
-                steps = np.concatenate((steps, _TF_STEPS[[n for _, n in pre]]))
-                rows = np.concatenate((rows, self.rows[[r for r, _ in pre]]))
-        total = steps @ rows
+                counts = [c for _, c in pre]
+                total += (
+                    np.array([tf_steps(c) for c in counts], np.float64)
+                    @ self.rows[[r for r, _ in pre]]
+                )
         *fields, idf2 = total.tolist()
         if not idf2:  # no known feature
             return list(self.bias)
@@ -184,10 +233,6 @@ class Model:
             out.append((_sigmoid(a * z + g * margin + b), self.classes[k]))
         out.sort(reverse=True)
         return [(c, p) for p, c in out]
-
-
-def _tf_array(counts: np.ndarray) -> np.ndarray:
-    return np.array([tf_steps(int(n)) for n in counts], np.float64)
 
 
 def _sigmoid(x: float) -> float:

@@ -235,9 +235,10 @@ def test_every_slug_is_reachable() -> None:
 
 
 def test_geo_tokens_are_model_features() -> None:
-    vocab = load_model().ids
+    model = load_model()
     for tok in ("__foreign", "__us_only", "__no_country", "__ncc_0", "__nloc_4p", "__per"):
-        assert tok in vocab, tok
+        assert model.knows(tok), tok
+    assert not model.knows("__not_a_geo_token")
     text = "Officials in Baghdad and Kabul said talks with Pakistan would resume on Monday."
     assert "__cc_iq" in text_geo_tokens(text)
     assert classify(text) != classify(text, geo=[])  # the geo tokens move the scores

@@ -16,7 +16,7 @@ import pytest
 
 from streams.enrich.categories import MODEL_PATH, text_geo_tokens
 from streams.enrich.category_features import feature_weights, headline_tokens, tokenize
-from streams.enrich.category_model import Model, read_artifact, write_artifact
+from streams.enrich.category_model import Model, _Lookup, read_artifact, write_artifact
 
 VOCAB = ["strike", "union", "strike union", "h:strike", "p:hospi", "hospital", "__no_country"]
 
@@ -63,6 +63,7 @@ def runtime_logits(model: Model, text: str, geo: list[str]) -> list[float]:
     [
         "Strike\n\nThe union strike: union strike union hospital hospitals hospitality",
         "hospitals hospitals",  # unknown word, known prefix, counted twice
+        "Strike strike\n\nstrike strike strike union strike strike union",  # counts 2, 3, 5
         "nothing known here",
         "",
     ],
@@ -127,3 +128,11 @@ def test_shipped_model_matches_the_training_arithmetic() -> None:
         geo = text_geo_tokens(text)
         got = runtime_logits(model, text, geo)
         assert got == pytest.approx(list(reference_logits(parts, text, geo)), abs=1e-6)
+
+
+def test_lookup_finds_its_keys_and_nothing_else() -> None:
+    table = _Lookup([30, -7, 2**62], [5, 6, 7])
+    got = table.find(np.array([-7, 30, 2**62, 0, 31, np.iinfo(np.int64).max], np.int64))
+    assert got.tolist() == [6, 5, 7, 0, 0, 0]
+    with pytest.raises(ValueError, match="one lookup key"):
+        _Lookup([4, 4], [1, 2])
