@@ -25,7 +25,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from functools import cache
 
-from streams.enrich import gazetteer, geo_index, geo_local, geo_namesakes
+from streams.enrich import gazetteer, geo_hometown, geo_index, geo_local, geo_namesakes
 from streams.enrich.gazetteer import STRONG_KINDS, Hit
 from streams.enrich.geo_namesakes import span_around
 from streams.enrich.types import Span
@@ -277,4 +277,6 @@ def resolve(
     codes = sorted(set(country_of.values()) | more)
     if not codes:
         codes = sorted(geo_local.office_countries(text))  # local news that names no country
+    if not codes and english():
+        codes = sorted(geo_hometown.hometown_countries(text, spans))  # and no office either
     return out, codes, demonym_starts

