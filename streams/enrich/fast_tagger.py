@@ -55,6 +55,12 @@ _KIND_LABEL = {
     "body": "ORG",
 }
 
+#: Last words that make unknown name words a place: natural features and streets.
+_FEATURES = (GEO_SUFFIXES - {"State", "District", "Province", "Region", "Territory"}) | {
+    "Creek", "Canyon", "Falls", "Plains", "Street", "Road", "Avenue", "Boulevard", "Lane",
+    "Highway", "Parkway",
+}  # fmt: skip
+
 Tok = tuple[int, int]
 
 
@@ -186,6 +192,8 @@ def _classify_words(
             # organisations; so are teams in a results line ("Arminia Bielefeld 1").
             if all(w.isupper() for w in words) or any(t[0] in doc.hit_at for t in toks):
                 doc.emit(s, e, "ORG")
+            elif words[-1] in _FEATURES:
+                doc.emit(s, e, "LOC")  # "Copper River", "Ridge Road": a place, not a person
             else:
                 _person(doc, toks)
         else:

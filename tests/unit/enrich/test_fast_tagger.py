@@ -203,3 +203,11 @@ def test_geographic_features_are_places() -> None:
         assert not any(label == "PER" for _, label in got), text
         if name:
             assert (name, "LOC") in got, text
+
+
+def test_unknown_names_ending_in_a_feature_or_street_word_are_places() -> None:
+    text = "Fishermen on the Copper River said Jane Ross crossed Ridge Road near Penn State."
+    got = labels(text)
+    assert ("Copper River", "LOC") in got and ("Ridge Road", "LOC") in got
+    assert ("Jane Ross", "PER") in got
+    assert ("Penn State", "LOC") not in got  # a university or a team, not a place
