@@ -45,16 +45,14 @@ _LOCAL_NOUNS = (
     "|winery|plant|mill|area|businesses|selectboard|select board|selectmen|aldermen"
     "|township|borough|village|harbor|harbour|airport|Airport|police department"
 )
-_NAME = r"([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)"
-_BEFORE_NOUN = re.compile(_NAME + r"(?:['’]s)? (?:" + _LOCAL_NOUNS + r")\b")
-#: After a word that places ("in Calais", "between Oban and Mull"), with the word after
-#: the name (a noun there makes the name a modifier: "in Clinton impeachment").
-_AFTER_WORD = re.compile(
-    r"\b(?:in|near|outside|downtown|around|between) " + _NAME + r"(?![\w'’-]| [A-Z])(?: (\w+))?"
-)
-#: A residence between commas ("Dorothy Hale, 88, of Taunton, died"); a bare "of" is mostly
-#: an organisation's or a person's ("of Oracle", "the resignation of Powell").
-_RESIDENCE = re.compile(r"\bof " + _NAME + r",")
+#: One or two capitalised words: where a town's name may stand.
+_CANDIDATE = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?")
+_NOUN_AFTER = re.compile(r"(?:['’]s)? (?:" + _LOCAL_NOUNS + r")\b")
+#: Before the name, a word that places ("in Calais", "between Oban and Mull") ...
+_PLACE_WORD_BEFORE = re.compile(r"\b(?:in|near|outside|downtown|around|between) $")
+#: ... and after it no more name and at most a small word (a noun there makes the name a
+#: modifier: "in Clinton impeachment").
+_AFTER_PLACE_WORD = re.compile(r"(?![\w'’-]| [A-Z])(?: (\w+))?")
 #: Words that may follow "in <town>": the English function words and some of time and place.
 _AFTER_TOWN = ENGLISH_FUNCTION_WORDS | {
     "in", "as", "at", "last", "since", "until", "before", "during", "where", "while",
@@ -70,27 +68,37 @@ _NOT_TOWNS = frozenset({
     "Mercury", "Venus", "Mars", "Jupiter", "Saturn", "Neptune",
 })  # fmt: skip
 
-_US_SPELLING = re.compile(
-    r"\b(?:colors?|honor(?:ed|s)?|harbor|center|centers|theater|neighbor(?:s|hood)?"
-    r"|favorite|defense|traveled|jewelry|gray|percent|labor)\b"
-)
-_COMMONWEALTH_SPELLING = re.compile(
-    r"\b(?:colours?|honour(?:ed|s)?|harbour|centre|centres|theatre|neighbour(?:s|hood)?"
-    r"|favourite|defence|travelled|jewellery|grey|per cent|labour)\b"
-)
-_NORTH_AMERICAN_WORDS = re.compile(
-    r"\b(?:tires?|trucks?|apartment|sidewalk|freeway|gasoline|gas station|parking lot"
-    r"|drunken driving|moms?|cafeteria)\b"
-)
-_BRITISH_WORDS = re.compile(
-    r"\b(?:tyres?|lorry|lorries|motorway|petrol|pavement|car park|drink-driving|mums?)\b"
-)
+#: Spellings and words of one side of the Atlantic, with the countries whose press uses
+#: them: (single words, phrases, countries).
 _STYLE_VOTES = (
-    (_US_SPELLING, frozenset({"US"})),
-    (_COMMONWEALTH_SPELLING, _COMMONWEALTH),
-    (_NORTH_AMERICAN_WORDS, frozenset({"US", "CA"})),
-    (_BRITISH_WORDS, frozenset({"GB", "AU", "NZ", "IE"})),
-)
+    (
+        {"color", "colors", "honor", "honored", "harbor", "center", "centers", "theater",
+         "neighbor", "neighbors", "neighborhood", "favorite", "defense", "traveled",
+         "jewelry", "gray", "percent", "labor"},
+        (),
+        frozenset({"US"}),
+    ),
+    (
+        {"colour", "colours", "honour", "honoured", "harbour", "centre", "centres", "theatre",
+         "neighbour", "neighbours", "neighbourhood", "favourite", "defence", "travelled",
+         "jewellery", "grey", "labour"},
+        ("per cent",),
+        _COMMONWEALTH,
+    ),
+    (
+        {"tire", "tires", "truck", "trucks", "apartment", "sidewalk", "freeway", "gasoline",
+         "mom", "moms", "cafeteria"},
+        ("gas station", "parking lot", "drunken driving"),
+        frozenset({"US", "CA"}),
+    ),
+    (
+        {"tyre", "tyres", "lorry", "lorries", "motorway", "petrol", "pavement", "mum", "mums",
+         "drink-driving"},
+        ("car park",),
+        frozenset({"GB", "AU", "NZ", "IE"}),
+    ),
+)  # fmt: skip
+_LOWER_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")
 
 
 @cache
@@ -104,11 +112,21 @@ def english_towns() -> dict[str, dict[str, int]]:
     return out
 
 
+@cache
+def _first_words() -> frozenset[str]:
+    return frozenset(_first_word(name) for name in english_towns())
+
+
+def _first_word(name: str) -> str:
+    return name.split(" ")[0].split("-")[0]
+
+
 def _style_votes(text: str) -> dict[str, int]:
     """Per country, how many of the text's spellings and words its press uses."""
+    words = _LOWER_WORD.findall(text)
     votes: dict[str, int] = {}
-    for pattern, countries in _STYLE_VOTES:
-        n = len(pattern.findall(text))
+    for spellings, phrases, countries in _STYLE_VOTES:
+        n = sum(w in spellings for w in words) + sum(text.count(p) for p in phrases)
         for cc in countries if n else ():
             votes[cc] = votes.get(cc, 0) + n
     return votes
@@ -126,19 +144,35 @@ def _blocked(start: int, end: int, spans: list[Span]) -> bool:
 def _town_names(text: str, spans: list[Span]) -> list[str]:
     """Names of the table in a town's place, not a word of a person's name in the story
     ("in Blair rift row" beside "Tony Blair")."""
-    towns = english_towns()
-    people = {w for sp in spans if sp.label == "PER" for w in sp.text.split()}
+    towns, first_words = english_towns(), _first_words()
+    people: set[str] | None = None
     out: list[str] = []
-    for pattern in (_BEFORE_NOUN, _AFTER_WORD, _RESIDENCE):
-        for m in pattern.finditer(text):
-            if pattern is _AFTER_WORD and m.group(2) and m.group(2) not in _AFTER_TOWN:
-                continue
-            s, e = m.span(1)
-            # "Warwick Post Road": the longest name of the table, else its first word.
-            name = m.group(1) if m.group(1) in towns else m.group(1).split(" ")[0].split("-")[0]
-            if name in towns and name not in _NOT_TOWNS and name not in people:
-                out += () if _blocked(s, e, spans) else (name,)
+    for m in _CANDIDATE.finditer(text):
+        s, first = m.start(), _first_word(m.group())
+        if first not in first_words:
+            continue
+        # "Warwick Farm" if the table has it, else "Warwick" ("Nazareth Borough Council").
+        for name in dict.fromkeys((m.group(), first)):
+            e = s + len(name)
+            if name in towns and name not in _NOT_TOWNS and _in_town_place(text, s, e):
+                if people is None:
+                    people = {w for sp in spans if sp.label == "PER" for w in sp.text.split()}
+                if name not in people and not _blocked(s, e, spans):
+                    out.append(name)
+                break
     return out
+
+
+def _in_town_place(text: str, s: int, e: int) -> bool:
+    """Before a local noun, after a word that places, or a residence between commas
+    ("Dorothy Hale, 88, of Taunton, died"; a bare "of" is mostly an organisation's or a
+    person's: "of Oracle", "the resignation of Powell")."""
+    if _NOUN_AFTER.match(text, e):
+        return True
+    if _PLACE_WORD_BEFORE.search(text, max(0, s - 12), s):
+        after = _AFTER_PLACE_WORD.match(text, e)
+        return after is not None and (after.group(1) is None or after.group(1) in _AFTER_TOWN)
+    return text.endswith("of ", 0, s) and text.startswith(",", e)
 
 
 def hometown_countries(text: str, spans: list[Span]) -> set[str]:
