@@ -223,6 +223,19 @@ def _city_country(
     return cc
 
 
+def _with_towns(spans: list[Span], towns: list[Span]) -> list[Span]:
+    """The spans with the home towns' countries: a town inside an organisation's span
+    gives it its country ("Salisbury University"), a town no span covers is a new one."""
+    for town in towns:
+        inside = [k for k, sp in enumerate(spans) if sp.start <= town.start < sp.end]
+        if not inside:
+            spans = [*spans, town]
+        elif spans[inside[0]].country is None:
+            sp = spans[inside[0]]
+            spans[inside[0]] = Span(sp.text, sp.label, sp.start, sp.end, town.country)
+    return sorted(spans, key=lambda sp: sp.start)
+
+
 def resolve(
     text: str, spans: list[Span], hits: list[Hit] | None = None, language: str | None = None
 ) -> tuple[list[Span], list[str], set[int]]:
@@ -277,6 +290,8 @@ def resolve(
     codes = sorted(set(country_of.values()) | more)
     if not codes:
         codes = sorted(geo_local.office_countries(text))  # local news that names no country
-    if not codes and english():
-        codes = sorted(geo_hometown.hometown_countries(text, spans))  # and no office either
+    if not codes and english():  # and no office either: its town (geo_hometown)
+        towns = geo_hometown.hometown_places(text, out)
+        codes = sorted({sp.country for sp in towns if sp.country})
+        out = _with_towns(out, towns)
     return out, codes, demonym_starts

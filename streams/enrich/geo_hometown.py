@@ -26,7 +26,7 @@ from pathlib import Path
 from streams.enrich.cues import word_list
 from streams.enrich.types import Span
 
-__all__ = ["ENGLISH_COUNTRIES", "english_towns", "hometown_countries"]
+__all__ = ["ENGLISH_COUNTRIES", "english_towns", "hometown_places"]
 
 _TOWNS = Path(__file__).with_name("data") / "english_towns.tsv"
 #: The countries whose local press writes in English (the table's countries).
@@ -141,12 +141,12 @@ def _blocked(start: int, end: int, spans: list[Span]) -> bool:
     return False
 
 
-def _town_names(text: str, spans: list[Span]) -> list[str]:
+def _town_names(text: str, spans: list[Span]) -> list[tuple[str, int]]:
     """Names of the table in a town's place, not a word of a person's name in the story
     ("in Blair rift row" beside "Tony Blair")."""
     towns, first_words = english_towns(), _first_words()
     people: set[str] | None = None
-    out: list[str] = []
+    out: list[tuple[str, int]] = []
     for m in _CANDIDATE.finditer(text):
         s, first = m.start(), _first_word(m.group())
         if first not in first_words:
@@ -158,7 +158,7 @@ def _town_names(text: str, spans: list[Span]) -> list[str]:
                 if people is None:
                     people = {w for sp in spans if sp.label == "PER" for w in sp.text.split()}
                 if name not in people and not _blocked(s, e, spans):
-                    out.append(name)
+                    out.append((name, s))
                 break
     return out
 
@@ -175,15 +175,15 @@ def _in_town_place(text: str, s: int, e: int) -> bool:
     return text.endswith("of ", 0, s) and text.startswith(",", e)
 
 
-def hometown_countries(text: str, spans: list[Span]) -> set[str]:
-    """The countries of the towns a local story names, for a story in English that names
-    no country (see the module docstring); empty when it names no such town."""
-    names = _town_names(text, spans)
-    if not names:
-        return set()
+def hometown_places(text: str, spans: list[Span]) -> list[Span]:
+    """The towns a local story names, as LOC spans with their country, for a story in
+    English that names no country (see the module docstring); empty when it names none."""
+    found = _town_names(text, spans)
+    if not found:
+        return []
     votes = _style_votes(text)
-    out: set[str] = set()
-    for name in dict.fromkeys(names):
+    country: dict[str, str] = {}
+    for name, _ in found:
         pops = english_towns()[name]
-        out.add(max(pops, key=lambda cc: (votes.get(cc, 0), pops[cc])))
-    return out
+        country.setdefault(name, max(pops, key=lambda cc: (votes.get(cc, 0), pops[cc])))
+    return [Span(name, "LOC", s, s + len(name), country[name]) for name, s in found]

@@ -64,3 +64,10 @@ def test_the_table_holds_towns_of_english_speaking_countries_the_gazetteer_lacks
     assert not any(name in entries for name in towns)
     assert all(set(pops) <= ENGLISH_COUNTRIES and all(pops.values()) for pops in towns.values())
     assert towns["Calais"] == {"US": 2980} and "GB" in towns["Carlisle"]
+
+
+def test_the_town_is_an_entity_with_its_country_and_offsets() -> None:
+    text = "Calais residents will vote in June. Salisbury University said its tires were new."
+    got = [(e.text, e.label, e.country, e.start) for e in enrich_text(text).entities]
+    assert ("Calais", "LOC", "US", 0) in got
+    assert ("Salisbury University", "ORG", "US", text.index("Salisbury")) in got
