@@ -46,3 +46,5 @@ GEO_PREFIXES = word_list("geo_prefixes")
 #: Words naming a sport: a story that names one early is a sports story, where capitalised
 #: words in result tables are mostly teams (ORG), which is otherwise the commonest confusion.
 SPORT_WORDS = word_list("sport_words")
+#: Frequent English function words that are not words of the other main news languages.
+ENGLISH_FUNCTION_WORDS = word_list("english_function_words")

