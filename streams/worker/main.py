@@ -31,7 +31,7 @@ from streams.web import register_views
 from streams.worker import count, diagnostics, faust_private, process, transactions
 from streams.worker.app import NewsApp, create_app
 from streams.worker.state import attach_state
-from streams.worker.watch import CHECK_INTERVAL_S, DeliveryWatch
+from streams.worker.watch import CHECK_INTERVAL_S, DeliveryWatch, RecoveryWatch
 
 #: Exit code of a worker ended because an agent crashed (its supervisor restarts it).
 CRASH_EXIT = ExitCode.FAILED
@@ -136,11 +136,14 @@ def _add_timers(news: NewsApp) -> None:
         news.deltas_topic.get_topic_name(): DeliveryWatch(),
     }
 
+    recovery_watch: RecoveryWatch[Any] = RecoveryWatch()
+
     @app.timer(interval=CHECK_INTERVAL_S)
     async def watch_delivery() -> None:
         consumer = app.consumer
         if not (app.flow_control.is_active() and getattr(consumer, "flow_active", False)):
             return
+        await watch_recovery(consumer)
         for topic, watch in watches.items():
             try:
                 positions = faust_private.delivery_positions(consumer, topic)
@@ -155,6 +158,18 @@ def _add_timers(news: NewsApp) -> None:
                     offset,
                 )
                 await faust_private.seek_back(consumer, topic, part, offset)
+
+    async def watch_recovery(consumer: Any) -> None:
+        for tp, offset in recovery_watch.check(faust_private.recovery_progress(app)).items():
+            log.warning(
+                "%s:%d: table recovery received nothing for %.0f s (%s); reading again from %d",
+                tp.topic,
+                tp.partition,
+                2 * CHECK_INTERVAL_S,
+                faust_private.fetch_state(consumer, tp),
+                offset,
+            )
+            await faust_private.seek_back(consumer, tp.topic, tp.partition, offset)
 
     @app.task
     async def install_diagnostics() -> None:

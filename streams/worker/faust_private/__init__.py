@@ -30,7 +30,8 @@ Besides the patches: an agent's error handler (:func:`on_agent_error`), routing 
 writes to an event's partition (:func:`acting_for`), the consumer's committed offsets
 (:func:`committed_offset`), a seek back for the ``process`` agent's offset guard
 (:func:`seek_back`, :func:`first_read_since_seek`), passive stream iteration
-(:func:`enable_passive`) and the consumer and producer state logged on SIGUSR1
+(:func:`enable_passive`), the progress of table recovery (:func:`recovery_progress`,
+:func:`fetch_state`) and the consumer and producer state logged on SIGUSR1
 (:func:`consumer_state`, :func:`producer_state`).
 docs/reliability.md and docs/performance.md say how each was found and measured.
 """
@@ -76,10 +77,12 @@ __all__ = [
     "consumer_state",
     "delivery_positions",
     "enable_passive",
+    "fetch_state",
     "first_read_since_seek",
     "forget_unacked",
     "on_agent_error",
     "producer_state",
+    "recovery_progress",
     "seek_back",
     "seek_to_committed_or_reset",
 ]
@@ -202,6 +205,34 @@ def on_agent_error(agent: Any, handler: Callable[[Any, BaseException], Awaitable
     """Call ``handler(agent, exc)`` when an exception escapes the agent (Faust's ``on_error``
     argument, which ``app.agent`` does not pass on)."""
     agent._on_error = handler
+
+
+def recovery_progress(app: Any) -> dict[Any, tuple[int, int]]:
+    """Per active changelog partition while Faust recovers the tables: (last offset
+    recovery received, -1 for none; the last offset it waits for). Empty when it is not
+    recovering. Racy reads, for a watchdog that acts only on a state seen twice
+    (``streams/worker/watch.py``)."""
+    recovery = app.tables.recovery
+    if not recovery.in_recovery:
+        return {}
+    offsets = recovery.active_offsets
+    return {
+        tp: (int(received), int(last))
+        for tp, last in list(recovery.active_highwaters.items())
+        if last is not None and (received := offsets.get(tp)) is not None
+    }
+
+
+def fetch_state(consumer: Any, tp: Any) -> str:
+    """aiokafka's fetch position and pause flag of ``tp``, for a log line."""
+    try:
+        assignment = consumer._thread._ensure_consumer()._subscription.subscription.assignment
+        state = assignment.state_value(TopicPartition(tp.topic, tp.partition))
+    except Exception as exc:  # not assigned any more, or mid-rebalance
+        return f"no fetch state ({exc!r})"
+    if state is None:
+        return "not assigned"
+    return f"fetch position {getattr(state, '_position', None)}, paused {state.paused}"
 
 
 def committed_offset(consumer: Any, tp: Any) -> int | None:

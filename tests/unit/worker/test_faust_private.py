@@ -108,3 +108,29 @@ def test_producer_state_names_what_waits_and_what_the_sender_skips() -> None:
         "pending_batches": 1,
         "sender_done": False,
     }
+
+
+def test_recovery_progress_reads_faust_recovery_of_the_active_changelogs() -> None:
+    """Read from Faust's own ``Recovery`` (so a renamed attribute fails here, not in a
+    stalled worker): nothing outside recovery; during it, each active changelog partition's
+    last received offset (-1 for none) and the last offset recovery waits for."""
+    import faust
+    from faust.types import TP
+
+    recovery = faust.App("recovery-progress-test").tables.recovery
+    fresh, behind, done = (TP("app-counts-changelog", p) for p in range(3))
+    recovery.active_offsets.update({fresh: -1, behind: 9, done: 27})
+    recovery.active_highwaters.update({fresh: 28, behind: 24, done: 27})
+    app = SimpleNamespace(tables=SimpleNamespace(recovery=recovery))
+    assert faust_private.recovery_progress(app) == {}
+    recovery.in_recovery = True
+    assert faust_private.recovery_progress(app) == {
+        fresh: (-1, 28),
+        behind: (9, 24),
+        done: (27, 27),
+    }
+
+
+def test_fetch_state_says_so_when_the_consumer_cannot_tell() -> None:
+    tp = TopicPartition("app-counts-changelog", 2)
+    assert faust_private.fetch_state(SimpleNamespace(), tp).startswith("no fetch state")

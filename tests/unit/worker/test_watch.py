@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.worker.watch import DeliveryWatch
+from streams.worker.watch import DeliveryWatch, RecoveryWatch
 
 
 def test_a_partition_fetched_past_undelivered_records_is_read_again_from_its_commit() -> None:
@@ -31,3 +31,27 @@ def test_a_partition_left_out_of_one_check_starts_over() -> None:
     watch.check({})  # records in hand for it at this check
     assert watch.check({2: (784, 154, 172)}) == {}
     assert watch.check({2: (784, 154, 172)}) == {2: 172}
+
+
+def test_a_changelog_partition_that_recovery_stopped_receiving_is_read_again() -> None:
+    watch = RecoveryWatch()
+    # Recovery received nothing of partition 2 (-1) and waits for offset 28: seen once ...
+    assert watch.check({2: (-1, 28), 3: (5, 24)}) == {}
+    # ... and again with nothing received in between: read 2 again from 0; 3 moved on.
+    assert watch.check({2: (-1, 28), 3: (9, 24)}) == {2: 0}
+    # Never twice from the same offset: a transaction marker at the end of the log is
+    # never received as a record, and recovery settles it by itself.
+    assert watch.check({2: (-1, 28), 3: (9, 24)}) == {3: 10}
+    assert watch.check({2: (-1, 28), 3: (9, 24)}) == {}
+    # After progress, a new stall gets a new seek.
+    watch.check({2: (20, 28)})
+    assert watch.check({2: (20, 28)}) == {2: 21}
+
+
+def test_a_changelog_partition_read_to_its_end_or_out_of_recovery_is_left_alone() -> None:
+    watch = RecoveryWatch()
+    watch.check({1: (24, 24)})
+    assert watch.check({1: (24, 24)}) == {}
+    watch.check({2: (3, 28)})
+    assert watch.check({}) == {}  # recovery ended in between
+    assert watch.check({2: (3, 28)}) == {}
