@@ -6,9 +6,9 @@ A script group shares one automaton and one set of rules:
 * ``latin`` and ``cyrillic``: names are whole words (case-sensitive); inflected forms are
   generated (``geo_inflect``) rather than matched by prefix;
 * ``arabic`` (Arabic, Persian, Urdu): letter variants (alef with hamza, yeh, kaf, heh, teh
-  marbuta), diacritics, tatweel and zero-width joiners are normalised away on both sides;
-  Arabic writes the conjunction and prepositions onto the word ("وروسيا", "بالصين"), so a
-  name may follow one or two of those letters;
+  marbuta, Urdu's retroflex t, d and r), diacritics, tatweel and zero-width joiners are
+  normalised away on both sides; Arabic writes the conjunction and prepositions onto the
+  word ("وروسيا", "بالصين"), so a name may follow one or two of those letters;
 * ``indic`` (Devanagari, Bengali): nukta and joiners are dropped, candrabindu becomes
   anusvara; Bengali writes case endings onto the name ("ভারতের", "ঢাকায়"), so a name may be
   followed by one of them;
@@ -72,6 +72,11 @@ def _table() -> dict[int, str | None]:
         "ا": "أإآٱ",
         "ی": "يىېئ",
         "ک": "ك",
+        # Urdu writes English t, d and r with its retroflex letters ("ٹوکیو"), where the
+        # Arabic and Persian spellings that sources give use the dental ones ("توکیو").
+        "ت": "ٹ",
+        "د": "ڈ",
+        "ر": "ڑ",
         "ه": "ةۃہھ",
         "و": "ؤ",
         "е": "ё",
