@@ -141,6 +141,9 @@ def _curated(table: _Table, group: str, langs: Iterable[str]) -> None:
             for pattern in _PATTERN_SEP.split(patterns):
                 for name in _expand(pattern.strip(), lang):
                     table.add(name, lang, place, inflect=False)
+                    # A sentence may start with the adjective ("Czeski rząd", "Афганские
+                    # беженцы"); a name spelt so (Spanish "Suiza") keeps its own reading.
+                    table.add(name[:1].upper() + name[1:], lang, place, False, override=False)
     for lang, name, cc, kind in geo_names.curated("places_i18n.tsv"):
         if lang in wanted and script_of(name) == group:
             if kind == "pair":  # "中美": one country per character
@@ -173,16 +176,15 @@ def _build(key: str) -> dict[str, Place]:
 def _beside_english(names: dict[str, Place]) -> dict[str, Place]:
     """Latin names minus those the English gazetteer already reads: its reading stays ("Congo"
     is DR Congo, "Plymouth" the English city) except where the localised name is a country
-    and the English one is not ("Georgia" is the country in a Spanish story)."""
+    and the English one is not ("Georgia" is the country in a Spanish story; Polish "Czech",
+    the genitive of "Czechy", names the country where English "Czech" is a demonym)."""
     from streams.enrich.gazetteer import entries  # the English gazetteer imports this module
 
     english = entries()
     out = {}
     for name, place in names.items():
         other = english.get(name)
-        keep = other is None or (
-            place.kind == "country" and other.kind != "country" and other.country != place.country
-        )
+        keep = other is None or (place.kind == "country" and other.kind != "country")
         if keep:
             out[name] = place
     return out

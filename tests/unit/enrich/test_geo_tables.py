@@ -27,3 +27,34 @@ def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         p.name for p in (current, other_key, unrelated)
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        # Demonyms of countries beyond the dozen most named, in the languages with a table.
+        ("Le président algérien a limogé son Premier ministre.", "DZ"),
+        ("Las autoridades cubanas liberaron a varios presos.", "CU"),
+        ("Die niederländische Polizei nahm zwei Männer fest.", "NL"),
+        ("O governo moçambicano declarou estado de emergência.", "MZ"),
+        ("La guardia costiera libica ha soccorso i migranti.", "LY"),
+        # At the start of a sentence, with a capital.
+        ("Ägyptische Behörden meldeten einen Anschlag.", "EG"),
+        ("Marokkaanse jongeren demonstreerden in de stad.", "MA"),
+        ("Афганские беженцы пересекли границу.", "AF"),
+        ("Czeski rząd podał się do dymisji.", "CZ"),
+        # Polish "Czech" (genitive of "Czechy") is the country, not English's demonym.
+        ("Rząd Czech zatwierdził budżet na przyszły rok.", "CZ"),
+    ],
+)
+def test_localised_demonyms_and_country_forms_resolve(text: str, country: str) -> None:
+    from streams.enrich import enrich_text
+
+    assert enrich_text(text).countries == [country]
+
+
+def test_a_capitalised_demonym_never_takes_a_country_name_spelt_the_same() -> None:
+    from streams.enrich import gazetteer
+
+    hits = gazetteer.find("Suiza y Austria firmaron el acuerdo.", "es")
+    assert [(h.place.country, h.place.kind) for h in hits] == [("CH", "country"), ("AT", "country")]
