@@ -150,7 +150,7 @@ def _curated(table: _Table, group: str, langs: Iterable[str]) -> None:
                 place = Place(None, "pair", tuple(cc.split(",")), localised=True)
             else:
                 place = Place(None if cc == "-" else cc, _KINDS.get(kind, kind), localised=True)
-            table.add(name, lang, place, inflect=kind in ("alias", "place", "state"))
+            table.add(name, lang, place, inflect=kind in ("alias", "place", "state", "org"))
             if kind == "alias":
                 demonym = Place(cc, "demonym", localised=True)
                 for form in _derived_demonyms(normalise(name), lang):

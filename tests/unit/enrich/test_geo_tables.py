@@ -58,3 +58,21 @@ def test_a_capitalised_demonym_never_takes_a_country_name_spelt_the_same() -> No
 
     hits = gazetteer.find("Suiza y Austria firmaron el acuerdo.", "es")
     assert [(h.place.country, h.place.kind) for h in hits] == [("CH", "country"), ("AT", "country")]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        # The seat of a government standing for it, inflected like a place.
+        ("В Кремле отвергли предложение.", "RU"),
+        ("В Белом доме прошла встреча.", "US"),
+        ("W Białym Domu odbyło się spotkanie.", "US"),
+        ("La Casa Blanca anunció nuevas sanciones.", "US"),  # not the Mexican town
+        ("La Maison Blanche a démenti.", "US"),
+        ("クレムリンは提案を拒否した。", "RU"),
+    ],
+)
+def test_seats_of_government_stand_for_their_country(text: str, country: str) -> None:
+    from streams.enrich import enrich_text
+
+    assert enrich_text(text).countries == [country]
