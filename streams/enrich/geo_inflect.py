@@ -7,11 +7,13 @@ Each rule is the regular pattern of the language, applied to the nominative a so
 * Russian and Ukrainian: the six cases of the noun's declension, picked by its ending
   (-а, -я, -ия/-ія, -й, -ь, consonant, -о, plural -ы/-и), with the Ukrainian vowel change
   in a last syllable in -ів/-їв ("Київ" → "Києва", "Харків" → "Харкова") and the consonant
-  change before -і ("Америка" → "Америці"); adjectives agree with the noun in the same case
+  change before -і ("Америка" → "Америці") and the doubled consonant of a feminine -ь
+  ("Білорусь" → "Білоруссю"); adjectives agree with the noun in the same case
   ("Південної Кореї", "Харківській області"); a noun after the head noun stays as it is
   ("Республика Корея");
 * Polish: the same for Polish declensions, with the consonant changes before -e ("Ukrainie",
-  "Kanadzie", "Polsce"), ó → o ("Kijowa") and plural names ("Chin", "Stanów Zjednoczonych");
+  "Kanadzie", "Polsce"), ó → o ("Kijowa"), plural names ("Chin", "Stanów Zjednoczonych")
+  and feminine names in -ś ("Białorusią");
 * Arabic: "لل" for a name with the article after the preposition "ل" ("للصين").
 
 Each case slot may hold several endings (where the declensions of one ending differ); the
@@ -114,6 +116,9 @@ def _cyr_noun(word: str, uk: bool) -> Slots:
         n = len(word) - 1  # after a vowel і is written ї and е is є: Корея → Кореї
         slots = [{f[:n] + f[n:].replace("і", "ї").replace("е", "є") for f in x} for x in slots]
     if slots is not None:
+        if uk and word[-1] == "ь" and len(word) > 3 and word[-3] in _VOWELS:
+            # A feminine noun doubles its last consonant before -ю: Білорусь → Білоруссю.
+            slots[4].add(word[:-1] + word[-2] + "ю")
         if uk and word[-1] == "а" and word[-2] in _UK_SOFT:  # Америка → Америці
             soft = word[:-2] + _UK_SOFT[word[-2]] + "і"
             slots[2].add(soft)
@@ -156,6 +161,9 @@ def _pl_noun(word: str) -> Slots:
         return _paradigm(stem, ("y/e", "/ów/i", "om", "y/e", "ami", "ach"))
     if word[-1] in "eiouóąę" or not word[-1].isalpha():
         return [{word}] * 6
+    if word[-1] == "ś":  # feminine, as Białoruś: Białorusi, Białorusią
+        soft = word[:-1] + "si"
+        return [{word}, {soft}, {soft}, {word}, {soft + "ą"}, {soft}]
     stem = word[:-2] + "o" + word[-1] if len(word) > 2 and word[-2] == "ó" else word
     loc = stem + "u" if stem[-1] in "kgl" or stem.endswith(("ch", "j")) else _pl_soft(stem)
     return [{word}, {stem + "a", stem + "u"}, {stem + "owi"}, {word}, {stem + "em"}, {loc}]
