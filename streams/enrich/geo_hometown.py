@@ -44,8 +44,9 @@ _LOCAL_NOUNS = (
     "|winery|plant|mill|area|businesses|selectboard|select board|selectmen|aldermen"
     "|township|borough|village|harbor|harbour|airport|Airport|police department"
 )
-#: One or two capitalised words: where a town's name may stand.
-_CANDIDATE = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?")
+#: One or two capitalised words: where a town's name may stand. A lookahead, so that every
+#: capitalised word starts a candidate ("The Asheville City Council" holds "Asheville").
+_CANDIDATE = re.compile(r"\b(?=([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?))")
 _NOUN_AFTER = re.compile(r"(?:['’]s)? (?:" + _LOCAL_NOUNS + r")\b")
 #: Before the name, a word that places ("in Calais", "between Oban and Mull") ...
 _PLACE_WORD_BEFORE = re.compile(r"\b(?:in|near|outside|downtown|around|between) $")
@@ -147,11 +148,11 @@ def _town_names(text: str, spans: list[Span]) -> list[tuple[str, int]]:
     people: set[str] | None = None
     out: list[tuple[str, int]] = []
     for m in _CANDIDATE.finditer(text):
-        s, first = m.start(), _first_word(m.group())
+        s, first = m.start(), _first_word(m.group(1))
         if first not in first_words:
             continue
         # "Warwick Farm" if the table has it, else "Warwick" ("Nazareth Borough Council").
-        for name in dict.fromkeys((m.group(), first)):
+        for name in dict.fromkeys((m.group(1), first)):
             e = s + len(name)
             if name in towns and name not in _NOT_TOWNS and _in_town_place(text, s, e):
                 if people is None:

@@ -187,7 +187,10 @@ def _names_of(city: dict, group: str, towns: bool, local: bool, capital: bool) -
         big = group not in _CASELESS or pop >= CASELESS_MIN_POPULATION
         return [n for n in alternates if big or " " in n]
     if capital:
-        return [n for n in alternates if len(n) >= 5] if group == "latin" else alternates
+        # "The Valley" (Anguilla) is never "Valley": the article is part of the name.
+        bare = city["name"].removeprefix("The ")
+        names = [n for n in alternates if n != bare or bare == city["name"]]
+        return [n for n in names if len(n) >= 5] if group == "latin" else names
     if group == "latin" or pop < FOREIGN_MIN_POPULATION:
         return []
     # Foreign cities in a caseless script come from CLDR unless their name has two words.

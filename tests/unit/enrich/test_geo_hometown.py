@@ -29,6 +29,8 @@ def countries(text: str) -> set[str]:
         ("Taunton officials said the harbor wall would be repaired.", {"US"}),
         # ... and without a vote the bigger town wins (Warwick, R.I., against Warwick, England).
         ("Warwick police said a driver hit a utility pole.", {"US"}),
+        # A capitalised word before the town does not hide it.
+        ("The Asheville City Council voted 5-2 to rezone an old mill.", {"US"}),
     ],
 )
 def test_a_local_story_that_names_no_country_is_read_as_one_of_its_town(

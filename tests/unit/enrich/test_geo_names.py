@@ -17,3 +17,10 @@ def test_a_shared_name_stays_with_the_one_big_country() -> None:
     # Florida is also a department of Uruguay; the US state is the one in the news.
     assert geo_names.subdivision_names("fr", "latin")["Floride"] == "US"
     assert geo_names.subdivision_names("uk", "cyrillic")["Флорида"] == "US"
+
+
+def test_a_capital_named_with_an_article_is_not_its_bare_noun() -> None:
+    """Anguilla's capital is "The Valley": "Yakima Valley growers" names no Anguilla."""
+    from streams.enrich import enrich_text
+
+    assert "AI" not in enrich_text("Yakima Valley growers expect a smaller harvest.").countries
