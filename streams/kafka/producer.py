@@ -25,6 +25,7 @@ from streams.exitcodes import (
     signal_name,
     stop_on_signals,
 )
+from streams.kafka.admin import ensure_topics
 from streams.kafka.client import client_kwargs
 from streams.kafka.connect import broker_address, start_client
 from streams.kafka.security import AUTHORIZATION_ERRORS, not_authorized
@@ -180,12 +181,30 @@ async def broker_topics(producer: AIOKafkaProducer) -> set[str]:
     return set((await producer.client.fetch_all_metadata()).topics())
 
 
+async def ensure_input_topic(producer: AIOKafkaProducer, s: Settings) -> None:
+    """Create the pipeline's topics before the first write to its input when the input does
+    not exist yet: a broker that creates topics on first use gives ``news.raw`` its own
+    default partition count (one on Apache Kafka), and a worker started later refuses a
+    source topic whose partitions differ from its tables' changelogs. A principal that may
+    not create topics (the producer of docs/security.md) leaves that to the worker."""
+    if Topics(s.topic_prefix).raw in await broker_topics(producer):
+        return
+    try:
+        await ensure_topics(s, retries=2)
+    except Exception as exc:  # no right to create, or no admin answer: the write decides
+        log.info("the pipeline's topics were not created before the first write: %r", exc)
+
+
 async def _check_topic(producer: AIOKafkaProducer, s: Settings, topic: str) -> None:
-    """Refuse a target topic that does not exist, but the pipeline's own input: the broker
-    would create a misspelt one on the first write and the stories would go nowhere
-    anyone reads. Under SASL the broker lists only the topics a user may describe, so
-    the write itself tells (an authorization error)."""
-    if topic == Topics(s.topic_prefix).raw or s.sasl_username:
+    """Refuse a target topic that does not exist, but the pipeline's own input (created
+    with the pipeline's partitions, :func:`ensure_input_topic`): the broker would create a
+    misspelt one on the first write and the stories would go nowhere anyone reads. Under
+    SASL the broker lists only the topics a user may describe, so the write itself tells
+    (an authorization error)."""
+    if topic == Topics(s.topic_prefix).raw:
+        await ensure_input_topic(producer, s)
+        return
+    if s.sasl_username:
         return
     existing = await broker_topics(producer)
     if topic not in existing:

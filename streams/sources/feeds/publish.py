@@ -15,7 +15,7 @@ from pathlib import Path
 
 from schemas.models import RawStory
 from streams.exitcodes import ExitCode, StopRequest, job_exit_code, stop_on_signals
-from streams.kafka.producer import start_producer
+from streams.kafka.producer import ensure_input_topic, start_producer
 from streams.settings import Settings
 from streams.sources.feeds.metrics import METRICS_FILE, write_metrics
 from streams.sources.feeds.poll import PollOutcome, PollReport, poll_sources
@@ -76,6 +76,7 @@ async def ingest_to_kafka(
             print(line, file=sys.stderr)
 
     try:
+        await ensure_input_topic(producer, s)
         return await poll_sources(
             sources,
             publish,
