@@ -76,3 +76,21 @@ def test_seats_of_government_stand_for_their_country(text: str, country: str) ->
     from streams.enrich import enrich_text
 
     assert enrich_text(text).countries == [country]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        # Big cities whose name differs by language: their own ("Milano") and others'.
+        ("A Milano la polizia ha sgomberato un edificio occupato.", "IT"),
+        ("In Mailand demonstrierten Tausende gegen die Regierung.", "IT"),
+        ("Protest rolników w Mediolanie zgromadził tysiące osób.", "IT"),
+        ("Münih'te güvenlik konferansı başladı.", "DE"),
+        ("El alcalde de Nueva York anunció un plan.", "US"),
+        ("In Den Haag werd gedemonstreerd tegen het kabinet.", "NL"),
+    ],
+)
+def test_big_cities_by_their_name_in_each_language(text: str, country: str) -> None:
+    from streams.enrich import enrich_text
+
+    assert enrich_text(text).countries == [country]
