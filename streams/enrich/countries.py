@@ -26,6 +26,7 @@ from collections.abc import Callable
 from functools import cache
 
 from streams.enrich import gazetteer, geo_hometown, geo_index, geo_local, geo_namesakes
+from streams.enrich.fast_context import NOUN_CASE_LANGUAGES
 from streams.enrich.gazetteer import STRONG_KINDS, Hit
 from streams.enrich.geo_namesakes import span_around
 from streams.enrich.types import Span
@@ -142,9 +143,17 @@ def _with_local_spans(text: str, spans: list[Span], hits: list[Hit]) -> list[Spa
 
 
 def _kept(
-    text: str, spans: list[Span], hits: list[Hit], english: Callable[[], bool]
+    text: str,
+    spans: list[Span],
+    hits: list[Hit],
+    english: Callable[[], bool],
+    given_names: bool = False,
 ) -> list[tuple[Hit, Span | None]]:
-    """The hits that can name a country, each with the span around it."""
+    """The hits that can name a country, each with the span around it. Inside a person's
+    name a place is no place in English; in other languages a country there still counts
+    (German capitalises every noun, so a person's span may run into one), but not as the
+    first of several words where only names are capitalised (``given_names``): "Israel
+    Vázquez" is a given name."""
     starts = [sp.start for sp in spans]
     named = _named_countries(text, spans, starts, hits)
     kept: list[tuple[Hit, Span | None]] = []
@@ -152,7 +161,15 @@ def _kept(
         if h.place.kind not in _COUNTING:
             continue
         sp = _container(spans, starts, h)
-        if sp is not None and sp.label == "PER" and (h.place.kind in _NAMESAKE or english()):
+        if (
+            sp is not None
+            and sp.label == "PER"
+            and (
+                h.place.kind in _NAMESAKE
+                or english()
+                or (given_names and h.start == sp.start and h.end < sp.end)
+            )
+        ):
             continue
         if sp is not None and sp.label == "ORG" and not _org_place(text, sp, h, named):
             continue
@@ -249,7 +266,8 @@ def resolve(
         english = cache(lambda: geo_index.reads_english(text))
     else:
         english = cache(lambda: language == "en")
-    kept = _kept(text, spans, hits, english)
+    given_names = language is not None and language not in NOUN_CASE_LANGUAGES
+    kept = _kept(text, spans, hits, english, given_names)
     states: dict[int, str | None] = {
         idx: cc for idx in range(len(kept)) if (cc := _state_of(text, kept, idx))
     }

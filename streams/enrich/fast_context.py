@@ -120,7 +120,7 @@ def chunks(text: str) -> list[list[tuple[int, int]]]:
 
 
 #: Languages that capitalise every noun (ISO 639-1).
-_NOUN_CASE_LANGUAGES = frozenset({"de", "lb"})
+NOUN_CASE_LANGUAGES = frozenset({"de", "lb"})
 _GERMAN_TEXT = """der die das und nicht mit für von den dem ist sich auf eine einen einem einer wird
     wurde wurden werden sind war waren hat haben dass nach bei über auch zum zur im gegen seit
     sowie"""
@@ -175,7 +175,7 @@ class Doc:
         function words when the language is not given."""
         if self._nouns is None:
             if self.language is not None:
-                self._nouns = self.language in _NOUN_CASE_LANGUAGES
+                self._nouns = self.language in NOUN_CASE_LANGUAGES
             else:
                 head = self.text[:2000]
                 # A cheap look for German first; most other text is settled by it alone.

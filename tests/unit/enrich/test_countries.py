@@ -432,3 +432,16 @@ def test_short_names_of_english_towns(text: str, expected: set[str]) -> None:
 )
 def test_first_level_regions_of_english_language_news(text: str, expected: set[str]) -> None:
     assert countries(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A country's name as a given name, where only names are capitalised ...
+        ("Israel Vázquez, vecino de Monterrey, denunció el robo de su coche.", {"MX"}),
+        # ... but German capitalises nouns: a country inside a person's span still counts.
+        ("Kanzler Merz besuchte Frankreich am Montag.", {"FR"}),
+    ],
+)
+def test_a_country_as_a_given_name(text: str, expected: set[str]) -> None:
+    assert countries(text) == expected
