@@ -136,7 +136,7 @@ def _add_timers(news: NewsApp) -> None:
         news.deltas_topic.get_topic_name(): DeliveryWatch(),
     }
 
-    recovery_watch: RecoveryWatch[Any] = RecoveryWatch()
+    watch_recovery = _recovery_watcher(app)
 
     @app.timer(interval=CHECK_INTERVAL_S)
     async def watch_delivery() -> None:
@@ -159,8 +159,18 @@ def _add_timers(news: NewsApp) -> None:
                 )
                 await faust_private.seek_back(consumer, topic, part, offset)
 
+    @app.task
+    async def install_diagnostics() -> None:
+        diagnostics.install(app)  # kill -USR1 <pid>: consumer state and task stacks in the log
+
+
+def _recovery_watcher(app: faust.App) -> Callable[[Any], Awaitable[None]]:
+    """The check of table recovery (``RecoveryWatch``) that the delivery timer runs: a
+    changelog partition that recovery stopped receiving is read again."""
+    watch: RecoveryWatch[Any] = RecoveryWatch()
+
     async def watch_recovery(consumer: Any) -> None:
-        for tp, offset in recovery_watch.check(faust_private.recovery_progress(app)).items():
+        for tp, offset in watch.check(faust_private.recovery_progress(app)).items():
             log.warning(
                 "%s:%d: table recovery received nothing for %.0f s (%s); reading again from %d",
                 tp.topic,
@@ -171,9 +181,7 @@ def _add_timers(news: NewsApp) -> None:
             )
             await faust_private.seek_back(consumer, tp.topic, tp.partition, offset)
 
-    @app.task
-    async def install_diagnostics() -> None:
-        diagnostics.install(app)  # kill -USR1 <pid>: consumer state and task stacks in the log
+    return watch_recovery
 
 
 def warm_up(s: Settings) -> None:
