@@ -28,6 +28,7 @@ class FakeProducer:
     def __init__(self) -> None:
         self.sent: list[tuple[str, bytes, bytes]] = []
         self.stopped = False
+        self.topics_ensured_before_send: bool | None = None
 
     async def send(self, topic: str, value: bytes, *, key: bytes) -> asyncio.Future[None]:
         self.sent.append((topic, key, value))
@@ -46,7 +47,12 @@ def producer(monkeypatch: pytest.MonkeyPatch) -> FakeProducer:
     async def start(s: Settings, **_: Any) -> FakeProducer:
         return fake
 
+    async def ensure(p: FakeProducer, s: Settings) -> None:
+        # The topic creation itself is tested on a broker (tests/integration/test_replay.py).
+        p.topics_ensured_before_send = not p.sent
+
     monkeypatch.setattr(publish, "start_producer", start)
+    monkeypatch.setattr(publish, "ensure_input_topic", ensure)
     return fake
 
 
@@ -57,6 +63,7 @@ def test_ingest_to_kafka_sends_each_story_to_the_raw_topic_keyed_by_id(
     s = Settings(topic_prefix="t1.")
     report = asyncio.run(publish.ingest_to_kafka(s, [source], poll=None, state_dir=tmp_path))
     assert report.ok and report.published == 1 and producer.stopped
+    assert producer.topics_ensured_before_send  # the pipeline's partitions, not the broker's
     ((topic, key, value),) = producer.sent
     assert (topic, key) == (Topics("t1.").raw, b"cdata-1")
     assert RawStory.from_bytes(value).headline == "Markets rally as rates <hold> & bonds slip"
