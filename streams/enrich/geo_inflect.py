@@ -2,8 +2,8 @@
 
 Each rule is the regular pattern of the language, applied to the nominative a source gives:
 
-* German: the genitive ``-s`` ("Russlands", "Chinas") and ``-en`` on a leading adjective
-  ("der Vereinigten Staaten");
+* German: the genitive ``-s`` ("Russlands", "Chinas"), ``-en`` on a leading adjective
+  ("der Vereinigten Staaten") and a plural country's dative ``-n`` ("in den Niederlanden");
 * Russian and Ukrainian: the six cases of the noun's declension, picked by its ending
   (-а, -я, -ия/-ія, -й, -ь, consonant, -о, plural -ы/-и), with the Ukrainian vowel change
   in a last syllable in -ів/-їв ("Київ" → "Києва", "Харків" → "Харкова") and the consonant
@@ -239,7 +239,14 @@ _RULES: dict[str, Callable[[str, str], set[str]]] = {
 }
 
 
-def forms(name: str, lang: str) -> set[str]:
-    """The name and its inflected forms in ``lang`` (only the name for other languages)."""
+def forms(name: str, lang: str, country: bool = False) -> set[str]:
+    """The name and its inflected forms in ``lang`` (only the name for other languages).
+    ``country``: the name of a country, whose German names in -e are plurals ("die
+    Niederlande", "die Vereinigten Arabischen Emirate") with a dative in -n ("in den
+    Niederlanden"); a town's name in -e is not ("Halle", whose "Hallen" are halls)."""
     rule = _RULES.get(lang)
-    return {name} if rule is None else rule(name, lang)
+    out = {name} if rule is None else rule(name, lang)
+    if country and lang == "de" and name.endswith("e"):
+        words = name.split(" ")
+        out.add(" ".join([*map(_german_weak, words[:-1]), words[-1] + "n"]))
+    return out

@@ -101,7 +101,7 @@ class _Table:
     def add(
         self, name: str, lang: str, place: Place, inflect: bool = True, override: bool = True
     ) -> None:
-        for form in forms(name, lang) if inflect else (name,):
+        for form in forms(name, lang, place.kind == "country") if inflect else (name,):
             key = (normalise(form) if self.group in NORMALISED else form).strip()
             if len(key) < 2:
                 continue

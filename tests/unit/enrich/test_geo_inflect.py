@@ -42,3 +42,11 @@ def test_other_languages_keep_the_name() -> None:
 def test_a_complement_noun_stays() -> None:
     assert "Республике Корея" in forms("Республика Корея", "ru")
     assert not any(f.endswith("Кореи") for f in forms("Республика Корея", "ru"))
+
+
+def test_a_plural_country_has_a_german_dative_a_town_has_not() -> None:
+    assert "Niederlanden" in forms("Niederlande", "de", country=True)
+    assert "Vereinigten Arabischen Emiraten" in forms(
+        "Vereinigte Arabische Emirate", "de", country=True
+    )
+    assert "Hallen" not in forms("Halle", "de")  # halls, not the town
