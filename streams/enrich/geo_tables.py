@@ -141,9 +141,11 @@ def _curated(table: _Table, group: str, langs: Iterable[str]) -> None:
             for pattern in _PATTERN_SEP.split(patterns):
                 for name in _expand(pattern.strip(), lang):
                     table.add(name, lang, place, inflect=False)
-                    # A sentence may start with the adjective ("Czeski rząd", "Афганские
-                    # беженцы"); a name spelt so (Spanish "Suiza") keeps its own reading.
-                    table.add(name[:1].upper() + name[1:], lang, place, False, override=False)
+                    if name[:1].islower():
+                        # A sentence may start with the adjective ("Czeski rząd", "Афганские
+                        # беженцы"); a name spelt so (Spanish "Suiza") keeps its own reading.
+                        capital = name[:1].upper() + name[1:]
+                        table.add(capital, lang, place, inflect=False, override=False)
     for lang, name, cc, kind in geo_names.curated("places_i18n.tsv"):
         if lang in wanted and script_of(name) == group:
             if kind == "pair":  # "中美": one country per character
