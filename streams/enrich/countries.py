@@ -26,7 +26,7 @@ from collections.abc import Callable
 from functools import cache
 
 from streams.enrich import gazetteer, geo_hometown, geo_index, geo_local, geo_namesakes
-from streams.enrich.fast_context import NOUN_CASE_LANGUAGES
+from streams.enrich.fast_context import NOUN_CASE_LANGUAGES, given_name
 from streams.enrich.gazetteer import STRONG_KINDS, Hit
 from streams.enrich.geo_namesakes import span_around
 from streams.enrich.types import Span
@@ -41,6 +41,8 @@ _CURRENCY = re.compile(r"\$")
 #: Cities this big are news in their own right: they count without corroboration.
 BIG_CITY = 1_000_000
 _LIST_SEP = re.compile(r",? (?:and|or) |, ?|; ")
+#: The word right before a hit, when a single space separates them.
+_WORD_BEFORE = re.compile(r"([^\W\d_]+) $")
 _STREET = re.compile(r" (?:Street|St\.|Avenue|Ave\.|Drive|Road|Rd\.|Boulevard|Blvd\.|Lane|Way)\b")
 
 
@@ -109,6 +111,15 @@ def _in_place_list(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> 
     return False
 
 
+def _surname(text: str, h: Hit) -> bool:
+    """Whether a capitalised demonym follows a given name: a surname made of a nationality
+    word ("Peter Schweizer", "Anna Deutsch"), which names a person, not a country."""
+    if h.place.kind != "demonym" or not text[h.start : h.start + 1].isupper():
+        return False
+    m = _WORD_BEFORE.search(text, max(0, h.start - 30), h.start)
+    return m is not None and m.group(1)[:1].isupper() and given_name(m.group(1))
+
+
 def _container(spans: list[Span], starts: list[int], hit: Hit) -> Span | None:
     return span_around(spans, starts, hit.start, hit.end)
 
@@ -173,7 +184,7 @@ def _kept(
             continue
         if sp is not None and sp.label == "ORG" and not _org_place(text, sp, h, named):
             continue
-        if _STREET.match(text, h.end):  # "Bedford Drive" is a street, not Bedford
+        if _STREET.match(text, h.end) or _surname(text, h):  # "Bedford Drive": a street
             continue
         if _CURRENCY.match(text, h.end):  # "US$460 million" is a currency
             continue

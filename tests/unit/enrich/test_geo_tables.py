@@ -59,6 +59,13 @@ def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None
         ("Münih'te güvenlik konferansı başladı.", "DE"),
         ("El alcalde de Nueva York anunció un plan.", "US"),
         ("In Den Haag werd gedemonstreerd tegen het kabinet.", "NL"),
+        # Nouns for a country's people, inflected ("Schweizer" is also an adjective).
+        ("Die Schweizer stimmen am Sonntag über die Rentenreform ab.", "CH"),
+        ("Tausende Syrern wurde Schutz gewährt.", "SY"),
+        ("Украинцы получили новую партию вооружений.", "UA"),
+        ("Переговоры с американцами прошли успешно.", "US"),
+        ("Німці обіцяють нові системи ППО.", "DE"),
+        ("Chińczycy budują nową fabrykę baterii.", "CN"),
     ],
 )
 def test_localised_names_resolve(text: str, country: str) -> None:
@@ -72,3 +79,17 @@ def test_a_capitalised_demonym_never_takes_a_country_name_spelt_the_same() -> No
 
     hits = gazetteer.find("Suiza y Austria firmaron el acuerdo.", "es")
     assert [(h.place.country, h.place.kind) for h in hits] == [("CH", "country"), ("AT", "country")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Peter Schweizer sagte am Montag, die Lage sei ernst.",  # a surname after a given name
+        "Юрий Поляков заявил журналистам.",  # a surname that is also a plural's genitive
+        "Este año la economía creció.",  # Spanish "this", not the German noun for Estonians
+    ],
+)
+def test_a_nationality_word_in_a_name_or_another_language_names_no_country(text: str) -> None:
+    from streams.enrich import enrich_text
+
+    assert enrich_text(text).countries == []
