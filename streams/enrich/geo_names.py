@@ -221,15 +221,25 @@ def city_names(group: str, lang: str = "") -> dict[str, list[tuple[int, str, boo
     return out
 
 
-def zone_city_names(lang: str, group: str) -> Named:
-    """CLDR exemplar cities in ``lang`` ("Moskau", "Pequim", "Варшава"), of the cities that
-    are big or capitals (the time-zone list also names research stations and atolls)."""
+def zone_city_names(lang: str, group: str) -> dict[str, tuple[str, int, bool]]:
+    """CLDR exemplar cities in ``lang`` ("Moskau", "Pequim", "Варшава") -> (country,
+    population, is_capital) of the GeoNames city, for the cities that are big or capitals
+    (the time-zone list also names research stations and atolls). The population and
+    capital status let a localised name weigh as its English one does ("Roma" as "Rome")."""
     notable = _notable_cities()
-    return {
-        city: cc
-        for city, english, cc in _zone_cities(lang)
-        if city != english and (cc, _fold(english)) in notable and _usable(city, group)
-    }
+    out: dict[str, tuple[str, int, bool]] = {}
+    for city, english, cc in _zone_cities(lang):
+        found = notable.get((cc, _fold(english)))
+        if city != english and found is not None and _usable(city, group):
+            pop, capital = found
+            # Without letter case a small capital's name may be a word ("نوک", Nuuk, is
+            # "tip" in Urdu): it stays a city, which counts only when nothing contradicts it.
+            out[city] = (
+                cc,
+                pop,
+                capital and (group not in _CASELESS or pop >= CASELESS_MIN_POPULATION),
+            )
+    return out
 
 
 def _fold(name: str) -> str:
@@ -237,14 +247,22 @@ def _fold(name: str) -> str:
 
 
 @cache
-def _notable_cities() -> frozenset[tuple[str, str]]:
+def _notable_cities() -> dict[tuple[str, str], tuple[int, bool]]:
+    """(country, folded name) -> (population, is_capital) of the big cities and capitals,
+    by every GeoNames name; a name two cities share takes the bigger. A capital is one by
+    its own name only: "Mahe" is an alternate of Victoria but names the island."""
     capitals = {(cc, c["capital"]) for cc, c in geonames().get_countries().items()}
-    out: set[tuple[str, str]] = set()
+    out: dict[tuple[str, str], tuple[int, bool]] = {}
     for city in geonames().get_cities().values():
-        cc = city["countrycode"]
-        if int(city["population"]) >= FOREIGN_MIN_POPULATION or (cc, city["name"]) in capitals:
-            out.update((cc, _fold(n)) for n in [city["name"], *city["alternatenames"]])
-    return frozenset(out)
+        cc, pop = city["countrycode"], int(city["population"])
+        capital = (cc, city["name"]) in capitals
+        if pop >= FOREIGN_MIN_POPULATION or capital:
+            for n in [city["name"], *city["alternatenames"]]:
+                key = (cc, _fold(n))
+                value = (pop, capital and n == city["name"])
+                if key not in out or out[key] < value:
+                    out[key] = value
+    return out
 
 
 def curated(file: str) -> Iterator[list[str]]:

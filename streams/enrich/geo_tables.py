@@ -120,8 +120,9 @@ def _cities(table: _Table, group: str, langs: tuple[str, ...], town_lang: str = 
 
 
 def _names(table: _Table, group: str, lang: str) -> None:
-    for name, cc in geo_names.zone_city_names(lang, group).items():
-        table.add(name, lang, Place(cc, "city", (), 0, localised=True), override=False)
+    for name, (cc, pop, capital) in geo_names.zone_city_names(lang, group).items():
+        place = Place(cc, "place" if capital else "city", (), pop, localised=True)
+        table.add(name, lang, place, override=False)
     for name, cc in geo_names.subdivision_names(lang, group).items():
         table.add(name, lang, Place(cc, "state", localised=True))
     countries = geo_names.country_names(lang, group)

@@ -93,3 +93,11 @@ def test_a_nationality_word_in_a_name_or_another_language_names_no_country(text:
     from streams.enrich import enrich_text
 
     assert enrich_text(text).countries == []
+
+
+def test_a_capital_by_its_local_name_weighs_as_its_english_name() -> None:
+    """CLDR's "Roma" is Rome: a capital beside another country's city still counts."""
+    from streams.enrich import enrich_text
+
+    text = "Il governo di Roma firma un accordo con Tripoli sui migranti."
+    assert enrich_text(text).countries == ["IT", "LY"]
