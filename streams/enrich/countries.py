@@ -41,8 +41,6 @@ _CURRENCY = re.compile(r"\$")
 #: Cities this big are news in their own right: they count without corroboration.
 BIG_CITY = 1_000_000
 _LIST_SEP = re.compile(r",? (?:and|or) |, ?|; ")
-#: The word right before a hit, when a single space separates them.
-_WORD_BEFORE = re.compile(r"([^\W\d_]+) $")
 _STREET = re.compile(r" (?:Street|St\.|Avenue|Ave\.|Drive|Road|Rd\.|Boulevard|Blvd\.|Lane|Way)\b")
 
 
@@ -114,10 +112,12 @@ def _in_place_list(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> 
 def _surname(text: str, h: Hit) -> bool:
     """Whether a capitalised demonym follows a given name: a surname made of a nationality
     word ("Peter Schweizer", "Anna Deutsch"), which names a person, not a country."""
-    if h.place.kind != "demonym" or not text[h.start : h.start + 1].isupper():
+    s = h.start
+    if h.place.kind != "demonym" or s < 3 or text[s - 1] != " " or not text[s].isupper():
         return False
-    m = _WORD_BEFORE.search(text, max(0, h.start - 30), h.start)
-    return m is not None and m.group(1)[:1].isupper() and given_name(m.group(1))
+    lo = max(0, s - 30)
+    word = text[max(lo, text.rfind(" ", lo, s - 1) + 1) : s - 1]
+    return word.isalpha() and word[0].isupper() and given_name(word)
 
 
 def _container(spans: list[Span], starts: list[int], hit: Hit) -> Span | None:
