@@ -220,12 +220,12 @@ def _state_of(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> str |
 
 
 def _city_country(
-    text: str, kept: list[tuple[Hit, Span | None]], idx: int, context: tuple[set, set]
+    text: str, kept: list[tuple[Hit, Span | None]], idx: int, context: tuple[set, set, set]
 ) -> str | None:
     """A city's country read in context: "City, Region" takes the region's, a namesake the
     one the story names (its countries, else its other towns: "Birmingham" beside Montgomery
     and Huntsville), and an uncorroborated small city none (see the module docstring)."""
-    strong, towns = context
+    strong, towns, demonyms = context
     h = kept[idx][0]
     cc = h.place.country
     if h.place.alts:
@@ -237,11 +237,18 @@ def _city_country(
         ):
             cc = nxt.place.country
         elif cc not in strong:
-            named = strong or towns
-            cc = next((a for a in h.place.alts if a in named and cc not in named), cc)
+            # The story's countries (else its towns') choose; then its demonyms ("Valencia
+            # ... Spanish officials" is not the bigger Valencia, Venezuela).
+            for named in (strong or towns, demonyms):
+                if cc not in named and (
+                    pick := next((a for a in h.place.alts if a in named), None)
+                ):
+                    cc = pick
+                    break
     if (
         strong
         and cc not in strong
+        and cc not in demonyms
         and h.place.population < BIG_CITY
         and not _in_place_list(text, kept, idx)
     ):
@@ -288,7 +295,8 @@ def resolve(
         for i, (h, _) in enumerate(kept)
         if h.place.kind in STRONG_KINDS and i not in states
     }
-    context = (strong, _town_countries(kept))
+    demonyms = {h.place.country for h, _ in kept if h.place.kind == "demonym"}
+    context = (strong, _town_countries(kept), demonyms)
     country_of: dict[int, str] = {}
     more: set[str] = set()
     for idx, (h, sp) in enumerate(kept):

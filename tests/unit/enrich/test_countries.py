@@ -224,6 +224,12 @@ def test_namesake_city_takes_the_country_of_the_other_towns() -> None:
     assert countries(text) == {"US"}
 
 
+def test_namesake_city_takes_the_country_of_a_demonym() -> None:
+    # Valencia, Venezuela is the bigger city; the Spanish officials tell which one.
+    text = "Flash floods in Valencia killed more than 200 people, Spanish officials said."
+    assert countries(text) == {"ES"}
+
+
 #: Local US news and mixed international news written for this project, floors at the
 #: measured scores (docs/enrichment.md): local_news_countries.jsonl the first tuning set,
 #: local_news_heldout.jsonl written after the namesake-town rule, local_news_fresh.jsonl
