@@ -27,6 +27,7 @@ from streams.enrich.types import Span
 
 __all__ = [
     "CYRILLIC",
+    "SUFFIXED_NAME_LANGUAGES",
     "TEAM_KINDS",
     "Doc",
     "chunks",
@@ -78,6 +79,8 @@ _ABBREV = re.compile(
     r"(?:[A-Z]\.)+$|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Inc|Corp|Co|Ltd|Gen|Sen|Rep|Gov|Lt|Col|Capt|Prof"
     r"|Rev|Mt|Ft)\.$"
 )
+#: A Turkish case suffix written after a name: an apostrophe and lower-case letters.
+_TR_SUFFIX = re.compile(r"['’][^\W\d_A-ZÇĞİÖŞÜ]+$")
 _SENT_END = frozenset(".!?:;\n\"“”‘’'(-–—|«»„")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
@@ -100,8 +103,10 @@ def shouty_lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def chunks(text: str) -> list[list[tuple[int, int]]]:
-    """Runs of capitalised tokens joined by spaces or name connectors ("Bank of England")."""
+def chunks(text: str, suffixed: bool = False) -> list[list[tuple[int, int]]]:
+    """Runs of capitalised tokens joined by spaces or name connectors ("Bank of England").
+    ``suffixed`` (Turkish): a name ends at its apostrophe-marked case suffix, so
+    "Almanya'daki Türk vatandaşları" is two names, not one."""
     chunks: list[list[tuple[int, int]]] = []
     prev_end = -100
     for m in _TOKEN.finditer(text):
@@ -115,12 +120,14 @@ def chunks(text: str) -> list[list[tuple[int, int]]]:
             chunks[-1].append((s, e))
         else:
             chunks.append([(s, e)])
-        prev_end = e
+        prev_end = -100 if suffixed and _TR_SUFFIX.search(text, s, e) else e
     return chunks
 
 
 #: Languages that capitalise every noun (ISO 639-1).
 NOUN_CASE_LANGUAGES = frozenset({"de", "lb"})
+#: Languages that write a name's case suffix after an apostrophe ("Almanya'daki").
+SUFFIXED_NAME_LANGUAGES = frozenset({"tr"})
 _GERMAN_TEXT = """der die das und nicht mit für von den dem ist sich auf eine einen einem einer wird
     wurde wurden werden sind war waren hat haben dass nach bei über auch zum zur im gegen seit
     sowie"""

@@ -25,6 +25,7 @@ from streams.enrich.cues import (
 )
 from streams.enrich.fast_context import (
     CYRILLIC,
+    SUFFIXED_NAME_LANGUAGES,
     TEAM_KINDS,
     Doc,
     chunks,
@@ -343,7 +344,7 @@ def tag(text: str, hits: list[Hit] | None = None, language: str | None = None) -
     doc = Doc(text, hits, language)
     shouty = shouty_lines(text)
     hit_at = doc.hit_at
-    for ch in _merge_spanning_names(doc, chunks(text)):
+    for ch in _merge_spanning_names(doc, chunks(text, language in SUFFIXED_NAME_LANGUAGES)):
         s = ch[0][0]
         if len(ch) == 1 and not shouty and _single_word(doc, s, ch[0][1], hit_at.get(s)):
             continue

@@ -211,3 +211,11 @@ def test_unknown_names_ending_in_a_feature_or_street_word_are_places() -> None:
     assert ("Copper River", "LOC") in got and ("Ridge Road", "LOC") in got
     assert ("Jane Ross", "PER") in got
     assert ("Penn State", "LOC") not in got  # a university or a team, not a place
+
+
+def test_a_turkish_case_suffix_ends_a_name() -> None:
+    # "Almanya'daki" (in Germany): the apostrophe and suffix close the name "Almanya".
+    text = "Almanya'daki Türk vatandaşları seçim için sandık başına gitti."
+    spans = {(s.text, s.label) for s in tag(text, language="tr")}
+    assert ("Türk", "MISC") in spans
+    assert not any(s.text.startswith("Almanya'daki T") for s in tag(text, language="tr"))
