@@ -55,7 +55,7 @@ _BAD_NAME = re.compile(r"[(),，（）\d;/]| - | – ")
 #: Administrative words a CJK subdivision name carries and news drops ("广东省" → "广东").
 _CJK_SUFFIXES = (
     "维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "特別市", "광역시",
-    "특별시", "특별자치시", "특별자치도", "省", "市", "都", "府", "県", "道", "도",
+    "특별시", "특별자치시", "특별자치도", " 시", "省", "市", "都", "府", "県", "도",
 )  # fmt: skip
 Named = dict[str, str]  # name -> ISO alpha-2
 
@@ -114,6 +114,14 @@ def _strip_cjk(name: str) -> str:
     return name
 
 
+def _min_chars(group: str, local: bool) -> int:
+    """The shortest subdivision name read: a Han or Hangul name of two characters is a
+    name ("四川", "부산"); in alphabets short names are words of some language."""
+    if group == "cjk":
+        return 2
+    return 4 if local else 5
+
+
 def subdivision_names(lang: str, group: str) -> Named:
     """Top-level subdivisions named in ``lang``, of the countries that speak it (local news
     names its regions) or that are big (their regions are world news: "Krim", "Kalifornien").
@@ -147,7 +155,7 @@ def subdivision_names(lang: str, group: str) -> Named:
             names.add(sub.name)  # the country's own name for it ("Bayern", "Minas Gerais")
         for name in names:
             name = _strip_cjk(name) if group == "cjk" else name
-            if len(name) >= (4 if local else 5) and _usable(name, group):
+            if len(name) >= _min_chars(group, local) and _usable(name, group):
                 kept.setdefault(name, set()).add(cc)
     out: Named = {}
     for name, ccs in kept.items():
@@ -214,6 +222,7 @@ def city_names(group: str, lang: str = "") -> dict[str, list[tuple[int, str, boo
         capital = (cc, city["name"]) in capitals
         local = lang.split("_")[0] in home.get(cc, ())
         for name in _names_of(city, group, bool(lang), local, capital):
+            name = _strip_cjk(name) if group == "cjk" else name  # "오사카 시" → "오사카"
             if len(name) >= 2 and _usable(name, group) and _han_ok(name, pop, capital):
                 out.setdefault(name, []).append((pop, cc, capital))
     for cands in out.values():

@@ -71,6 +71,13 @@ def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None
         ("中韓外相会談が開かれた。", "CN,KR"),
         ("방미 중인 외교부 장관이 기자회견을 했다.", "US"),
         ("国务卿访韩期间会见了议员。", "KR"),
+        # Provinces and prefectures of two characters, a Korean city's GeoNames name less
+        # its " 시", and Chinese short names of US states.
+        ("四川发生5.8级地震。", "CN"),
+        ("北海道で震度5強の地震。", "JP"),
+        ("경기도 수원시에서 화재가 발생했다.", "KR"),
+        ("오사카 엑스포가 개막했다.", "JP"),
+        ("加州山火造成数千人撤离。", "US"),
     ],
 )
 def test_localised_names_resolve(text: str, country: str) -> None:
@@ -96,6 +103,9 @@ def test_a_capitalised_demonym_never_takes_a_country_name_spelt_the_same() -> No
         "今日台風が上陸した。",  # "today" + "typhoon", not Japan and Taiwan
         "对美好生活的向往",  # "towards a good life", not "towards the US"
         "방한 용품 판매가 늘었다.",  # "winter goods", not "a visit to Korea"
+        "경기 침체 우려가 커지고 있다.",  # "the economy", not Gyeonggi province
+        "石川選手がゴールを決め、チームは勝利した。",  # a surname, not Ishikawa prefecture
+        "北海油田の生産が減少した。",  # the North Sea, not Hokkaido
     ],
 )
 def test_a_nationality_word_in_a_name_or_another_language_names_no_country(text: str) -> None:
