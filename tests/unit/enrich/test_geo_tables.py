@@ -78,6 +78,7 @@ def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None
         ("경기도 수원시에서 화재가 발생했다.", "KR"),
         ("오사카 엑스포가 개막했다.", "JP"),
         ("加州山火造成数千人撤离。", "US"),
+        ("سیل در استان خوزستان خسارت زیادی وارد کرد.", "IR"),  # Iran's provinces
     ],
 )
 def test_localised_names_resolve(text: str, country: str) -> None:
