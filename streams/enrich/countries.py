@@ -219,6 +219,29 @@ def _state_of(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> str |
     return None
 
 
+#: Words between a demonym and the place it qualifies: "the Lebanese city of Tripoli".
+_QUALIFIER = re.compile(r" (?:(?:port |coastal |border )?(?:city|town|village|port) of )?")
+
+
+def _qualified(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> str | None:
+    """The country of a demonym that qualifies a place several countries have a town of:
+    "the Lebanese city of Tripoli", or after it as Arabic and Romance adjectives go
+    ("طرابلس اللبنانية", "Trípoli libanesa")."""
+    h = kept[idx][0]
+    others = (*h.place.alts, *h.place.namesakes, *h.place.far_namesakes)
+    if h.place.kind not in ("city", "place") or not others:
+        return None
+    if idx + 1 < len(kept):
+        nxt = kept[idx + 1][0]
+        if nxt.place.kind == "demonym" and text[h.end : nxt.start] == " ":
+            return nxt.place.country if nxt.place.country in others else None
+    if idx > 0:
+        prev = kept[idx - 1][0]
+        if prev.place.kind == "demonym" and _QUALIFIER.fullmatch(text, prev.end, h.start):
+            return prev.place.country if prev.place.country in others else None
+    return None
+
+
 def _city_country(
     text: str, kept: list[tuple[Hit, Span | None]], idx: int, context: tuple[set, set, set]
 ) -> str | None:
@@ -287,7 +310,9 @@ def resolve(
     given_names = language is not None and language not in NOUN_CASE_LANGUAGES
     kept = _kept(text, spans, hits, english, given_names)
     states: dict[int, str | None] = {
-        idx: cc for idx in range(len(kept)) if (cc := _state_of(text, kept, idx))
+        idx: cc
+        for idx in range(len(kept))
+        if (cc := _state_of(text, kept, idx) or _qualified(text, kept, idx))
     }
     states = geo_namesakes.local_namesakes(text, kept, hits, spans) | states
     strong = {

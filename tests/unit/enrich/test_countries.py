@@ -230,6 +230,12 @@ def test_namesake_city_takes_the_country_of_a_demonym() -> None:
     assert countries(text) == {"ES"}
 
 
+def test_a_demonym_qualifies_a_place_several_countries_have() -> None:
+    # Tripoli is Libya's capital and a Lebanese port: "the Lebanese city of" says which.
+    assert countries("Protests in the Lebanese city of Tripoli turned violent.") == {"LB"}
+    assert countries("Libyan forces entered Tripoli.") == {"LY"}
+
+
 #: Local US news and mixed international news written for this project, floors at the
 #: measured scores (docs/enrichment.md): local_news_countries.jsonl the first tuning set,
 #: local_news_heldout.jsonl written after the namesake-town rule, local_news_fresh.jsonl
