@@ -24,20 +24,30 @@ _PEER_TIMEOUT = aiohttp.ClientTimeout(total=5)
 LANGUAGE_CODE = re.compile(LANGUAGE_PATTERN)
 
 
+#: Why a worker's share may not be the table's: it is between two assignments.
+REBALANCING = "rebalancing: its share of the table may be stale or still recovering"
+
+
 async def gather_rows(news: NewsApp) -> tuple[dict[str, Row], list[str]]:
     """All table rows, asking every worker that owns part of the table; the errors of the
-    workers that did not answer."""
+    workers that did not answer or were rebalancing. A worker between assignments (Faust's
+    ``app.rebalancing``, which lasts until its tables have recovered) knows neither which
+    rows are its own nor who owns the others: a member stuck in a revocation that the group
+    already gave up on would otherwise answer its old rows as complete."""
     app = news.app
     rows = news.local_rows()
-    errors: list[str] = []
     me = str(app.conf.canonical_url).rstrip("/")
+    errors: list[str] = [f"{me}: {REBALANCING}"] if app.rebalancing else []
     hosts = [h.rstrip("/") for h in app.router.table_metadata(news.counts.name)]
     for host in hosts:
         if host == me:
             continue
         try:
             async with app.http_client.get(f"{host}/internal/rows/", timeout=_PEER_TIMEOUT) as r:
-                rows.update((await r.json())["rows"])
+                share = await r.json()
+            rows.update(share["rows"])
+            if share.get("rebalancing"):
+                errors.append(f"{host}: {REBALANCING}")
         except Exception as exc:
             errors.append(f"{host}: {type(exc).__name__}")
     return rows, errors
@@ -90,7 +100,7 @@ def blueprint(news: NewsApp) -> Blueprint:
         """This worker's share of the table, for the gathering views of its peers."""
 
         async def get(self, request: Request) -> Response:
-            return self.json({"rows": news.local_rows()})
+            return self.json({"rows": news.local_rows(), "rebalancing": news.app.rebalancing})
 
     return bp
 
@@ -108,6 +118,8 @@ async def _country(web: View, news: NewsApp, code: str) -> Any:
     owner = _owner(news, cc)
     if owner is None:
         return web.json({"error": "partitions not assigned yet; retry"}, status=503)
+    if news.app.rebalancing:  # the owner it knows may be stale (see gather_rows)
+        return web.json({"error": f"this worker is {REBALANCING}; retry"}, status=503)
     if owner != str(news.app.conf.canonical_url).rstrip("/"):
         try:
             url = f"{owner}/countries/{cc}/"
