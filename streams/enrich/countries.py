@@ -26,7 +26,8 @@ from collections.abc import Callable
 from functools import cache
 
 from streams.enrich import gazetteer, geo_hometown, geo_index, geo_local, geo_namesakes
-from streams.enrich.fast_context import NOUN_CASE_LANGUAGES, given_name
+from streams.enrich.cues import GIVEN_NAMES
+from streams.enrich.fast_context import NOUN_CASE_LANGUAGES
 from streams.enrich.gazetteer import STRONG_KINDS, Hit
 from streams.enrich.geo_namesakes import span_around
 from streams.enrich.types import Span
@@ -113,11 +114,10 @@ def _surname(text: str, h: Hit) -> bool:
     """Whether a capitalised demonym follows a given name: a surname made of a nationality
     word ("Peter Schweizer", "Anna Deutsch"), which names a person, not a country."""
     s = h.start
-    if h.place.kind != "demonym" or s < 3 or text[s - 1] != " " or not text[s].isupper():
+    if s < 3 or text[s - 1] != " " or not text[s].isupper():
         return False
     lo = max(0, s - 30)
-    word = text[max(lo, text.rfind(" ", lo, s - 1) + 1) : s - 1]
-    return word.isalpha() and word[0].isupper() and given_name(word)
+    return text[max(lo, text.rfind(" ", lo, s - 1) + 1) : s - 1] in GIVEN_NAMES
 
 
 def _container(spans: list[Span], starts: list[int], hit: Hit) -> Span | None:
@@ -184,7 +184,9 @@ def _kept(
             continue
         if sp is not None and sp.label == "ORG" and not _org_place(text, sp, h, named):
             continue
-        if _STREET.match(text, h.end) or _surname(text, h):  # "Bedford Drive": a street
+        if _STREET.match(text, h.end):  # "Bedford Drive" is a street, not Bedford
+            continue
+        if h.place.kind == "demonym" and _surname(text, h):
             continue
         if _CURRENCY.match(text, h.end):  # "US$460 million" is a currency
             continue
@@ -228,18 +230,21 @@ def _qualified(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> str 
     "the Lebanese city of Tripoli", or after it as Arabic and Romance adjectives go
     ("طرابلس اللبنانية", "Trípoli libanesa")."""
     h = kept[idx][0]
-    others = (*h.place.alts, *h.place.namesakes, *h.place.far_namesakes)
-    if h.place.kind not in ("city", "place") or not others:
+    p = h.place
+    if p.kind not in ("city", "place") or not (p.alts or p.namesakes or p.far_namesakes):
         return None
-    if idx + 1 < len(kept):
-        nxt = kept[idx + 1][0]
-        if nxt.place.kind == "demonym" and text[h.end : nxt.start] == " ":
-            return nxt.place.country if nxt.place.country in others else None
-    if idx > 0:
-        prev = kept[idx - 1][0]
-        if prev.place.kind == "demonym" and _QUALIFIER.fullmatch(text, prev.end, h.start):
-            return prev.place.country if prev.place.country in others else None
-    return None
+    dem = None
+    nxt = kept[idx + 1][0] if idx + 1 < len(kept) else None
+    prev = kept[idx - 1][0] if idx > 0 else None
+    if nxt is not None and nxt.place.kind == "demonym" and text[h.end : nxt.start] == " ":
+        dem = nxt.place.country
+    elif (
+        prev is not None
+        and prev.place.kind == "demonym"
+        and _QUALIFIER.fullmatch(text, prev.end, h.start)
+    ):
+        dem = prev.place.country
+    return dem if dem in (*p.alts, *p.namesakes, *p.far_namesakes) else None
 
 
 def _city_country(
