@@ -66,6 +66,8 @@ def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None
         ("Переговоры с американцами прошли успешно.", "US"),
         ("Німці обіцяють нові системи ППО.", "DE"),
         ("Chińczycy budują nową fabrykę baterii.", "CN"),
+        ("Nederlanders fietsen vaker naar hun werk.", "NL"),
+        ("Amerikalılar sandık başına gitti.", "US"),
         # A visit to a country, written with its one-character name ("come to Japan").
         ("フランスの大統領が来日し、首相と会談した。", "FR,JP"),
         ("中韓外相会談が開かれた。", "CN,KR"),
