@@ -17,6 +17,11 @@ __all__ = ["main"]
 def main(argv: list[str] | None = None) -> None:
     """`scripts/train_categories` with ``argv`` (default: ``sys.argv[1:]``); the import is
     here so that importing the package does not need scikit-learn."""
-    from streams.devtools.train_categories.cli import main as run
-
+    try:
+        from streams.devtools.train_categories.cli import main as run
+    except ModuleNotFoundError as exc:  # scikit-learn or scipy: the `train` extra
+        raise SystemExit(
+            f"train_categories needs {exc.name}: install the training extra with "
+            "pip install -e '.[train]'"
+        ) from None
     run(argv)

@@ -55,6 +55,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--report", type=Path, help="also write the figures as JSON here")
     args = ap.parse_args(argv)
+    missing = [name for name in FILES.values() if not (args.data / name).is_file()]
+    if missing:
+        ap.error(f"{args.data} lacks the dev file(s) {', '.join(missing)}: pass --data DIR")
     t0 = time.perf_counter()
     c = load(args.data)
     counts, names = count_matrix(args.data, c.texts)
