@@ -44,6 +44,8 @@ FOREIGN_MIN_POPULATION = 300_000
 #: single-word town name there must be this big (or the capital) to be read as a place.
 CASELESS_MIN_POPULATION = 100_000
 _CASELESS = frozenset({"arabic", "indic"})
+#: A city this big keeps its name from another country's translated name (``country_names``).
+CITY_OVER_TRANSLATION = 100_000
 #: Countries this populous have regions that are world news, named in every language.
 BIG_COUNTRY = 100_000_000
 #: Han names match without word boundaries, so a two-character city name must be this big.
@@ -81,7 +83,12 @@ def _usable(name: str | None, group: str) -> bool:
 
 
 def country_names(lang: str, group: str) -> Named:
-    """Country names in ``lang``: CLDR's, then pycountry's translations."""
+    """Country names in ``lang``: CLDR's, then pycountry's translations. A translation
+    that is the own name of a city of 100,000 people or more in another country is left
+    out: the tables of one script are shared by its languages, and French "Salvador" (El
+    Salvador) must not take Portuguese news of Salvador da Bahia, nor Spanish "Granada"
+    (Grenada) the Andalusian city. A name the country also has in English stays
+    ("Armenia", a Colombian city too)."""
     from babel import Locale  # build time only: a worker reading cached tables never loads it
 
     out: Named = {}
@@ -95,7 +102,37 @@ def country_names(lang: str, group: str) -> Named:
             local = cat.gettext(english) if english else None
             if local != english and _usable(local, group):
                 out.setdefault(local or "", c.alpha_2)
-    return out
+    cities, english_names = _big_city_countries(), _english_country_names()
+    return {
+        name: cc
+        for name, cc in out.items()
+        if cc in cities.get(name, (cc,)) or name in english_names.get(cc, ())
+    }
+
+
+@cache
+def _big_city_countries() -> dict[str, frozenset[str]]:
+    """A GeoNames city name of 100,000 people or more -> the countries of those cities."""
+    out: dict[str, set[str]] = {}
+    for city in geonames().get_cities().values():
+        if int(city["population"]) >= CITY_OVER_TRANSLATION:
+            out.setdefault(city["name"], set()).add(city["countrycode"])
+    return {name: frozenset(ccs) for name, ccs in out.items()}
+
+
+@cache
+def _english_country_names() -> dict[str, frozenset[str]]:
+    """Each country's English names (CLDR and pycountry)."""
+    from babel import Locale
+
+    out: dict[str, set[str]] = {}
+    for code, name in Locale.parse("en").territories.items():
+        out.setdefault(code, set()).add(name)
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            if (name := getattr(c, attr, None)) is not None:
+                out.setdefault(c.alpha_2, set()).add(name)
+    return {code: frozenset(names) for code, names in out.items()}
 
 
 def home_languages() -> dict[str, tuple[str, ...]]:
