@@ -81,6 +81,18 @@ def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None
         ("오사카 엑스포가 개막했다.", "JP"),
         ("加州山火造成数千人撤离。", "US"),
         ("سیل در استان خوزستان خسارت زیادی وارد کرد.", "IR"),  # Iran's provinces
+        # Regions by their everyday names, district towns, West Bank towns.
+        ("На Харківщині ворог обстріляв два села.", "UA"),
+        ("В Подмосковье открыли новую станцию метро.", "RU"),
+        ("কক্সবাজারে রোহিঙ্গা শিবিরে আগুন।", "BD"),
+        ("দার্জিলিংয়ে পর্যটকের ভিড়।", "IN"),
+        ("اقتحام قوات الاحتلال مدينة جنين في الضفة الغربية.", "PS"),
+        # A translated country name never takes a big city's own name ("Salvador" is
+        # French for El Salvador, "Granada" Spanish for Grenada).
+        ("Em Salvador, na Bahia, o carnaval atraiu milhões.", "BR"),
+        ("Un terremoto sacudió Granada y Almería.", "ES"),
+        ("Le président du Salvador a été réélu.", "SV"),
+        ("O governador do Paraná sancionou a lei.", "BR"),
     ],
 )
 def test_localised_names_resolve(text: str, country: str) -> None:
@@ -109,6 +121,7 @@ def test_a_capitalised_demonym_never_takes_a_country_name_spelt_the_same() -> No
         "경기 침체 우려가 커지고 있다.",  # "the economy", not Gyeonggi province
         "石川選手がゴールを決め、チームは勝利した。",  # a surname, not Ishikawa prefecture
         "北海油田の生産が減少した。",  # the North Sea, not Hokkaido
+        "وصل الوفد إلى المدينة صباحا.",  # "the city", not Medina
     ],
 )
 def test_a_nationality_word_in_a_name_or_another_language_names_no_country(text: str) -> None:
