@@ -102,13 +102,18 @@ def _country_place(cc: str) -> Place:
 def _scan(text: str, key: str, group: str) -> list[Hit]:
     """Hits of one automaton in ``text`` (already normalised for the group)."""
     ac, places, keys = _automaton(key)
+    found = [
+        (places[i], s, e)
+        for i, s, e in ac.find_matches_as_indexes(text, overlapping=True)
+        if starts_word(text, s, group, keys[i][0]) and ends_word(text, e, group)
+    ]
+    # "latino-americano" is not "americano", but in "deutsch-französische" both count.
+    demonym_ends = {e for place, _, e in found if place.kind == "demonym"}
     out: list[Hit] = []
-    for i, s, e in ac.find_matches_as_indexes(text, overlapping=True):
-        if not (starts_word(text, s, group, keys[i][0]) and ends_word(text, e, group)):
+    for place, s, e in found:
+        after_hyphen = s and text[s - 1] == "-" and s - 1 not in demonym_ends
+        if place.kind == "demonym" and after_hyphen and group == "latin":
             continue
-        place = places[i]
-        if place.kind == "demonym" and s and text[s - 1] == "-" and group == "latin":
-            continue  # "latino-americano" is not "americano"
         if place.kind == "pair":
             out.extend(Hit(s + j, s + j + 1, _country_place(cc)) for j, cc in enumerate(place.alts))
         else:

@@ -93,6 +93,9 @@ def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None
         ("Un terremoto sacudió Granada y Almería.", "ES"),
         ("Le président du Salvador a été réélu.", "SV"),
         ("O governador do Paraná sancionou a lei.", "BR"),
+        # Two demonyms joined by a hyphen both count ("latino-americano" still does not).
+        ("Merz und Macron wollen die deutsch-französische Zusammenarbeit stärken.", "DE,FR"),
+        ("Sino-US trade talks resumed in Geneva.", "CH,CN,US"),
     ],
 )
 def test_localised_names_resolve(text: str, country: str) -> None:
@@ -122,6 +125,7 @@ def test_a_capitalised_demonym_never_takes_a_country_name_spelt_the_same() -> No
         "石川選手がゴールを決め、チームは勝利した。",  # a surname, not Ishikawa prefecture
         "北海油田の生産が減少した。",  # the North Sea, not Hokkaido
         "وصل الوفد إلى المدينة صباحا.",  # "the city", not Medina
+        "La cumbre latino-americana terminó sin acuerdo.",  # Latin American, not American
     ],
 )
 def test_a_nationality_word_in_a_name_or_another_language_names_no_country(text: str) -> None:
