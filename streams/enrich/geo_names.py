@@ -152,9 +152,11 @@ def _strip_cjk(name: str) -> str:
 
 
 def _min_chars(group: str, local: bool) -> int:
-    """The shortest subdivision name read: a Han or Hangul name of two characters is a
-    name ("四川", "부산"); in alphabets short names are words of some language."""
-    if group == "cjk":
+    """The shortest subdivision name read: in a language of the subdivision's own country a
+    CJK name of two characters is a name ("四川", "부산"); elsewhere, and in alphabets,
+    short names are often words or parts of words (katakana "パラ" for Pará is also the
+    start of "パラリンピック")."""
+    if group == "cjk" and local:
         return 2
     return 4 if local else 5
 

@@ -124,6 +124,9 @@ def test_a_capitalised_demonym_never_takes_a_country_name_spelt_the_same() -> No
         "경기 침체 우려가 커지고 있다.",  # "the economy", not Gyeonggi province
         "石川選手がゴールを決め、チームは勝利した。",  # a surname, not Ishikawa prefecture
         "北海油田の生産が減少した。",  # the North Sea, not Hokkaido
+        "パラリンピックが開幕した。",  # not Pará (Brazil), a foreign state in katakana
+        "这块玻璃很厚。",  # "glass", not Perlis (Malaysia)
+        "개성이 강한 디자인",  # "individuality", not Kaesong
         "وصل الوفد إلى المدينة صباحا.",  # "the city", not Medina
         "La cumbre latino-americana terminó sin acuerdo.",  # Latin American, not American
     ],
