@@ -96,17 +96,20 @@ def country_names(lang: str, group: str) -> Named:
         if code in _alpha2() and _usable(name, group):
             out.setdefault(name, code)
     cat = _catalog("iso3166-1", lang)
+    english_names: set[tuple[str, str]] = set()
     for c in pycountry.countries:
         for attr in ("name", "common_name", "official_name"):
             english = getattr(c, attr, None)
             local = cat.gettext(english) if english else None
+            if english:
+                english_names.add((english, c.alpha_2))
             if local != english and _usable(local, group):
                 out.setdefault(local or "", c.alpha_2)
-    cities, english_names = _big_city_countries(), _english_country_names()
+    cities = _big_city_countries()
     return {
         name: cc
         for name, cc in out.items()
-        if cc in cities.get(name, (cc,)) or name in english_names.get(cc, ())
+        if cc in cities.get(name, (cc,)) or (name, cc) in english_names
     }
 
 
@@ -118,21 +121,6 @@ def _big_city_countries() -> dict[str, frozenset[str]]:
         if int(city["population"]) >= CITY_OVER_TRANSLATION:
             out.setdefault(city["name"], set()).add(city["countrycode"])
     return {name: frozenset(ccs) for name, ccs in out.items()}
-
-
-@cache
-def _english_country_names() -> dict[str, frozenset[str]]:
-    """Each country's English names (CLDR and pycountry)."""
-    from babel import Locale
-
-    out: dict[str, set[str]] = {}
-    for code, name in Locale.parse("en").territories.items():
-        out.setdefault(code, set()).add(name)
-    for c in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            if (name := getattr(c, attr, None)) is not None:
-                out.setdefault(c.alpha_2, set()).add(name)
-    return {code: frozenset(names) for code, names in out.items()}
 
 
 def home_languages() -> dict[str, tuple[str, ...]]:
