@@ -15,6 +15,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The brokers newsstream knows: the embedded Tansu one and Apache Kafka.
 BrokerEngine = Literal["tansu", "kafka"]
+#: The worker's ``fetch_min_bytes`` per engine when NEWSSTREAM_FETCH_MIN_BYTES is unset.
+#: The embedded broker re-reads a partition for every fetch, at a cost that grows as it
+#: fills, so its fetches wait for 32 KiB (at light load ~50 fetches/s, not one per few
+#: stories); Apache Kafka answers a waiting fetch as soon as data arrives, so there a
+#: story need not wait for others (docs/deploy.md has the measured latencies).
+FETCH_MIN_BYTES: dict[BrokerEngine, int] = {"tansu": 32 * 1024, "kafka": 1}
 
 
 class Settings(BaseSettings):
@@ -66,11 +72,11 @@ class Settings(BaseSettings):
     fetch_max_wait_ms: int = Field(
         default=20, ge=0, description="The embedded broker wakes waiting fetches late."
     )
-    fetch_min_bytes: int = Field(
-        default=32 * 1024,
+    fetch_min_bytes: int | None = Field(
+        default=None,
         ge=1,
-        description="A fetch returns once this much data waits, else after the fetch wait: "
-        "at light load ~50 fetches/s instead of one per few stories (docs/performance.md).",
+        description="A fetch returns once this much data waits, else after the fetch wait. "
+        "Unset, it depends on the engine (worker_fetch_min_bytes).",
     )
     producer_linger_ms: int | None = Field(
         default=None,
@@ -177,6 +183,13 @@ class Settings(BaseSettings):
     def acks(self) -> int:
         """``producer_acks`` as Kafka clients take it: ``all`` is ``-1``."""
         return -1 if self.producer_acks in ("all", "-1") else int(self.producer_acks)
+
+    @property
+    def worker_fetch_min_bytes(self) -> int:
+        """``fetch_min_bytes`` when set, else the engine's (:data:`FETCH_MIN_BYTES`)."""
+        if self.fetch_min_bytes is not None:
+            return self.fetch_min_bytes
+        return FETCH_MIN_BYTES[self.broker_engine]
 
     @property
     def max_request_bytes(self) -> int:

@@ -49,7 +49,7 @@ def build_worker(s: Settings) -> NewsApp:
     faust_private.apply(
         s.fetch_max_wait_ms,
         probe_kwargs=_probe_kwargs(s),
-        fetch_min_bytes=s.fetch_min_bytes,
+        fetch_min_bytes=s.worker_fetch_min_bytes,
     )
     news = create_app(s)
     exactly_once = s.processing_guarantee == "exactly_once"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streams.settings import Settings
+from streams.settings import BrokerEngine, Settings
 
 
 @pytest.mark.parametrize(("given", "acks"), [("all", -1), ("-1", -1), ("0", 0), ("1", 1)])
@@ -39,6 +39,27 @@ def test_linger_set_applies_to_every_producer(monkeypatch: pytest.MonkeyPatch, v
     monkeypatch.setenv("NEWSSTREAM_PRODUCER_LINGER_MS", str(value))
     s = Settings()
     assert s.linger_ms(1) == value and s.linger_ms(5) == value
+
+
+def test_fetch_min_bytes_unset_follows_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The embedded broker's fetches wait for 32 KiB (each costs it more as a partition
+    fills); Apache Kafka answers a waiting fetch at once, so there a story does not wait."""
+    monkeypatch.delenv("NEWSSTREAM_FETCH_MIN_BYTES", raising=False)
+    assert Settings(broker_engine="tansu").worker_fetch_min_bytes == 32 * 1024
+    assert Settings(broker_engine="kafka").worker_fetch_min_bytes == 1
+
+
+@pytest.mark.parametrize("engine", ["tansu", "kafka"])
+def test_fetch_min_bytes_set_applies_on_every_engine(
+    monkeypatch: pytest.MonkeyPatch, engine: BrokerEngine
+) -> None:
+    monkeypatch.setenv("NEWSSTREAM_FETCH_MIN_BYTES", "4096")
+    assert Settings(broker_engine=engine).worker_fetch_min_bytes == 4096
+
+
+def test_fetch_min_bytes_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="greater than or equal to 1"):
+        Settings(fetch_min_bytes=0)
 
 
 def test_linger_must_not_be_negative() -> None:

@@ -114,7 +114,7 @@ def limit_latency(
 def _serve(broker_url: str, n: int) -> None:
     s = Settings(broker_url=broker_url)
     src = Topics(_SERVE_IN).raw
-    loop = limit_loop(s, src, _SERVE_OUT, n, True, s.fetch_max_wait_ms, s.fetch_min_bytes)
+    loop = limit_loop(s, src, _SERVE_OUT, n, True, s.fetch_max_wait_ms, s.worker_fetch_min_bytes)
     asyncio.run(loop)
 
 
