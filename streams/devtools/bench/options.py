@@ -55,14 +55,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def engines(args: argparse.Namespace) -> list[str]:
     """The engines a run measures, in the order each round runs them; an
-    :class:`InputError` (exit 2) when ``--nodes`` asks a cluster of the embedded broker or
-    ``--workers`` more than the soak's one worker."""
+    :class:`InputError` (exit 2) when ``--nodes`` asks a cluster of the embedded broker."""
     chosen = list(_ENGINES) if args.engine == BOTH else [args.engine]
-    if args.soak and args.workers != 1:
-        raise InputError(
-            "--soak runs one worker (it follows one process's memory); --workers does not "
-            "apply to it"
-        )
     if args.nodes != 1 and args.engine != "kafka":
         raise InputError(
             "--nodes 3 needs --engine kafka (the embedded broker runs one node; with "

@@ -1,6 +1,7 @@
-"""`--soak SECONDS`: one worker (default settings, near-duplicates on) under a steady load
-for a long run on either engine, sampling its and the broker's resident memory and timing
-every story (the p50 of the first and last quarter shows a slowdown)."""
+"""`--soak SECONDS`: one worker, or ``--workers`` of them sharing the partitions (default
+settings, near-duplicates on), under a steady load for a long run on either engine,
+sampling their and the broker's resident memory and timing every story (the p50 of the
+first and last quarter shows a slowdown)."""
 
 from __future__ import annotations
 
@@ -39,14 +40,15 @@ def run_soak(args: argparse.Namespace) -> int:
     if args.engine == BOTH:
         raise InputError("--soak runs one engine: give --engine tansu or --engine kafka")
     (engine,) = engines(args)
-    res = soak(args.soak, args.rate, engine=engine, nodes=args.nodes)
-    print(f"{'seconds':>8}{'worker RSS MB':>16}{'broker RSS MB':>16}")
+    res = soak(args.soak, args.rate, engine=engine, nodes=args.nodes, workers=args.workers)
+    who = "worker" if args.workers == 1 else "workers"
+    print(f"{'seconds':>8}{who + ' RSS MB':>16}{'broker RSS MB':>16}")
     for t, wm, bm in res["samples"]:
         print(f"{t:>8}{wm:>16.0f}{bm:>16.0f}")
     growth = res["worker_growth_mb_per_min_after_60s"]
     broker = res["broker_growth_mb_per_min_after_60s"]
     print(
-        f"offered {res['offered']}, arrived {res['arrived']}; growth after 60 s: worker "
+        f"offered {res['offered']}, arrived {res['arrived']}; growth after 60 s: {who} "
         + ("n/a" if growth is None else f"{growth:.1f} MB/min")
         + ", broker "
         + ("n/a" if broker is None else f"{broker:.1f} MB/min")
@@ -59,23 +61,33 @@ def run_soak(args: argparse.Namespace) -> int:
 
 
 def soak(
-    seconds: float, rate: float, sample_s: float = 10.0, *, engine: str = "tansu", nodes: int = 1
+    seconds: float,
+    rate: float,
+    sample_s: float = 10.0,
+    *,
+    engine: str = "tansu",
+    nodes: int = 1,
+    workers: int = 1,
 ) -> dict[str, Any]:
-    """Offer ``rate`` stories/s to one worker for ``seconds`` on a broker of ``engine``;
-    sample the worker's and the broker's resident memory, and time every story."""
+    """Offer ``rate`` stories/s to ``workers`` workers for ``seconds`` on a broker of
+    ``engine``; sample the workers' (added up, and each) and the broker's resident memory,
+    and time every story."""
     work = Path(tempfile.mkdtemp(prefix=f"newsstream-soak-{engine}-"))
     with run_failures(work), LocalStack(work, engine=engine, nodes=nodes) as stack:
-        w = stack.start_worker()
-        asyncio.run(wait_pipeline_live(stack.settings, 1))
-        pids = (w.process.pid, broker_pids(stack.local_broker))
+        ws = stack.start_workers(workers)
+        asyncio.run(wait_pipeline_live(stack.settings, workers))
+        pids = ([w.process.pid for w in ws], broker_pids(stack.local_broker))
         res = asyncio.run(_soak_load(stack.settings, rate, seconds, sample_s, pids))
+    each = res.pop("each_worker")
     res.update(
         engine=engine,
         nodes=nodes,
+        workers=workers,
         seconds=seconds,
         rate=rate,
         worker_growth_mb_per_min_after_60s=_slope(res["samples"], 1),
         broker_growth_mb_per_min_after_60s=_slope(res["samples"], 2),
+        each_worker_growth_mb_per_min_after_60s=[_slope(each, k) for k in range(1, workers + 1)],
     )
     after = [m for t, m, _ in res["samples"] if t >= 60]
     res["worker_rss_mb_at_60s"] = after[0] if after else None
@@ -83,7 +95,7 @@ def soak(
     return res
 
 
-def _slope(samples: Sequence[tuple[float, float, float]], column: int) -> float | None:
+def _slope(samples: Sequence[tuple[float, ...]], column: int) -> float | None:
     """Least-squares growth of one memory column in MB per minute, from the first minute
     on (start-up and warm-up allocate before that); None with fewer than two samples."""
     after = [(row[0], row[column]) for row in samples if row[0] >= 60]
@@ -93,8 +105,10 @@ def _slope(samples: Sequence[tuple[float, float, float]], column: int) -> float 
 
 
 async def _soak_load(
-    s: Settings, rate: float, seconds: float, sample_s: float, pids: tuple[int, list[int]]
+    s: Settings, rate: float, seconds: float, sample_s: float, pids: tuple[list[int], list[int]]
 ) -> dict[str, Any]:
+    """The load and the samples: rows of (seconds, the workers' RSS added up, the broker's)
+    and, apart, each worker's."""
     n = int(rate * seconds)
     topics = Topics(s.topic_prefix)
     c = reader(s, topics.enriched)
@@ -103,6 +117,7 @@ async def _soak_load(
     await p.start()
     arrived = 0
     samples: list[tuple[float, float, float]] = []
+    each: list[tuple[float, ...]] = []
     sent: dict[bytes, float] = {}
     lat: list[float] = []
 
@@ -120,7 +135,9 @@ async def _soak_load(
         while True:
             await asyncio.sleep(sample_s)
             t = time.monotonic() - t0
-            samples.append((round(t), rss_mb(pids[0], "VmRSS"), total_rss_mb(pids[1], "VmRSS")))
+            mine = [rss_mb(pid, "VmRSS") for pid in pids[0]]
+            samples.append((round(t), sum(mine), total_rss_mb(pids[1], "VmRSS")))
+            each.append((round(t), *mine))
 
     t0 = time.monotonic()
     tasks = [asyncio.create_task(read()), asyncio.create_task(sample())]
@@ -135,4 +152,10 @@ async def _soak_load(
         task.cancel()
     await p.stop()
     await c.stop()
-    return {"offered": n, "arrived": arrived, "samples": samples, "latency_ms": summarise(lat)}
+    return {
+        "offered": n,
+        "arrived": arrived,
+        "samples": samples,
+        "each_worker": each,
+        "latency_ms": summarise(lat),
+    }

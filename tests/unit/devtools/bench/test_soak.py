@@ -46,11 +46,22 @@ def test_the_engine_reaches_the_soak_and_its_summary(
     soaks: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert soak.run_soak(_args("--engine", "kafka", "--rate", "1000")) == 0
-    assert soaks == [{"seconds": 120.0, "rate": 1000.0, "engine": "kafka", "nodes": 1}]
+    assert soaks == [
+        {"seconds": 120.0, "rate": 1000.0, "engine": "kafka", "nodes": 1, "workers": 1}
+    ]
     lines = capsys.readouterr().out.strip().splitlines()
     assert "growth after 60 s: worker 6.0 MB/min, broker 18.0 MB/min" in lines[-3]
     assert lines[-2] == "latency p50, first → last quarter: 18 → 22 ms"
     assert json.loads(lines[-1])["latency_ms"]["p50_late"] == 22.0
+
+
+def test_several_workers_reach_the_soak_and_its_header(
+    soaks: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert soak.run_soak(_args("--engine", "kafka", "--workers", "2")) == 0
+    assert soaks[0]["workers"] == 2
+    out = capsys.readouterr().out
+    assert "workers RSS MB" in out and "growth after 60 s: workers 6.0 MB/min" in out
 
 
 def test_the_soak_runs_one_engine(soaks: list[dict[str, Any]]) -> None:
