@@ -12,8 +12,9 @@ Each rule is the regular pattern of the language, applied to the nominative a so
   ("Південної Кореї", "Харківській області"); a noun after the head noun stays as it is
   ("Республика Корея");
 * Polish: the same for Polish declensions, with the consonant changes before -e ("Ukrainie",
-  "Kanadzie", "Polsce"), ó → o ("Kijowa"), plural names ("Chin", "Stanów Zjednoczonych")
-  and feminine names in -ś ("Białorusią");
+  "Kanadzie", "Polsce"), ó → o ("Kijowa"), plural names ("Chin", "Stanów Zjednoczonych"),
+  feminine names in -ś ("Białorusią") and neuter ones in -wo with their adjective
+  ("w województwie śląskim");
 * Arabic: "لل" for a name with the article after the preposition "ل" ("للصين").
 
 Each case slot may hold several endings (where the declensions of one ending differ); the
@@ -91,10 +92,10 @@ _UK_ADJ = _endings("""
 _PL_ADJ = _endings("""
     ka: ka kiej kiej ką ką kiej
     a: a ej ej ą ą ej
-    kie: kie kich kim kie kimi kich
+    kie: kie kich/kiego kim/kiemu kie kimi/kim kich/kim
     e: e ych ym e ymi ych
 """)
-_PL_ADJ_ENDS = ("owa", "ska", "cka", "na", "lka", "owe", "skie", "ckie", "one")
+_PL_ADJ_ENDS = ("owa", "ska", "cka", "na", "lka", "owe", "skie", "ckie", "zkie", "one")
 _UK_SOFT = {"к": "ц", "г": "з", "х": "с"}
 _VOWELS = frozenset("аеиоуыэюяіїє")
 
@@ -159,6 +160,9 @@ def _pl_noun(word: str) -> Slots:
     if word[-1] == "y" or word.endswith("ie"):  # plural names: Chiny, Węgry, Indie
         stem = word[:-1]
         return _paradigm(stem, ("y/e", "/ów/i", "om", "y/e", "ami", "ach"))
+    if word.endswith("wo"):  # neuter: Kosowo → Kosowie, województwo → województwie
+        stem = word[:-1]
+        return [{word}, {stem + "a"}, {stem + "u"}, {word}, {stem + "em"}, {_pl_soft(stem)}]
     if word[-1] in "eiouóąę" or not word[-1].isalpha():
         return [{word}] * 6
     if word[-1] == "ś":  # feminine, as Białoruś: Białorusi, Białorusią

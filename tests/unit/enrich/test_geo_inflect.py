@@ -28,6 +28,12 @@ from streams.enrich.geo_inflect import forms
         ("Chiny", "pl", "Chinach"),
         ("Białoruś", "pl", "Białorusią"),
         ("Korea Południowa", "pl", "Korei Południowej"),
+        ("Kosowo", "pl", "Kosowie"),
+        ("województwo śląskie", "pl", "województwie śląskim"),
+        ("województwo łódzkie", "pl", "województwa łódzkiego"),
+        ("Курская область", "ru", "Курской области"),
+        ("Краснодарский край", "ru", "Краснодарском крае"),
+        ("Бєлгородська область", "uk", "Бєлгородській області"),
         ("الصين", "ar", "للصين"),
     ],
 )
