@@ -103,6 +103,12 @@ def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None
         ("У Курській області пролунали вибухи.", "RU"),
         ("W województwie śląskim doszło do wypadku.", "PL"),
         ("Kosowo ogłosiło przedterminowe wybory.", "XK"),  # CLDR's name, a user-assigned code
+        # Governorates of war news in Arabic; a person named Salah al-Din is not one.
+        ("قتل ثلاثة أشخاص في هجوم بمحافظة نينوى.", "IQ"),
+        ("انفجار عبوة ناسفة في محافظة صلاح الدين.", "IQ"),
+        ("التقى صلاح الدين محمد بزملائه في النادي.", ""),
+        ("سيول جارفة تضرب محافظة حضرموت.", "YE"),  # "سيول", floods, is not Seoul
+        ("德法两国领导人在柏林举行会谈。", "DE,FR"),
     ],
 )
 def test_localised_names_resolve(text: str, country: str) -> None:
