@@ -109,6 +109,16 @@ def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None
         ("التقى صلاح الدين محمد بزملائه في النادي.", ""),
         ("سيول جارفة تضرب محافظة حضرموت.", "YE"),  # "سيول", floods, is not Seoul
         ("德法两国领导人在柏林举行会谈。", "DE,FR"),
+        # A city's adjective names its country as the city does; not a physicist's name
+        # or a dish.
+        ("Die Münchner Sicherheitskonferenz beginnt am Freitag.", "DE"),
+        ("Die Wiener Stadtregierung plant neue Radwege.", "AT"),
+        ("Der Physiker Norbert Wiener gilt als Begründer der Kybernetik.", ""),
+        ("Er bestellte einen Hamburger mit Pommes.", ""),
+        ("La police parisienne a interpellé deux hommes.", "FR"),
+        ("A prefeitura carioca anunciou novas regras para o carnaval.", "BR"),
+        ("Московские власти ввели новые ограничения.", "RU"),  # not Moskovsky, Tajikistan
+        ("De Vlaamse regering bereikt een akkoord over de begroting.", "BE"),
     ],
 )
 def test_localised_names_resolve(text: str, country: str) -> None:
