@@ -32,7 +32,7 @@ Slots = list[set[str]]  # nominative, genitive, dative, accusative, instrumental
 _HEADS = frozenset(
     (
         "Республика", "Республіка", "Republika", "Острова", "Острови", "Королевство",
-        "Королівство", "Федерация", "Федерація", "Государство", "Держава", "Wyspy",
+        "Королівство", "Федерация", "Федерація", "Государство", "Держава", "Страна", "Wyspy",
         "Królestwo", "Federacja",
     )
 )  # fmt: skip

@@ -119,6 +119,14 @@ def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None
         ("A prefeitura carioca anunciou novas regras para o carnaval.", "BR"),
         ("Московские власти ввели новые ограничения.", "RU"),  # not Moskovsky, Tajikistan
         ("De Vlaamse regering bereikt een akkoord over de begroting.", "BE"),
+        # Regions of world news by their names in other languages; "Northern Ireland" is
+        # not Ireland.
+        ("In Schottland wird ein neues Parlament gewählt.", "GB"),
+        ("En Irlande du Nord, des loyalistes ont manifesté.", "GB"),
+        ("В Стране Басков прошли региональные выборы.", "ES"),
+        ("W Irlandii Północnej doszło do zamieszek.", "GB"),
+        ("加泰罗尼亚爆发大规模抗议。", "ES"),
+        ("In Vlaanderen en Wallonië wordt gestaakt.", "BE"),
     ],
 )
 def test_localised_names_resolve(text: str, country: str) -> None:
