@@ -127,6 +127,10 @@ def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None
         ("W Irlandii Północnej doszło do zamieszek.", "GB"),
         ("加泰罗尼亚爆发大规模抗议。", "ES"),
         ("In Vlaanderen en Wallonië wordt gestaakt.", "BE"),
+        # Capitals by names the packaged sources do not give in that language.
+        ("প্রধানমন্ত্রী নয়াদিল্লিতে পৌঁছেছেন।", "IN"),
+        ("加拿大总理在渥太华发表讲话。", "CA"),
+        ("La BCE, à Francfort, a relevé ses taux.", "DE"),
     ],
 )
 def test_localised_names_resolve(text: str, country: str) -> None:
