@@ -150,3 +150,28 @@ def ends_word(text: str, e: int, group: str) -> bool:
     while j < len(text) and _word_char(text[j]):
         j += 1
     return text[e:j] in _BN_SUFFIXES
+
+
+#: Chinese "美方", "德方", "以方" (the US, German, Israeli side) end in 方, which also begins
+#: words of its own (方便 convenient, 方面 aspect, 方式 way, 方案 plan ...). After a word
+#: that ends in the country's character ("可以" can, "道德" morals, "完美" perfect) the
+#: pair is that word's end and the next word's start: "可以方便" is no Israeli side.
+_FANG_WORDS = frozenset("式案便阵陣言程舟格略形块塊圆圓剂劑")
+#: ... but 面 and 针 also start the verbs after a side: 美方面临 (faces), 美方针对 (targets).
+_FANG_VERBS = {"面": frozenset("临臨对對"), "针": frozenset("对對"), "針": frozenset("对對")}
+
+
+def han_name_ends(text: str, e: int, name: str) -> bool:
+    """Whether a Han name ending at ``e`` is the name and not the start of the next word:
+    a side ("美方", see _FANG_WORDS) or a visit ("访华") followed by what makes 方 or 华
+    the first character of a word ("方便", "华为", Huawei)."""
+    if e >= len(text):
+        return True
+    nxt, after = text[e], text[e + 1 : e + 2]
+    if name.endswith("方"):
+        if nxt in _FANG_VERBS:
+            return after in _FANG_VERBS[nxt]
+        return nxt not in _FANG_WORDS
+    if name.endswith(("华", "華")):
+        return nxt not in "为為"
+    return True

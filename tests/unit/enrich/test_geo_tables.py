@@ -131,6 +131,10 @@ def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None
         ("প্রধানমন্ত্রী নয়াদিল্লিতে পৌঁছেছেন।", "IN"),
         ("加拿大总理在渥太华发表讲话。", "CA"),
         ("La BCE, à Francfort, a relevé ses taux.", "DE"),
+        # Chinese sides (美方) only where 方 does not start the next word.
+        ("我们可以方便地使用这款软件。", ""),
+        ("在道德方面存在争议。", ""),
+        ("美方面临压力。", "US"),
     ],
 )
 def test_localised_names_resolve(text: str, country: str) -> None:
