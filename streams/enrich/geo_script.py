@@ -118,10 +118,12 @@ def _word_char(ch: str) -> bool:
 
 #: Arabic proclitics: and, then, with/in, for/to, like.
 _CLITICS = frozenset("وفبلک")
-#: Bengali case endings and particles written onto a name (after a final consonant or
-#: anusvara the locative is "য়ে", ya with nukta: "দার্জিলিংয়ে"; both spellings of ya).
+#: Bengali case endings and particles written onto a name or a demonym (after a final
+#: consonant or anusvara the locative is "য়ে", ya with nukta: "দার্জিলিংয়ে"; both spellings
+#: of ya).
 _BN_SUFFIXES = frozenset(
     ["ের", "র", "ে", "য", "তে", "কে", "ও", "ই", "েই", "রও", "েও", "রই", "বাসী", "ের্"]
+    + ["রা", "দের", "দেরকে", "দেরও"]  # a people's plural: "বাংলাদেশিরা", "বাংলাদেশিদের"
     + [y + x for y in ("য়", "য়", "য") for x in ("", "ে", "ের")]
 )
 

@@ -134,6 +134,11 @@ def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None
         # Chinese sides (美方) only where 方 does not start the next word; Japanese offices.
         ("我们可以方便地使用这款软件。", ""),
         ("在道德方面存在争议。", ""),
+        # A people's plural in Bengali; a city whose stem changes by case; Hong Kong's
+        # government.
+        ("যুক্তরাষ্ট্রের নিউইয়র্কে বাংলাদেশিদের বিক্ষোভ।", "BD,US"),
+        ("У Кривому Розі внаслідок атаки загинули троє людей.", "UA"),
+        ("港府宣布新一轮消费券计划。", "HK"),
         ("美方面临压力。", "US"),
         ("美军在中东增派兵力。", "US"),
         ("仏大統領が首相と電話会談した。", "FR"),
