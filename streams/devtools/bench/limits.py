@@ -9,6 +9,7 @@ own for :func:`limit_latency` (as a worker would, with the worker's fetch settin
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 import time
@@ -101,7 +102,9 @@ def limit_latency(
     stack.create_topics(_SERVE_OUT)
     n = int(rate * seconds)
     cmd = [sys.executable, "-m", __name__, s.broker_url, str(n)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # The stack's environment (its engine among it), so the loop fetches as the worker does.
+    env = {**os.environ, **stack.env}
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
         time.sleep(3)  # the loop's consumer must be reading before the load starts
         src, dst = Topics(_SERVE_IN).raw, Topics(_SERVE_OUT).enriched
