@@ -115,6 +115,7 @@ def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None
         ("Die Wiener Stadtregierung plant neue Radwege.", "AT"),
         ("Der Physiker Norbert Wiener gilt als Begründer der Kybernetik.", ""),
         ("Er bestellte einen Hamburger mit Pommes.", ""),
+        ("Er isst gern Wiener Würstchen mit Senf.", ""),  # a dish, blocked
         ("La police parisienne a interpellé deux hommes.", "FR"),
         ("A prefeitura carioca anunciou novas regras para o carnaval.", "BR"),
         ("Московские власти ввели новые ограничения.", "RU"),  # not Moskovsky, Tajikistan
