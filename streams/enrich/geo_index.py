@@ -20,7 +20,6 @@ from streams.enrich import geo_names, geo_tables
 from streams.enrich.geo_script import (
     ends_word,
     groups_in,
-    han_name_ends,
     kept_positions,
     normalise,
     starts_word,
@@ -106,9 +105,7 @@ def _scan(text: str, key: str, group: str) -> list[Hit]:
     found = [
         (places[i], s, e)
         for i, s, e in ac.find_matches_as_indexes(text, overlapping=True)
-        if starts_word(text, s, group, keys[i][0])
-        and ends_word(text, e, group)
-        and (group != "cjk" or han_name_ends(text, e, keys[i]))
+        if starts_word(text, s, group, keys[i][0]) and ends_word(text, e, group, keys[i])
     ]
     # "latino-americano" is not "americano", but in "deutsch-französische" both count.
     demonym_ends = {e for place, _, e in found if place.kind == "demonym"}

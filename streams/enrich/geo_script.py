@@ -142,9 +142,11 @@ def starts_word(text: str, s: int, group: str, first: str) -> bool:
     return i < s - 1 and (i < 0 or not _word_char(text[i]))
 
 
-def ends_word(text: str, e: int, group: str) -> bool:
-    """Whether a name may end at ``e``."""
-    if group == "cjk" or e == len(text) or not _word_char(text[e]):
+def ends_word(text: str, e: int, group: str, name: str) -> bool:
+    """Whether ``name`` may end at ``e``."""
+    if group == "cjk":
+        return han_name_ends(text, e, name)
+    if e == len(text) or not _word_char(text[e]):
         return True
     if group != "indic" or not 0x0980 <= ord(text[e]) <= 0x09FF:
         return False
