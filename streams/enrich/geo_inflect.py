@@ -13,8 +13,9 @@ Each rule is the regular pattern of the language, applied to the nominative a so
   ("Республика Корея");
 * Polish: the same for Polish declensions, with the consonant changes before -e ("Ukrainie",
   "Kanadzie", "Polsce"), ó → o ("Kijowa"), plural names ("Chin", "Stanów Zjednoczonych"),
-  feminine names in -ś ("Białorusią") and neuter ones in -wo with their adjective
-  ("w województwie śląskim");
+  feminine names in -ś, -dź and -cz ("Białorusią", "w Łodzi", "w Bydgoszczy"), soft
+  stems in -ń and -ław ("w Poznaniu", "we Wrocławiu") and neuter names in -wo with their
+  adjective ("w województwie śląskim");
 * Arabic: "لل" for a name with the article after the preposition "ل" ("للصين").
 
 Each case slot may hold several endings (where the declensions of one ending differ); the
@@ -168,6 +169,15 @@ def _pl_noun(word: str) -> Slots:
     if word[-1] == "ś":  # feminine, as Białoruś: Białorusi, Białorusią
         soft = word[:-1] + "si"
         return [{word}, {soft}, {soft}, {word}, {soft + "ą"}, {soft}]
+    if word.endswith(("dź", "cz")):  # feminine towns: Łódź → Łodzi, Bydgoszcz → Bydgoszczy
+        head = word[:-2].replace("ó", "o")
+        soft, inst = (
+            (head + "dzi", head + "dzią") if word.endswith("dź") else (head + "czy", head + "czą")
+        )
+        return [{word}, {soft}, {soft}, {word}, {inst}, {soft}]
+    if word[-1] == "ń" or word.endswith("ław"):  # soft stems: Poznaniu, Toruniu, Wrocławiu
+        stem = word[:-1] + "ni" if word[-1] == "ń" else word + "i"
+        return [{word}, {stem + "a"}, {stem + "owi"}, {word}, {stem + "em"}, {stem + "u"}]
     stem = word[:-2] + "o" + word[-1] if len(word) > 2 and word[-2] == "ó" else word
     loc = stem + "u" if stem[-1] in "kgl" or stem.endswith(("ch", "j")) else _pl_soft(stem)
     return [{word}, {stem + "a", stem + "u"}, {stem + "owi"}, {word}, {stem + "em"}, {loc}]
