@@ -42,23 +42,9 @@ _NAMESAKE = frozenset({"city", "place"})
 _CURRENCY = re.compile(r"\$")
 #: Cities this big are news in their own right: they count without corroboration.
 BIG_CITY = 1_000_000
-#: Words before a town that say it is a place, not a person or a company ("in Alicante",
-#: "à Lille", "w Poznaniu", "в Харькове"), by language (None: English or not known).
-_AT_PLACE = {
-    lang: re.compile(rf"(?:^|[\s(])(?:{words})\s$", re.IGNORECASE)
-    for lang, words in {
-        None: "in|near|outside",
-        "de": "in|nach|bei",
-        "es": "en",
-        "fr": "à",
-        "it": "a|in",
-        "nl": "in|te|bij|naar",
-        "pl": "w|we|pod",
-        "pt": "em",
-        "ru": "в|во|под",
-        "uk": "у|в|під",
-    }.items()
-}
+#: Languages whose institutions are named "<institution> <town>": "Landgericht Bielefeld",
+#: "Rechtbank Rotterdam", "Gemeente Utrecht" (English puts the town first or after "of").
+_TOWN_LAST = frozenset({"de", "nl"})
 _LIST_SEP = re.compile(r",? (?:and|or) |, ?|; ")
 _STREET = re.compile(r" (?:Street|St\.|Avenue|Ave\.|Drive|Road|Rd\.|Boulevard|Blvd\.|Lane|Way)\b")
 
@@ -76,27 +62,31 @@ def _after_of(text: str, start: int) -> bool:
     return _OF.search(text, max(0, start - 8), start) is not None
 
 
-def _places_org(text: str, org: Span, h: Hit) -> bool:
+def _places_org(text: str, org: Span, h: Hit, language: str | None = None) -> bool:
     """Whether a hit inside an organisation's name tells where the organisation is.
 
-    A named country, region or state does; a city or demonym only when it leads the name or
+    A named country, region or state does; a city or demonym only when it leads the name,
     follows "of" ("Venice Commission", "Lebanese Army", "University of Manchester",
-    "Universidade de São Paulo", but not "Royal Alexandra Hospital" or "Percy French
-    Hotel"); a listed organisation only when it is the whole name ("African National
-    Congress" is not the US Congress).
+    "Universidade de São Paulo", not "Royal Alexandra Hospital") or ends it in a language
+    of ``_TOWN_LAST``; a listed organisation only when it is the whole name ("African
+    National Congress" is not the US Congress).
     """
     kind = h.place.kind
     if kind in _IN_ORG:
+        return True
+    if kind == "city" and h.end == org.end and h.start > org.start and language in _TOWN_LAST:
         return True
     if kind in ("city", "demonym"):
         return h.start == org.start or _after_of(text, h.start)
     return kind == "org" and (h.start, h.end) == (org.start, org.end)
 
 
-def _org_place(text: str, org: Span, h: Hit, named: dict[int, int]) -> bool:
+def _org_place(
+    text: str, org: Span, h: Hit, named: dict[int, int], language: str | None = None
+) -> bool:
     """Whether a hit inside an organisation's name counts: the country the name says is
     its own, else any hit ``_places_org`` accepts."""
-    return named.get(org.start, h.start) == h.start and _places_org(text, org, h)
+    return named.get(org.start, h.start) == h.start and _places_org(text, org, h, language)
 
 
 def _named_countries(
@@ -177,6 +167,7 @@ def _kept(
     hits: list[Hit],
     english: Callable[[], bool],
     given_names: bool = False,
+    language: str | None = None,
 ) -> list[tuple[Hit, Span | None]]:
     """The hits that can name a country, each with the span around it. Inside a person's
     name a place is no place in English; in other languages a country there still counts
@@ -200,7 +191,7 @@ def _kept(
             )
         ):
             continue
-        if sp is not None and sp.label == "ORG" and not _org_place(text, sp, h, named):
+        if sp is not None and sp.label == "ORG" and not _org_place(text, sp, h, named, language):
             continue
         if _STREET.match(text, h.end):  # "Bedford Drive" is a street, not Bedford
             continue
@@ -265,23 +256,17 @@ def _qualified(text: str, kept: list[tuple[Hit, Span | None]], idx: int) -> str 
     return dem if dem in (*p.alts, *p.namesakes, *p.far_namesakes) else None
 
 
-def _at_place(text: str, start: int, language: str | None) -> bool:
-    """Whether the words before ``start`` say a place follows (``_AT_PLACE``)."""
-    words = _AT_PLACE.get(language)
-    return words is not None and words.search(text, max(0, start - 8), start) is not None
+#: The story's countries, its unambiguous towns' countries, its demonyms' and its language.
+_Context = tuple[set[str | None], set[str | None], set[str | None], str | None]
 
 
 def _city_country(
-    text: str,
-    kept: list[tuple[Hit, Span | None]],
-    idx: int,
-    context: tuple[set, set, set],
-    language: str | None = None,
+    text: str, kept: list[tuple[Hit, Span | None]], idx: int, context: _Context
 ) -> str | None:
     """A city's country read in context: "City, Region" takes the region's, a namesake the
     one the story names (its countries, else its other towns: "Birmingham" beside Montgomery
     and Huntsville), and an uncorroborated small city none (see the module docstring)."""
-    strong, towns, demonyms = context
+    strong, towns, demonyms, language = context
     h = kept[idx][0]
     cc = h.place.country
     if h.place.alts:
@@ -306,7 +291,7 @@ def _city_country(
         and cc not in strong
         and cc not in demonyms
         and h.place.population < BIG_CITY
-        and (h.place.namesakes or not _at_place(text, h.start, language))
+        and (h.place.namesakes or not geo_local.at_place(text, h.start, language))
         and not _in_place_list(text, kept, idx)
     ):
         # An uncorroborated city in a story that names other countries is more often a
@@ -343,7 +328,7 @@ def resolve(
     else:
         english = cache(lambda: language == "en")
     given_names = language is not None and language not in NOUN_CASE_LANGUAGES
-    kept = _kept(text, spans, hits, english, given_names)
+    kept = _kept(text, spans, hits, english, given_names, language)
     states: dict[int, str | None] = {
         idx: cc
         for idx in range(len(kept))
@@ -356,14 +341,14 @@ def resolve(
         if h.place.kind in STRONG_KINDS and i not in states
     }
     demonyms = {h.place.country for h, _ in kept if h.place.kind == "demonym"}
-    context = (strong, _town_countries(kept), demonyms)
+    context = (strong, _town_countries(kept), demonyms, language)
     country_of: dict[int, str] = {}
     more: set[str] = set()
     for idx, (h, sp) in enumerate(kept):
         if idx in states:
             cc = states[idx]  # None: a town of no known country
         elif h.place.kind == "city":
-            cc = _city_country(text, kept, idx, context, language)
+            cc = _city_country(text, kept, idx, context)
         else:
             cc = h.place.country
         if cc is None:

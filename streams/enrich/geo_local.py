@@ -16,6 +16,8 @@ not its country. The cues here:
   forces of ``data/police_forces.tsv``): Scottish sheriff courts and Police Scotland,
   "Lincolnshire Police", the Garda, the RCMP and the Ontario Provincial Police;
 * a currency sign of one country ("£"), a cue only (``currency_countries``);
+* a locative word before a town ("in Alicante", "w Poznaniu": ``at_place``), which makes
+  it a place rather than a person or a company;
 * a US county ("Lamar County", "Richland Parish") or a state that says where a town is
   ("the small Texas town", "upstate New York"), read from the gazetteer's own hits
   (``is_locality``), and a state, province or US postal code after a town ("Murray,
@@ -325,3 +327,28 @@ def towns(text: str, hits: list[Hit]) -> list[tuple[int, int]]:
             continue  # a word of a longer name: "Wilson's Farm", "John Caldwell"
         out.append((s, e))
     return out
+
+
+#: Words before a town that say it is a place, not a person or a company ("in Alicante",
+#: "à Lille", "w Poznaniu", "в Харькове"), by language (None: English or not known).
+_AT_PLACE = {
+    lang: re.compile(rf"(?:^|[\s(])(?:{words})\s$", re.IGNORECASE)
+    for lang, words in {
+        None: "in|near|outside",
+        "de": "in|nach|bei",
+        "es": "en",
+        "fr": "à",
+        "it": "a|in",
+        "nl": "in|te|bij|naar",
+        "pl": "w|we|pod",
+        "pt": "em",
+        "ru": "в|во|под",
+        "uk": "у|в|під",
+    }.items()
+}
+
+
+def at_place(text: str, start: int, language: str | None) -> bool:
+    """Whether the words before ``start`` say a place follows (``_AT_PLACE``)."""
+    words = _AT_PLACE.get(language)
+    return words is not None and words.search(text, max(0, start - 8), start) is not None

@@ -476,3 +476,11 @@ def test_a_town_after_a_locative_word_needs_no_corroboration() -> None:
 def test_a_given_name_before_a_surname_is_no_town() -> None:
     # bbc-dev-724: "Halle Berry" beside "Dustin Hoffman" is a person, not Halle, Germany.
     assert countries("Dustin Hoffman and Halle Berry will present prizes in the US.") == {"US"}
+
+
+def test_german_and_dutch_institutions_name_their_town_last() -> None:
+    # "Landgericht Bielefeld", "Rechtbank Rotterdam": the town ends the institution's name.
+    assert countries("Der Prozess beginnt vor dem Landgericht Bielefeld.") == {"DE"}
+    assert countries("Rechtbank Rotterdam veroordeelt een drugskoerier.") == {"NL"}
+    # Elsewhere a town ending an organisation's name is no cue ("Central" is a town too).
+    assert countries("O Banco Central elevou a taxa básica de juros.") == set()
