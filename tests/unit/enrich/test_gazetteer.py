@@ -119,3 +119,17 @@ def test_towns_qualified_by_a_river_go_by_their_short_name() -> None:
     assert names("A ferry from Hull to Rotterdam.") == [("Hull", "GB"), ("Rotterdam", "NL")]
     assert names("A trial in Halle.") == [("Halle", "DE")]
     assert names("The Main and the Saale flooded.") == []
+
+
+def test_a_dateline_in_capitals_is_read_as_its_name() -> None:
+    assert names("LISBOA (Lusa) – O Governo aprovou hoje o aumento do salário.") == [
+        ("LISBOA", "PT")
+    ]
+    assert names("КРАСНОЯРСК, 12 марта. Дым от лесных пожаров накрыл город.") == [
+        ("КРАСНОЯРСК", "RU")
+    ]
+    assert names("Rockets win\n\nHOUSTON (AP) - The Rockets beat the Lakers.") == [
+        ("HOUSTON", "US")
+    ]
+    # Capitals elsewhere are a shouted headline, not a dateline.
+    assert names("STORM HITS HOUSTON AS RIVERS RISE") == []
