@@ -45,7 +45,12 @@ BIG_CITY = 1_000_000
 #: Languages whose institutions are named "<institution> <town>": "Landgericht Bielefeld",
 #: "Rechtbank Rotterdam", "Gemeente Utrecht" (English puts the town first or after "of").
 _TOWN_LAST = frozenset({"de", "nl"})
-_LIST_SEP = re.compile(r",? (?:and|or) |, ?|; ")
+#: What joins a list of places, in the languages read: "and", "or", "et", "und", "и", "ve"
+#: ...; a dash or slash joins the two ends of a route ("Porto-Vigo", "London–Lille").
+_LIST_SEP = re.compile(
+    r",? (?:and|or|et|ou|y|e|ed|o|u|und|oder|en|i|oraz|lub|и|или|і|та|й|чи|ve|veya|dan|atau) "
+    r"|, ?|; | ?[-–/] ?"
+)
 _STREET = re.compile(r" (?:Street|St\.|Avenue|Ave\.|Drive|Road|Rd\.|Boulevard|Blvd\.|Lane|Way)\b")
 
 

@@ -484,3 +484,12 @@ def test_german_and_dutch_institutions_name_their_town_last() -> None:
     assert countries("Rechtbank Rotterdam veroordeelt een drugskoerier.") == {"NL"}
     # Elsewhere a town ending an organisation's name is no cue ("Central" is a town too).
     assert countries("O Banco Central elevou a taxa básica de juros.") == set()
+
+
+def test_a_list_of_places_in_any_language_needs_no_corroboration() -> None:
+    # The list rule ("Copenhagen, Hamburg and Mannheim") with the story's own conjunction.
+    assert countries("Les trains entre Londres et Lille sont perturbés.") == {"FR", "GB"}
+    assert countries("De havens van Antwerpen en Rotterdam sluiten een akkoord.") == {
+        "BE",
+        "NL",
+    }
