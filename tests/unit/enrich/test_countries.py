@@ -493,3 +493,10 @@ def test_a_list_of_places_in_any_language_needs_no_corroboration() -> None:
         "BE",
         "NL",
     }
+
+
+def test_a_french_departement_names_france() -> None:
+    text = "Un violent orage de grêle a causé d'importants dégâts dans le Gers cette nuit."
+    assert countries(text) == {"FR"}
+    german = "Die Behörden warnten vor einer hohen Waldbrandgefahr im Süden des Landes."
+    assert countries(german) == set()

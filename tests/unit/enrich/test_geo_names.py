@@ -24,3 +24,13 @@ def test_a_capital_named_with_an_article_is_not_its_bare_noun() -> None:
     from streams.enrich import enrich_text
 
     assert "AI" not in enrich_text("Yakima Valley growers expect a smaller harvest.").countries
+
+
+def test_departements_and_provinces_are_read_in_their_own_language_only() -> None:
+    units = geo_names.subdivision_names("fr", "latin", units=True)
+    assert units["Gers"] == "FR" and units["Haute-Savoie"] == "FR"
+    assert geo_names.subdivision_names("it", "latin", units=True)["Cuneo"] == "IT"
+    # German reads no French département ("des Landes" is "of the country"), and the
+    # top-level table keeps regions only.
+    assert "Landes" not in geo_names.subdivision_names("de", "latin", units=True)
+    assert "Gers" not in geo_names.subdivision_names("fr", "latin")
