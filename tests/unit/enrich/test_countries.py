@@ -500,3 +500,10 @@ def test_a_french_departement_names_france() -> None:
     assert countries(text) == {"FR"}
     german = "Die Behörden warnten vor einer hohen Waldbrandgefahr im Süden des Landes."
     assert countries(german) == set()
+
+
+def test_a_county_named_like_a_town_abroad_goes_with_the_story() -> None:
+    # geo-geovirus-dev-11: "a mass culling of 50,000 birds in Norfolk" in a British story.
+    assert countries("Birds were culled in Norfolk, England, after an outbreak.") == {"GB"}
+    assert countries("Flooding hit Norfolk and Suffolk.") == {"GB"}
+    assert countries("The navy base in Norfolk, Virginia, was closed.") == {"US"}

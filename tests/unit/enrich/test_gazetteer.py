@@ -133,3 +133,12 @@ def test_a_dateline_in_capitals_is_read_as_its_name() -> None:
     ]
     # Capitals elsewhere are a shouted headline, not a dateline.
     assert names("STORM HITS HOUSTON AS RIVERS RISE") == []
+
+
+def test_english_and_welsh_counties_by_their_bare_names() -> None:
+    assert names("Flooding hit Cornwall and Devon.") == [("Cornwall", "GB"), ("Devon", "GB")]
+    # "Yorkshire" from "North Yorkshire" and the East Riding.
+    assert names("Rain across Yorkshire.") == [("Yorkshire", "GB")]
+    # A county named like a bigger town abroad is that town's namesake.
+    norfolk = gazetteer.find("The base in Norfolk.")[0].place
+    assert (norfolk.country, norfolk.alts) == ("US", ("GB",))
