@@ -158,6 +158,8 @@ def find(text: str, language: str | None = None) -> list[Hit]:
             if key in _TOWN_KEYS or key == group:
                 found = _scan(scanned, key, group)
                 hits += found if len(scanned) == len(text) else _remap(found, text)
+        if keys[1] == "cjk:ko":
+            hits += _korean_hanja(text)
     if language is None and _english(text):
         return hits
     lang = language or latin_language(text)
@@ -167,6 +169,25 @@ def find(text: str, language: str | None = None) -> list[Hit]:
     if f"latin:{lang}" in _TOWN_KEYS:
         hits += _scan(text, f"latin:{lang}", "latin")
     return hits
+
+
+#: Korean headlines name countries by one hanja ("美 국무부", "北, 미사일 발사", "中 경제"):
+#: counted only alone, beside no other Han character (a word: "中企", small firms) and
+#: after no digit (a date: "3日").
+_HANJA_COUNTRIES = {
+    "美": "US", "中": "CN", "日": "JP", "北": "KP", "英": "GB", "佛": "FR", "獨": "DE",
+    "露": "RU", "韓": "KR",
+}  # fmt: skip
+_HANJA = re.compile(
+    r"(?<![0-9\u3400-\u9fff\uf900-\ufaff])[美中日北英佛獨露韓](?![\u3400-\u9fff\uf900-\ufaff])"
+)
+
+
+def _korean_hanja(text: str) -> list[Hit]:
+    return [
+        Hit(m.start(), m.end(), Place(_HANJA_COUNTRIES[m.group()], "country", localised=True))
+        for m in _HANJA.finditer(text)
+    ]
 
 
 _TOWN_KEYS = frozenset(

@@ -142,3 +142,20 @@ def test_english_and_welsh_counties_by_their_bare_names() -> None:
     # A county named like a bigger town abroad is that town's namesake.
     norfolk = gazetteer.find("The base in Norfolk.")[0].place
     assert (norfolk.country, norfolk.alts) == ("US", ("GB",))
+
+
+def test_korean_headlines_name_countries_by_one_hanja() -> None:
+    assert names("美 국무부, 한국에 방위비 증액 요구") == [("美", "US"), ("한국", "KR")]
+    assert names("北, 동해상으로 탄도미사일 발사") == [("北", "KP")]
+    # Beside another Han character it is part of a word, after a digit a date; Chinese
+    # text reads its own names ("美国"), not the Korean abbreviation.
+    assert names("中企 지원 확대") == []
+    assert names("3日 개막하는 축제") == []
+    assert names("美丽的风景") == []
+
+
+def test_korean_place_names_that_are_everyday_words_need_their_suffix() -> None:
+    # 예산 is also "budget", 양산 "mass production", 영주 the start of 영주권 (residency).
+    assert names("정부는 내년 예산을 확대하기로 했다") == [("예산", None)]  # blocked
+    assert names("반도체 양산에 들어갔다") == [("양산", None)]
+    assert names("예산군 주민들이 모였다") == [("예산군", "KR")]
