@@ -71,8 +71,24 @@ def _expand(pattern: str, lang: str) -> list[str]:
     return [x for alt in m.group(1).split(",") for x in _expand(head + alt + tail, lang)]
 
 
+#: Turkish "-lı" by vowel harmony: one from a place ("Konyalı", "İzmirli", "Almanyalı").
+_TR_HARMONY = {"a": "ı", "ı": "ı", "o": "u", "u": "u", "e": "i", "i": "i", "ö": "ü", "ü": "ü"}
+
+
+def _turkish_of(name: str) -> list[str]:
+    """ "Konya" → "Konyalı", "Konyalılar"; "İzmir" → "İzmirli", "İzmirliler"."""
+    vowels = [c for c in name.lower() if c in _TR_HARMONY]
+    if not vowels:
+        return []
+    of = name + "l" + _TR_HARMONY[vowels[-1]]
+    return [of, of + ("lar" if of[-1] in "ıu" else "ler")]
+
+
 def _derived_demonyms(name: str, lang: str) -> list[str]:
-    """A demonym made by the language's regular suffix, for a one-word country name."""
+    """A demonym made by the language's regular suffix, for a one-word country name (any
+    country name in Turkish)."""
+    if lang == "tr":
+        return _turkish_of(name)
     if " " in name or lang not in _DERIVED:
         return []
     base = name[2:] if lang == "ar" and name.startswith("ال") else name
@@ -125,6 +141,9 @@ def _names(table: _Table, group: str, lang: str) -> None:
         table.add(name, lang, place, override=False)
     for name, cc in geo_names.subdivision_names(lang, group).items():
         table.add(name, lang, Place(cc, "state", localised=True))
+        if lang == "tr":  # Turkey's provinces, named after their cities: "Konyalı çiftçiler"
+            for form in _turkish_of(name):
+                table.add(form, lang, Place(cc, "demonym", localised=True), inflect=False)
     countries = geo_names.country_names(lang, group)
     for name, cc in countries.items():
         table.add(name, lang, Place(cc, "country", localised=True))

@@ -507,3 +507,9 @@ def test_a_county_named_like_a_town_abroad_goes_with_the_story() -> None:
     assert countries("Birds were culled in Norfolk, England, after an outbreak.") == {"GB"}
     assert countries("Flooding hit Norfolk and Suffolk.") == {"GB"}
     assert countries("The navy base in Norfolk, Virginia, was closed.") == {"US"}
+
+
+def test_turkish_people_of_a_place_by_its_li_suffix() -> None:
+    assert countries("Konyalı çiftçiler kuraklık nedeniyle zarar gördü.") == {"TR"}
+    assert countries("Afganistanlı göçmenler sınırda yakalandı.") == {"AF"}
+    assert countries("İzmirliler sahile akın etti.") == {"TR"}
