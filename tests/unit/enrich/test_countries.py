@@ -513,3 +513,7 @@ def test_turkish_people_of_a_place_by_its_li_suffix() -> None:
     assert countries("Konyalı çiftçiler kuraklık nedeniyle zarar gördü.") == {"TR"}
     assert countries("Afganistanlı göçmenler sınırda yakalandı.") == {"AF"}
     assert countries("İzmirliler sahile akın etti.") == {"TR"}
+
+
+def test_an_indonesian_regency_is_a_place_not_a_person() -> None:
+    assert countries("Banjir merendam ratusan rumah di Kabupaten Bandung.") == {"ID"}
