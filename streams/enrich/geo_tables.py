@@ -166,6 +166,15 @@ def _curated(table: _Table, group: str, langs: Iterable[str]) -> None:
                         # беженцы"); a name spelt so (Spanish "Suiza") keeps its own reading.
                         capital = name[:1].upper() + name[1:]
                         table.add(capital, lang, place, inflect=False, override=False)
+    for lang, cc, patterns in geo_names.curated("region_adjectives_i18n.tsv"):
+        if lang in wanted:  # as written; capitalised only where adjectives are no surnames
+            place = Place(cc, "demonym", localised=True)
+            for name in (n for p in _PATTERN_SEP.split(patterns) for n in _expand(p.strip(), lang)):
+                table.add(name, lang, place, inflect=False)
+                if lang in ("de", "nl", "ru", "uk"):
+                    table.add(
+                        name[:1].upper() + name[1:], lang, place, inflect=False, override=False
+                    )
     for lang, name, cc, kind in geo_names.curated("places_i18n.tsv"):
         if lang in wanted and script_of(name) == group:
             if kind == "pair":  # "中美": one country per character
@@ -218,7 +227,7 @@ _HERE = Path(__file__).parent
 _INPUTS = (
     "geo_tables.py", "geo_names.py", "geo_inflect.py", "geo_script.py", "geo_types.py",
     "gazetteer.py", "geo_counties.py", "data/places_i18n.tsv", "data/demonyms_i18n.tsv",
-    "data/places.tsv",
+    "data/places.tsv", "data/region_adjectives_i18n.tsv",
 )  # fmt: skip
 
 

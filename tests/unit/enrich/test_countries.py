@@ -517,3 +517,11 @@ def test_turkish_people_of_a_place_by_its_li_suffix() -> None:
 
 def test_an_indonesian_regency_is_a_place_not_a_person() -> None:
     assert countries("Banjir merendam ratusan rumah di Kabupaten Bandung.") == {"ID"}
+
+
+def test_adjectives_of_regions_and_cities_name_their_country() -> None:
+    assert countries("Bayerische Landwirte protestieren mit Traktoren.") == {"DE"}
+    assert countries("I viticoltori piemontesi temono la grandine.") == {"IT"}
+    assert countries("Житомирські медики провели рідкісну операцію.") == {"UA"}
+    # Capitalised, an Italian or Spanish one is a surname ("il ministro Lombardi").
+    assert countries("Il ministro Lombardi ha parlato ai giornalisti.") == set()
