@@ -245,6 +245,10 @@ def _names_of(city: dict, group: str, towns: bool, local: bool, capital: bool) -
         # "The Valley" (Anguilla) is never "Valley": the article is part of the name.
         bare = city["name"].removeprefix("The ")
         names = [n for n in alternates if n != bare or bare == city["name"]]
+        # In a script with letter case a name starts with a capital; GeoNames' lower-case
+        # alternates are transliterations ("kabul", "rapat") that are words elsewhere
+        # (Turkish "kabul etti", accepted; Indonesian "rapat", a meeting).
+        names = [n for n in names if group in _CASELESS or n[:1].isupper()]
         return [n for n in names if len(n) >= 5] if group == "latin" else names
     if group == "latin" or pop < FOREIGN_MIN_POPULATION:
         return []

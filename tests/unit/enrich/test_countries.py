@@ -525,3 +525,11 @@ def test_adjectives_of_regions_and_cities_name_their_country() -> None:
     assert countries("Житомирські медики провели рідкісну операцію.") == {"UA"}
     # Capitalised, an Italian or Spanish one is a surname ("il ministro Lombardi").
     assert countries("Il ministro Lombardi ha parlato ai giornalisti.") == set()
+
+
+def test_a_lower_case_transliteration_is_no_capital() -> None:
+    # GeoNames lists "kabul" and "rapat" among Kabul's and Rabat's names: Turkish "kabul
+    # etti" (accepted) and Indonesian "rapat" (a meeting) are words.
+    assert countries("Meclis teklifi kabul etti.") == set()
+    assert countries("DPR menggelar rapat paripurna.") == set()
+    assert countries("Kabul'de bir patlama oldu.") == {"AF"}
