@@ -183,7 +183,7 @@ def han_name_ends(text: str, e: int, name: str) -> bool:
 
 #: A dateline: a line that opens with a place in capitals, then the agency or the date
 #: ("LISBOA (Lusa) –", "КРАСНОЯРСК, 12 марта.", "HOUSTON (AP) -"). Up to four words.
-_DATELINE = re.compile(r"^([^\W\d_]+(?:[ '’-][^\W\d_]+){0,3})(?=,| \(| [-–—] )", re.MULTILINE)
+_DATELINE = re.compile(r"([^\W\d_]+(?:[ '’-][^\W\d_]+){0,3})(?=,| \(| [-–—] )")
 #: The text after a dateline that goes with it, so its language can still be read.
 _DATELINE_CONTEXT = 300
 
@@ -192,9 +192,12 @@ def datelines(text: str) -> list[tuple[int, str, str]]:
     """Each dateline in capitals: its offset, its name as a name is written ("Lisboa",
     "Красноярск"; same length, so offsets hold) and the text after it."""
     out = []
-    for m in _DATELINE.finditer(text):
-        name = m.group(1)
-        titled = name.title()
-        if name.isupper() and len(name) >= 3 and len(titled) == len(name):
-            out.append((m.start(), titled, text[m.end() : m.end() + _DATELINE_CONTEXT]))
+    at = 0
+    for line in text.split("\n"):
+        # Cheap first: most lines start in lower case or with one capital.
+        if line[:2].isupper() and (m := _DATELINE.match(line)) and (name := m[1]).isupper():
+            titled = name.title()
+            if len(name) >= 3 and len(titled) == len(name):
+                out.append((at, titled, text[at + m.end() : at + m.end() + _DATELINE_CONTEXT]))
+        at += len(line) + 1
     return out
