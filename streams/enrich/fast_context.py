@@ -71,10 +71,13 @@ _TOKEN = re.compile(
     rf"[\w&]*(?:(?:[.\-/]|['’](?!s\b))[^\W_][\w&]*)*\.?"
 )
 #: What may sit between two words of one name: a space, or "of"/"de"/... between spaces.
-_GAP = re.compile(
-    r" (?:(?:of|of the|de|de la|de los|du|des|la|le|del|della|di|da|do|das|dos|van|van der"
-    r"|von|von der|der|den|bin|al|el|y) )?"
+_CONNECTORS = (
+    "of|of the|de|de la|de los|du|des|la|le|del|della|di|da|do|das|dos|van|van der"
+    "|von|von der|der|den|bin|al|el|y"
 )
+_GAP = re.compile(rf" (?:(?:{_CONNECTORS}) )?")
+#: Indonesian "di" is "in", never part of a name: "Xi Jinping di Beijing".
+_GAP_ID = re.compile(rf" (?:(?:{_CONNECTORS.replace('|di|', '|')}) )?")
 _ABBREV = re.compile(
     r"(?:[A-Z]\.)+$|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Inc|Corp|Co|Ltd|Gen|Sen|Rep|Gov|Lt|Col|Capt|Prof"
     r"|Rev|Mt|Ft)\.$"
@@ -103,10 +106,14 @@ def shouty_lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def chunks(text: str, suffixed: bool = False) -> list[list[tuple[int, int]]]:
+def chunks(
+    text: str, suffixed: bool = False, language: str | None = None
+) -> list[list[tuple[int, int]]]:
     """Runs of capitalised tokens joined by spaces or name connectors ("Bank of England").
     ``suffixed`` (Turkish): a name ends at its apostrophe-marked case suffix, so
-    "Almanya'daki Türk vatandaşları" is two names, not one."""
+    "Almanya'daki Türk vatandaşları" is two names, not one; ``language`` "id": "di" joins
+    nothing."""
+    gaps = _GAP_ID if language in ("id", "ms") else _GAP
     chunks: list[list[tuple[int, int]]] = []
     prev_end = -100
     for m in _TOKEN.finditer(text):
@@ -115,7 +122,7 @@ def chunks(text: str, suffixed: bool = False) -> list[list[tuple[int, int]]]:
             e -= 1
         gap = s - prev_end
         if (gap == 1 and text[prev_end] == " ") or (
-            3 < gap < 13 and _GAP.fullmatch(text, prev_end, s)
+            3 < gap < 13 and gaps.fullmatch(text, prev_end, s)
         ):
             chunks[-1].append((s, e))
         else:

@@ -344,7 +344,9 @@ def tag(text: str, hits: list[Hit] | None = None, language: str | None = None) -
     doc = Doc(text, hits, language)
     shouty = shouty_lines(text)
     hit_at = doc.hit_at
-    for ch in _merge_spanning_names(doc, chunks(text, language in SUFFIXED_NAME_LANGUAGES)):
+    for ch in _merge_spanning_names(
+        doc, chunks(text, language in SUFFIXED_NAME_LANGUAGES, language)
+    ):
         s = ch[0][0]
         if len(ch) == 1 and not shouty and _single_word(doc, s, ch[0][1], hit_at.get(s)):
             continue
