@@ -43,8 +43,9 @@ _CURRENCY = re.compile(r"\$")
 #: Cities this big are news in their own right: they count without corroboration.
 BIG_CITY = 1_000_000
 #: Languages whose institutions are named "<institution> <town>": "Landgericht Bielefeld",
-#: "Rechtbank Rotterdam", "Gemeente Utrecht" (English puts the town first or after "of").
-_TOWN_LAST = frozenset({"de", "nl"})
+#: "Rechtbank Rotterdam", "Pengadilan Tipikor Jakarta" (English puts the town first or
+#: after "of").
+_TOWN_LAST = frozenset({"de", "nl", "id"})
 #: What joins a list of places, in the languages read: "and", "or", "et", "und", "и", "ve"
 #: ...; a dash or slash joins the two ends of a route ("Porto-Vigo", "London–Lille").
 _LIST_SEP = re.compile(

@@ -533,3 +533,13 @@ def test_a_lower_case_transliteration_is_no_capital() -> None:
     assert countries("Meclis teklifi kabul etti.") == set()
     assert countries("DPR menggelar rapat paripurna.") == set()
     assert countries("Kabul'de bir patlama oldu.") == {"AF"}
+
+
+def test_indonesian_di_is_in_not_part_of_a_name() -> None:
+    assert countries("Prabowo temui Xi Jinping di Beijing, bahas investasi nikel.") == {"CN"}
+
+
+def test_local_institutions_are_organisations_that_name_their_town() -> None:
+    assert countries("El Ayuntamiento de Zaragoza aprueba la ampliación del tranvía.") == {"ES"}
+    assert countries("Pengadilan Tipikor Jakarta vonis mantan kepala dinas.") == {"ID"}
+    assert countries("Der Prozess beginnt vor dem Amtsgericht München.") == {"DE"}
