@@ -158,8 +158,8 @@ def find(text: str, language: str | None = None) -> list[Hit]:
             if key in _TOWN_KEYS or key == group:
                 found = _scan(scanned, key, group)
                 hits += found if len(scanned) == len(text) else _remap(found, text)
-        if keys[1] == "cjk:ko":
-            hits += _korean_hanja(text)
+        if keys[1] in ("cjk:ko", "cjk:ja"):
+            hits += _one_character_countries(text, keys[1][4:])
     if language is None and _english(text):
         return hits
     lang = language or latin_language(text)
@@ -171,22 +171,36 @@ def find(text: str, language: str | None = None) -> list[Hit]:
     return hits
 
 
-#: Korean headlines name countries by one hanja ("美 국무부", "北, 미사일 발사", "中 경제"):
-#: counted only alone, beside no other Han character (a word: "中企", small firms) and
-#: after no digit (a date: "3日").
-_HANJA_COUNTRIES = {
-    "美": "US", "中": "CN", "日": "JP", "北": "KP", "英": "GB", "佛": "FR", "獨": "DE",
-    "露": "RU", "韓": "KR",
+#: Korean and Japanese headlines name countries by one character ("美 국무부", "北, 미사일
+#: 발사", "露、ウクライナ東部に攻撃", "独メルセデス"). Korean: alone, beside no other Han
+#: character (a word: "中企", small firms) and after no digit (a date: "3日"). Japanese,
+#: where kanji are everyday words ("米" rice, "中" while): before a katakana name after no
+#: kana or kanji ("ホンダ、米オハイオ工場"; not "米ドル", the dollar, a currency), or
+#: opening a headline before "、" (not "中、", not a list: "米、麦、大豆").
+_HAN = "\u3400-\u9fff\uf900-\ufaff"
+_ONE_CHARACTER = {
+    "ko": (
+        {"美": "US", "中": "CN", "日": "JP", "北": "KP", "英": "GB", "佛": "FR", "獨": "DE",
+         "露": "RU", "韓": "KR"},
+        re.compile(rf"(?<![0-9{_HAN}])[美中日北英佛獨露韓](?![{_HAN}])"),
+    ),
+    "ja": (
+        {"米": "US", "露": "RU", "中": "CN", "韓": "KR", "英": "GB", "独": "DE", "仏": "FR",
+         "印": "IN", "豪": "AU", "伊": "IT"},
+        re.compile(
+            rf"(?<![{_HAN}\u3040-\u30ff])[米露中韓英独仏印豪伊](?=(?!ドル)[\u30a1-\u30fa])"
+            rf"|(?:^|(?<=\n))[米露韓英独仏印豪伊](?=、(?![{_HAN}]{{1,2}}、))",
+            re.MULTILINE,
+        ),
+    ),
 }  # fmt: skip
-_HANJA = re.compile(
-    r"(?<![0-9\u3400-\u9fff\uf900-\ufaff])[美中日北英佛獨露韓](?![\u3400-\u9fff\uf900-\ufaff])"
-)
 
 
-def _korean_hanja(text: str) -> list[Hit]:
+def _one_character_countries(text: str, lang: str) -> list[Hit]:
+    names, pattern = _ONE_CHARACTER[lang]
     return [
-        Hit(m.start(), m.end(), Place(_HANJA_COUNTRIES[m.group()], "country", localised=True))
-        for m in _HANJA.finditer(text)
+        Hit(m.start(), m.end(), Place(names[m.group()], "country", localised=True))
+        for m in pattern.finditer(text)
     ]
 
 

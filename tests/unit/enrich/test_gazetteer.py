@@ -159,3 +159,13 @@ def test_korean_place_names_that_are_everyday_words_need_their_suffix() -> None:
     assert names("정부는 내년 예산을 확대하기로 했다") == [("예산", None)]  # blocked
     assert names("반도체 양산에 들어갔다") == [("양산", None)]
     assert names("예산군 주민들이 모였다") == [("예산군", "KR")]
+
+
+def test_japanese_headlines_name_countries_by_one_kanji() -> None:
+    assert names("露、ウクライナ東部に大規模攻撃")[0] == ("露", "RU")
+    assert names("ホンダ、米オハイオ工場に追加投資") == [("米", "US")]
+    # Everyday kanji: rice, "while", a list of school subjects, the dollar.
+    assert names("米の価格が高騰している") == []
+    assert names("余震が続く中、救助隊が捜索を続けている。") == []
+    assert names("英、数、国の三教科で試験を行う") == []
+    assert names("米ドルが対円で上昇した") == []
