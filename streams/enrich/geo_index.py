@@ -99,6 +99,11 @@ def _country_place(cc: str) -> Place:
     return Place(cc, "country", localised=True)
 
 
+@cache
+def _demonym_place(cc: str) -> Place:
+    return Place(cc, "demonym", localised=True)
+
+
 def _scan(text: str, key: str, group: str) -> list[Hit]:
     """Hits of one automaton in ``text`` (already normalised for the group)."""
     ac, places, keys = _automaton(key)
@@ -106,6 +111,15 @@ def _scan(text: str, key: str, group: str) -> list[Hit]:
         (places[i], s, e)
         for i, s, e in ac.find_matches_as_indexes(text, overlapping=True)
         if starts_word(text, s, group, keys[i][0]) and ends_word(text, e, group, keys[i])
+    ]
+    # A combining form ("franco-", "sino-") names its country only before a hyphen and a
+    # demonym ("franco-allemand"); alone it is a word or a name ("Franco").
+    demonym_starts = {s for place, s, _ in found if place.kind == "demonym"}
+    found = [
+        (_demonym_place(place.country or ""), s, e) if place.kind == "combining" else hit
+        for hit in found
+        for place, s, e in (hit,)
+        if place.kind != "combining" or (text[e : e + 1] == "-" and e + 1 in demonym_starts)
     ]
     # "latino-americano" is not "americano", but in "deutsch-französische" both count.
     demonym_ends = {e for place, _, e in found if place.kind == "demonym"}

@@ -543,3 +543,10 @@ def test_local_institutions_are_organisations_that_name_their_town() -> None:
     assert countries("El Ayuntamiento de Zaragoza aprueba la ampliación del tranvía.") == {"ES"}
     assert countries("Pengadilan Tipikor Jakarta vonis mantan kepala dinas.") == {"ID"}
     assert countries("Der Prozess beginnt vor dem Amtsgericht München.") == {"DE"}
+
+
+def test_a_combining_form_before_a_hyphen_names_its_country() -> None:
+    assert countries("Le sommet franco-allemand s'est tenu à Paris.") == {"DE", "FR"}
+    assert countries("Le groupe franco-néerlandais a annoncé des suppressions.") == {"FR", "NL"}
+    # Alone, "Franco" is a name and "sino" a word ("no solo ... sino").
+    assert countries("Franco murió en noviembre de 1975.") == set()
