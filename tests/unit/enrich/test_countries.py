@@ -550,3 +550,17 @@ def test_a_combining_form_before_a_hyphen_names_its_country() -> None:
     assert countries("Le groupe franco-néerlandais a annoncé des suppressions.") == {"FR", "NL"}
     # Alone, "Franco" is a name and "sino" a word ("no solo ... sino").
     assert countries("Franco murió en noviembre de 1975.") == set()
+
+
+def test_ukrainian_cities_as_the_news_spells_them() -> None:
+    # GeoNames writes "Zaporizhzhya" and "Mykolayiv", and lists Kherson with 66,000 people.
+    assert countries("Shelling hit Kherson, Zaporizhzhia and Mykolaiv overnight.") == {"UA"}
+    assert countries("Russische drones treffen energiecentrale bij Odessa.") == {"RU", "UA"}
+    assert countries("The Odessa, Texas, police said.") == {"US"}
+
+
+def test_everyday_words_that_are_also_places() -> None:
+    assert countries("Чистая прибыль Сбербанка превысила 1,2 трлн рублей.") == set()
+    assert countries("El Banco Central Europeo mantiene los tipos.") == set()
+    assert countries("Carrefour annonce la suppression de 1 000 postes.") == set()
+    assert countries("پشاور یونیورسٹی میں مالی بحران") == {"PK"}
