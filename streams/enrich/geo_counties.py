@@ -43,9 +43,9 @@ def council_counties() -> dict[str, Place]:
     Council", "Clare County Council" (longer than the US "Kent County" and "Clare County",
     so they win), the Irish word order "County Cork", "County Durham" and its short form
     "Co Cork", "Co. Durham", and the UK's other councils ("Perth and Kinross Council",
-    "Fife Council"). A city's "City Council" is left
-    out (US cities have them too); so are bare names, except those joined by "and" ("Perth
-    and Kinross"), which no town bears: the others are towns and surnames as well."""
+    "Fife Council"). A city's "City Council" is left out (US cities have them too); bare
+    names are here only when joined by "and" ("Perth and Kinross"), which no town bears:
+    England's and Wales's counties alone are ``shire_counties``."""
     out: dict[str, Place] = {}
     for cc, types in _COUNCIL_TYPES.items():
         for sub in pycountry.subdivisions.get(country_code=cc):

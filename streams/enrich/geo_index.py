@@ -116,9 +116,8 @@ def _scan(text: str, key: str, group: str) -> list[Hit]:
     # demonym ("franco-allemand"); alone it is a word or a name ("Franco").
     demonym_starts = {s for place, s, _ in found if place.kind == "demonym"}
     found = [
-        (_demonym_place(place.country or ""), s, e) if place.kind == "combining" else hit
-        for hit in found
-        for place, s, e in (hit,)
+        (_demonym_place(place.country or "") if place.kind == "combining" else place, s, e)
+        for place, s, e in found
         if place.kind != "combining" or (text[e : e + 1] == "-" and e + 1 in demonym_starts)
     ]
     # "latino-americano" is not "americano", but in "deutsch-französische" both count.
@@ -213,8 +212,7 @@ _ONE_CHARACTER = {
 def _one_character_countries(text: str, lang: str) -> list[Hit]:
     names, pattern = _ONE_CHARACTER[lang]
     return [
-        Hit(m.start(), m.end(), Place(names[m.group()], "country", localised=True))
-        for m in pattern.finditer(text)
+        Hit(m.start(), m.end(), _country_place(names[m.group()])) for m in pattern.finditer(text)
     ]
 
 

@@ -17,7 +17,7 @@ import importlib.metadata
 import os
 import pickle
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from functools import cache
 from pathlib import Path
 
@@ -153,28 +153,33 @@ def _names(table: _Table, group: str, lang: str) -> None:
             table.add(form, lang, demonym, inflect=False, override=False)
 
 
+#: Languages whose region adjectives may open a sentence capitalised; elsewhere a
+#: capitalised one is a common surname ("Lombardi", "Navarro", "Krakowski").
+_CAPITALISED_REGION_ADJECTIVES = frozenset({"de", "nl", "ru", "uk"})
+
+
+def _demonym_rows(
+    table: _Table, file: str, wanted: set[str], capitalised: Container[str] | None
+) -> None:
+    """Rows of a demonym file: each form as written and, in ``capitalised`` languages (all
+    when None), with a capital first letter, as a sentence may start with it ("Czeski rząd",
+    "Афганские беженцы"); a name spelt so (Spanish "Suiza") keeps its own reading."""
+    for lang, cc, patterns in geo_names.curated(file):
+        if lang not in wanted:
+            continue
+        place = Place(cc, "demonym", localised=True)
+        for pattern in _PATTERN_SEP.split(patterns):
+            for name in _expand(pattern.strip(), lang):
+                table.add(name, lang, place, inflect=False)
+                if name[:1].islower() and (capitalised is None or lang in capitalised):
+                    capital = name[:1].upper() + name[1:]
+                    table.add(capital, lang, place, inflect=False, override=False)
+
+
 def _curated(table: _Table, group: str, langs: Iterable[str]) -> None:
     wanted = set(langs)
-    for lang, cc, patterns in geo_names.curated("demonyms_i18n.tsv"):
-        if lang in wanted:
-            place = Place(cc, "demonym", localised=True)
-            for pattern in _PATTERN_SEP.split(patterns):
-                for name in _expand(pattern.strip(), lang):
-                    table.add(name, lang, place, inflect=False)
-                    if name[:1].islower():
-                        # A sentence may start with the adjective ("Czeski rząd", "Афганские
-                        # беженцы"); a name spelt so (Spanish "Suiza") keeps its own reading.
-                        capital = name[:1].upper() + name[1:]
-                        table.add(capital, lang, place, inflect=False, override=False)
-    for lang, cc, patterns in geo_names.curated("region_adjectives_i18n.tsv"):
-        if lang in wanted:  # as written; capitalised only where adjectives are no surnames
-            place = Place(cc, "demonym", localised=True)
-            for name in (n for p in _PATTERN_SEP.split(patterns) for n in _expand(p.strip(), lang)):
-                table.add(name, lang, place, inflect=False)
-                if lang in ("de", "nl", "ru", "uk"):
-                    table.add(
-                        name[:1].upper() + name[1:], lang, place, inflect=False, override=False
-                    )
+    _demonym_rows(table, "demonyms_i18n.tsv", wanted, None)
+    _demonym_rows(table, "region_adjectives_i18n.tsv", wanted, _CAPITALISED_REGION_ADJECTIVES)
     for lang, name, cc, kind in geo_names.curated("places_i18n.tsv"):
         if lang in wanted and script_of(name) == group:
             if kind == "pair":  # "中美": one country per character
