@@ -238,11 +238,11 @@ def _words_then_place(
     if last.place.kind == "demonym":
         doc.emit(last.start, last.end, "MISC")
     elif (
-        len(toks) == 2
+        last.start == toks[1][0]
         and words[0] not in FIRST_NAMES
         and (sentence_initial(text, s) if initial is None else initial)
     ):
-        _classify(doc, toks[1:], False)  # "Neighbouring Uganda has ..."
+        _classify(doc, toks[1:], False)  # "Neighbouring Uganda", "Врачи Нижнего Новгорода"
     elif last.start == toks[-1][0] and all(w in GEO_PREFIXES for w in words[:-1]):
         doc.emit(s, e, "LOC")  # "South West England", "Western Australia"
     elif team_score(text, s, e):
