@@ -297,7 +297,7 @@ def _city_country(
         and cc not in strong
         and cc not in demonyms
         and h.place.population < BIG_CITY
-        and (h.place.namesakes or not geo_local.at_place(text, h.start, language))
+        and (h.place.namesakes or not geo_local.at_place(text, h.start, h.end, language))
         and not _in_place_list(text, kept, idx)
     ):
         # An uncorroborated city in a story that names other countries is more often a

@@ -344,11 +344,19 @@ _AT_PLACE = {
         "pt": "em",
         "ru": "в|во|под",
         "uk": "у|в|під",
+        "id": "di|ke|dari",
     }.items()
 }
+#: Turkish puts "in" and "from" after the name, as a suffix past an apostrophe
+#: ("Edirne'de", "Van'dan"); a person takes them rarely ("Erdoğan'a" is "to Erdoğan").
+_AT_PLACE_AFTER: dict[str | None, re.Pattern[str]] = {"tr": re.compile(r"['’][dt][ae]n?\b")}
 
 
-def at_place(text: str, start: int, language: str | None) -> bool:
-    """Whether the words before ``start`` say a place follows (``_AT_PLACE``)."""
+def at_place(text: str, start: int, end: int, language: str | None) -> bool:
+    """Whether the words around ``text[start:end]`` say it is a place (``_AT_PLACE``,
+    ``_AT_PLACE_AFTER``)."""
     words = _AT_PLACE.get(language)
-    return words is not None and words.search(text, max(0, start - 8), start) is not None
+    if words is not None and words.search(text, max(0, start - 8), start) is not None:
+        return True
+    suffix = _AT_PLACE_AFTER.get(language)
+    return suffix is not None and suffix.match(text, end) is not None
