@@ -161,11 +161,29 @@ def _min_chars(group: str, local: bool) -> int:
 #: "of the country".
 _NAMED_UNITS = frozenset({"Metropolitan department", "Province", "Metropolitan city"})
 _NAMED_UNIT_COUNTRIES = frozenset({"FR", "ES", "IT", "BE"})
+#: A first level that is a group of islands, not a government (Indonesia's "Sumatera",
+#: "Nusa Tenggara"): the units under it are the country's provinces ("di Riau", "Bali").
+_GEOGRAPHICAL_LEVEL = "Geographical unit"
+
+
+@cache
+def _geographical_parents() -> frozenset[str]:
+    return frozenset(s.code for s in pycountry.subdivisions if s.type == _GEOGRAPHICAL_LEVEL)
 
 
 def _named_unit(sub: Any) -> bool:
-    """Whether a pycountry subdivision is one of ``_NAMED_UNITS``."""
-    return sub.type in _NAMED_UNITS and sub.country_code in _NAMED_UNIT_COUNTRIES
+    """Whether a pycountry subdivision is one of ``_NAMED_UNITS``, or a unit under a
+    geographical first level."""
+    if sub.type in _NAMED_UNITS and sub.country_code in _NAMED_UNIT_COUNTRIES:
+        return True
+    return getattr(sub, "parent_code", None) in _geographical_parents()
+
+
+def _world_news(cc: str, big: set[str], group: str) -> bool:
+    """Whether other languages' news names the regions of ``cc``: a big country's, and in
+    Chinese, Japanese and Korean every country's, since without spaces a region not read
+    is read as the place its name ends with ("昆士兰州", Queensland, holds "兰州")."""
+    return cc in big or group == "cjk"
 
 
 def subdivision_names(lang: str, group: str, units: bool = False) -> Named:
