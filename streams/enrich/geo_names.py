@@ -150,8 +150,8 @@ def _min_chars(group: str, local: bool) -> int:
     CJK name of two characters is a name ("四川", "부산"); elsewhere, and in alphabets,
     short names are often words or parts of words (katakana "パラ" for Pará is also the
     start of "パラリンピック")."""
-    if group == "cjk" and local:
-        return 2
+    if group == "cjk":
+        return 2 if local else 4
     return 4 if local else 5
 
 
@@ -213,7 +213,7 @@ def subdivision_names(lang: str, group: str, units: bool = False) -> Named:
             seen.setdefault(_strip_cjk(name) if group == "cjk" else name, set()).add(cc)
         langs = home.get(cc, ())
         local = lang.split("_")[0] in (langs[:1] if group == "latin" else langs)
-        if _named_unit(sub) != units or not (local or (cc in big and not units)):
+        if _named_unit(sub) != units or not (local or (_world_news(cc, big, group) and not units)):
             continue
         names = {local_name} - {sub.name}
         if group == "latin" and local:

@@ -128,8 +128,17 @@ _BN_SUFFIXES = frozenset(
 )
 
 
+def _katakana(ch: str) -> bool:
+    """A katakana letter or the long-vowel mark: part of one word ("ワクチン", "ニュー")."""
+    return "\u30a1" <= ch <= "\u30fa" or ch == "\u30fc"
+
+
 def starts_word(text: str, s: int, group: str, first: str) -> bool:
-    """Whether a name whose first letter is ``first`` may start at ``s``."""
+    """Whether a name whose first letter is ``first`` may start at ``s``. Katakana names
+    start no katakana word's middle: "クチン" (Kuching) is the end of "ワクチン" (vaccine),
+    "ウェールズ" the end of "ニューサウスウェールズ"."""
+    if group == "cjk" and _katakana(first):
+        return s == 0 or not _katakana(text[s - 1])
     if group == "cjk" and not 0xAC00 <= ord(first) <= 0xD7AF:
         return True
     if s == 0 or not _word_char(text[s - 1]):
@@ -145,6 +154,8 @@ def starts_word(text: str, s: int, group: str, first: str) -> bool:
 def ends_word(text: str, e: int, group: str, name: str) -> bool:
     """Whether ``name`` may end at ``e``."""
     if group == "cjk":
+        if _katakana(name[-1]) and e < len(text) and _katakana(text[e]):
+            return False  # "チリ" (Chile) is the start of "チリソース" (chili sauce)
         return han_name_ends(text, e, name)
     if e == len(text) or not _word_char(text[e]):
         return True

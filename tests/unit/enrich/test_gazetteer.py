@@ -163,7 +163,7 @@ def test_korean_place_names_that_are_everyday_words_need_their_suffix() -> None:
 
 def test_japanese_headlines_name_countries_by_one_kanji() -> None:
     assert names("露、ウクライナ東部に大規模攻撃")[0] == ("露", "RU")
-    assert names("ホンダ、米オハイオ工場に追加投資") == [("米", "US")]
+    assert names("ホンダ、米オハイオ工場に追加投資") == [("米", "US"), ("オハイオ", "US")]
     # Everyday kanji: rice, "while", a list of school subjects, the dollar.
     assert names("米の価格が高騰している") == []
     assert names("余震が続く中、救助隊が捜索を続けている。") == []
