@@ -156,6 +156,17 @@ def _names(table: _Table, group: str, lang: str) -> None:
 #: Languages whose region adjectives may open a sentence capitalised; elsewhere a
 #: capitalised one is a common surname ("Lombardi", "Navarro", "Krakowski").
 _CAPITALISED_REGION_ADJECTIVES = frozenset({"de", "nl", "ru", "uk"})
+#: Polish surnames of the form are singular ("Krakowski", "Gdańska"): plural forms may open
+#: a sentence capitalised ("Lubelscy policjanci", "Śląskie szpitale").
+_PLURAL_ENDINGS = {"pl": ("cy", "kie")}
+
+
+def _opens_sentence(name: str, lang: str, capitalised: Container[str] | None) -> bool:
+    """Whether a lower-case form is also read capitalised (``_demonym_rows``)."""
+    if capitalised is None or lang in capitalised:
+        return True
+    plural = _PLURAL_ENDINGS.get(lang)
+    return plural is not None and name.endswith(plural)
 
 
 def _demonym_rows(
@@ -171,9 +182,11 @@ def _demonym_rows(
         for pattern in _PATTERN_SEP.split(patterns):
             for name in _expand(pattern.strip(), lang):
                 table.add(name, lang, place, inflect=False)
-                if name[:1].islower() and (capitalised is None or lang in capitalised):
-                    capital = name[:1].upper() + name[1:]
-                    table.add(capital, lang, place, inflect=False, override=False)
+                if name[:1].islower() and _opens_sentence(name, lang, capitalised):
+                    # French people are capitalised at each part: "les Néo-Zélandais".
+                    parts = "-".join(p[:1].upper() + p[1:] for p in name.split("-"))
+                    for capital in {name[:1].upper() + name[1:], parts}:
+                        table.add(capital, lang, place, inflect=False, override=False)
 
 
 def _curated(table: _Table, group: str, langs: Iterable[str]) -> None:
