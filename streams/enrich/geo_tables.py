@@ -228,14 +228,19 @@ def _beside_english(names: dict[str, Place]) -> dict[str, Place]:
     """Latin names minus those the English gazetteer already reads: its reading stays ("Congo"
     is DR Congo, "Plymouth" the English city) except where the localised name is a country
     and the English one is not ("Georgia" is the country in a Spanish story; Polish "Czech",
-    the genitive of "Czechy", names the country where English "Czech" is a demonym)."""
+    the genitive of "Czechy", names the country where English "Czech" is a demonym), and a
+    blocked word hides the English reading in the other languages."""
     from streams.enrich.gazetteer import entries  # the English gazetteer imports this module
 
     english = entries()
     out = {}
     for name, place in names.items():
         other = english.get(name)
-        keep = other is None or (place.kind == "country" and other.kind != "country")
+        keep = (
+            other is None
+            or (place.kind == "country" and other.kind != "country")
+            or place.kind == "block"  # Indonesian "Saham" (shares) is no town of Oman
+        )
         if keep:
             out[name] = place
     return out
