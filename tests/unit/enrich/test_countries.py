@@ -564,3 +564,23 @@ def test_everyday_words_that_are_also_places() -> None:
     assert countries("El Banco Central Europeo mantiene los tipos.") == set()
     assert countries("Carrefour annonce la suppression de 1 000 postes.") == set()
     assert countries("پشاور یونیورسٹی میں مالی بحران") == {"PK"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A town before a Turkish locative or ablative suffix, or after Indonesian "di",
+        # is a place even where other countries are named.
+        ("Edirne'den Bulgaristan'a geçmeye çalışan göçmenler yakalandı.", {"BG", "TR"}),
+        # A sentence's first word is no part of the two-word place after it.
+        ("Врачи Нижнего Новгорода провели уникальную операцию.", {"RU"}),
+        # Islands and the regions of the most populous countries by their English names.
+        ("Wildfires forced evacuations on Tenerife and Mallorca.", {"ES"}),
+        ("Tourists returned to Phuket and Lombok after the storm.", {"TH", "ID"}),
+        ("Floods in Sichuan and an earthquake in Hokkaido.", {"CN", "JP"}),
+        ("Cartel violence in Jalisco and Chiapas continued.", {"MX"}),
+        ("The chef said he would serve the tacos with Tabasco sauce on the side.", set()),
+    ],
+)
+def test_towns_islands_and_regions(text: str, expected: set[str]) -> None:
+    assert countries(text) == expected

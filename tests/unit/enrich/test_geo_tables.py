@@ -144,6 +144,25 @@ def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None
         ("美军在中东增派兵力。", "US"),
         ("仏大統領が首相と電話会談した。", "FR"),
         ("単独首相会談が行われた。", ""),
+        # Provinces of Indonesia, under island groups in ISO 3166-2; every country's
+        # regions in Chinese and Japanese, so that "昆士兰州" is not "兰州" (Lanzhou) and
+        # "ニューサウスウェールズ" not Wales; a katakana name is no part of a longer word.
+        ("Kebakaran hutan di Riau menyebabkan kabut asap tebal.", "ID"),
+        ("昆士兰州暴发洪水。", "AU"),
+        ("ニューサウスウェールズ州で山火事が発生した。", "AU"),
+        ("専門家はワクチン接種を呼びかけている。", ""),  # not Kuching
+        ("チリソースを使った料理が人気だ。", ""),  # not Chile
+        # Polish plural region adjectives open sentences; French people by each part.
+        ("Lubelscy policjanci zatrzymali sprawców napadu.", "PL"),
+        ("Les Néo-Zélandais votent pour renouveler leur Parlement.", "NZ"),
+        # Everyday words: Arabic "the new", Persian "two", Indonesian "shares" in a
+        # title-case headline (a town of Oman in the English gazetteer).
+        ("قالت الشركة إن النظارات الجديدة تدعم 12 لغة.", ""),
+        ("قیمتی بالاتر از دو هزار دلار راهی بازار می‌شود.", ""),
+        ("IHSG Ditutup Menguat, Saham Perbankan Jadi Penopang Utama", ""),
+        # Cities of world news and towns of Urdu news the packaged sources lack.
+        ("مذاکرات هسته‌ای در ژنو ادامه می‌یابد.", "CH"),
+        ("گوادر بندرگاہ سے پہلا بڑا تجارتی جہاز روانہ ہو گیا۔", "PK"),
     ],
 )
 def test_localised_names_resolve(text: str, country: str) -> None:
