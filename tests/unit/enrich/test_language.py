@@ -168,3 +168,14 @@ def test_the_script_decides_when_cld2_cannot() -> None:
     assert detect("Сильный снегопад перекрыл дороги в Польше и Чехии.") == "ru"
     assert detect("Протесты продолжились в Тегеране и других городах Ирана.") == "ru"
     assert detect("Сильний снігопад перекрив дороги в Польщі та Чехії.") == "uk"
+
+
+def test_indonesian_and_malay_by_the_words_only_one_writes() -> None:
+    # CLD2 reads both as Malay or Indonesian alike; government, police, days and months
+    # are spelt each standard's own way.
+    malay = "Polis tahan tiga lelaki berhubung kes rompakan di Johor Bahru pada Isnin."
+    indonesian = "Polisi menangkap tiga pelaku pencurian sepeda motor di Bekasi pada Senin malam."
+    assert detect(malay) == "ms"
+    assert detect(indonesian) == "id"
+    assert detect("Harga minyak sawit meningkat kerana permintaan dari India.") == "ms"
+    assert detect("Rupiah melemah karena kekhawatiran investor terhadap suku bunga.") == "id"
