@@ -248,6 +248,15 @@ def _han_ok(name: str, population: int, capital: bool) -> bool:
     return len(name) > 2 or capital or population >= HAN_TWO_CHAR_MIN_POPULATION
 
 
+@cache
+def town_owners() -> dict[str, frozenset[str]]:
+    """A GeoNames town's own name -> the countries of the towns that bear it."""
+    out: dict[str, set[str]] = {}
+    for city in geonames().get_cities().values():
+        out.setdefault(city["name"], set()).add(city["countrycode"])
+    return {name: frozenset(ccs) for name, ccs in out.items()}
+
+
 def _names_of(city: dict, group: str, towns: bool, local: bool, capital: bool) -> list[str]:
     """Which of a GeoNames city's names to read (see ``city_names``)."""
     pop, alternates = int(city["population"]), city["alternatenames"]
@@ -267,7 +276,14 @@ def _names_of(city: dict, group: str, towns: bool, local: bool, capital: bool) -
         # alternates are transliterations ("kabul", "rapat") that are words elsewhere
         # (Turkish "kabul etti", accepted; Indonesian "rapat", a meeting).
         names = [n for n in names if group in _CASELESS or n[:1].isupper()]
-        return [n for n in names if len(n) >= 5] if group == "latin" else names
+        if group != "latin":
+            return names
+        # An exonym that is another country's town ("Alzira", Algiers somewhere, is a town
+        # of Valencia) is that town in its own news.
+        owners = town_owners()
+        cc = city["countrycode"]
+        own = city["name"]
+        return [n for n in names if len(n) >= 5 and (n == own or owners.get(n, {cc}) <= {cc})]
     if group == "latin" or pop < FOREIGN_MIN_POPULATION:
         return []
     # Foreign cities in a caseless script come from CLDR unless their name has two words.

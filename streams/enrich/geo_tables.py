@@ -117,9 +117,15 @@ class _Table:
     def add(
         self, name: str, lang: str, place: Place, inflect: bool = True, override: bool = True
     ) -> None:
+        """Put ``name`` and, with ``inflect``, its forms in ``lang``; a form that is a town's
+        own name in another country is that town ("Alzira", a town of Valencia, is also a
+        Polish genitive of "Alzir", Algiers)."""
+        owners = geo_names.town_owners()
         for form in forms(name, lang, place.kind == "country") if inflect else (name,):
             key = (normalise(form) if self.group in NORMALISED else form).strip()
             if len(key) < 2:
+                continue
+            if form != name and owners.get(form, {place.country}) - {place.country}:
                 continue
             if override or key not in self.names:
                 self.names[key] = place
