@@ -186,6 +186,20 @@ def _world_news(cc: str, big: set[str], group: str) -> bool:
     return cc in big or group == "cjk"
 
 
+#: Compass points and "centre" in the Latin-script news languages: a region named by them
+#: alone ("Norte" and "Leste" of Guinea-Bissau, "Centre-Est" of Burkina Faso) is a
+#: description in every other text ("Coreia do Norte", "a região Norte do Brasil").
+_COMPASS = frozenset({
+    "Norte", "Sul", "Sur", "Leste", "Este", "Oeste", "Nord", "Sud", "Est", "Ouest",
+    "Centre", "Centro", "Noord", "Zuid", "Oost", "West", "Nordeste", "Noroeste", "Sudeste",
+    "Sudoeste", "Nordest", "Sud-Est", "Norden", "Süden", "Osten", "Westen", "Mitte",
+})  # fmt: skip
+
+
+def _descriptive(name: str) -> bool:
+    return set(re.split(r"[\s-]+", name)) <= _COMPASS
+
+
 def subdivision_names(lang: str, group: str, units: bool = False) -> Named:
     """Top-level subdivisions named in ``lang``, of the countries that speak it (local news
     names its regions) or that are big (their regions are world news: "Krim", "Kalifornien");
@@ -220,6 +234,8 @@ def subdivision_names(lang: str, group: str, units: bool = False) -> Named:
             names.add(sub.name)  # the country's own name for it ("Bayern", "Minas Gerais")
         for name in names:
             name = _strip_cjk(name) if group == "cjk" else name
+            if group == "latin" and _descriptive(name):
+                continue
             if len(name) >= _min_chars(group, local) and _usable(name, group):
                 kept.setdefault(name, set()).add(cc)
     out: Named = {}
