@@ -206,10 +206,10 @@ def _curated(table: _Table, group: str, langs: Iterable[str]) -> None:
             else:
                 place = Place(None if cc == "-" else cc, _KINDS.get(kind, kind), localised=True)
             table.add(name, lang, place, inflect=kind in ("alias", "place", "state", "org"))
-            if kind == "alias":
+            if kind == "alias":  # checked by hand: its demonyms win over a catalog's
                 demonym = Place(cc, "demonym", localised=True)
                 for form in _derived_demonyms(normalise(name), lang):
-                    table.add(form, lang, demonym, inflect=False, override=False)
+                    table.add(form, lang, demonym, inflect=False)
 
 
 def _build(key: str) -> dict[str, Place]:
