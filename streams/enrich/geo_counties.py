@@ -74,14 +74,26 @@ def council_counties() -> dict[str, Place]:
 _COMPASS = re.compile(r"(?:North|South|East|West|Central|North East)(?: Riding of)? (.+)")
 
 
+#: Scotland's council areas named as a given name ("Angus") or a common word ("Highland")
+#: are read only with "Council" (``council_counties``).
+_NOT_BARE = frozenset({"Angus", "Highland"})
+
+
+def _bare(sub: pycountry.db.Subdivision) -> bool:
+    if sub.type == "Council area":
+        return sub.name not in _NOT_BARE and "," not in sub.name
+    return sub.type in ("Two-tier county", "Unitary authority") and "[" not in sub.name
+
+
 def shire_counties(table: dict[str, Place]) -> dict[str, Place]:
-    """England's and Wales's counties and unitary authorities by their bare names ("Kent",
-    "Lincolnshire", "Cornwall", "Powys"), which their news writes alone. A name that is
-    already a town abroad ("Norfolk", Virginia; "Surrey", British Columbia) becomes that
-    town's namesake, so the story's other places choose."""
+    """England's and Wales's counties and unitary authorities and Scotland's council areas
+    by their bare names ("Kent", "Lincolnshire", "Powys", "Aberdeenshire", "Moray"), which
+    their news writes alone. A name that is already a town abroad ("Norfolk", Virginia;
+    "Surrey", British Columbia) becomes that town's namesake, so the story's other places
+    choose."""
     out: dict[str, Place] = {}
     for sub in pycountry.subdivisions.get(country_code="GB"):
-        if sub.type not in ("Two-tier county", "Unitary authority") or "[" in sub.name:
+        if not _bare(sub):
             continue
         names = [sub.name]
         if base := _COMPASS.fullmatch(sub.name):
