@@ -240,6 +240,7 @@ def _words_then_place(
     elif (
         last.start == toks[1][0]
         and words[0] not in FIRST_NAMES
+        and not given_name(words[0])
         and (sentence_initial(text, s) if initial is None else initial)
     ):
         _classify(doc, toks[1:], False)  # "Neighbouring Uganda", "Врачи Нижнего Новгорода"
