@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pycountry
 
+from streams.enrich.geo_hometown import english_towns
 from streams.enrich.geo_types import Place
 
 #: ISO 3166-2 subdivision types of the UK and Ireland that are counties with a council.
@@ -81,7 +82,11 @@ _NOT_BARE = frozenset({"Angus", "Highland"})
 
 def _bare(sub: pycountry.db.Subdivision) -> bool:
     if sub.type == "Council area":
-        return sub.name not in _NOT_BARE and "," not in sub.name
+        # A council named after its town ("Stirling", "Falkirk") is that town's name: the
+        # English-language home-town table reads it (``geo_hometown``).
+        town = english_towns().get(sub.name, {})
+        city = sub.name.endswith((" City", ", City of"))
+        return sub.name not in _NOT_BARE and not city and "GB" not in town
     return sub.type in ("Two-tier county", "Unitary authority") and "[" not in sub.name
 
 

@@ -81,8 +81,10 @@ def test_uk_councils_canadian_provinces_and_australian_state_parts() -> None:
         ("City of Edinburgh Council", "GB"),
         ("Perth and Kinross", "GB"),
     ]
-    # A city's council is also a US body; bare council names are towns and surnames too.
-    assert names("Glasgow City Council and Fife") == [("Glasgow", "GB")]
+    # A city's council is also a US body; a Scottish council area is named bare ("Fife"),
+    # unless named after its town ("Stirling": the home-town table reads that).
+    assert names("Glasgow City Council and Fife") == [("Glasgow", "GB"), ("Fife", "GB")]
+    assert names("Stirling Council") == [("Stirling Council", "GB")]
     assert names("Stratford, Ont., and western Victoria") == [
         ("Ont.", "CA"),
         ("western Victoria", "AU"),
