@@ -580,6 +580,26 @@ def test_everyday_words_that_are_also_places() -> None:
         ("Floods in Sichuan and an earthquake in Hokkaido.", {"CN", "JP"}),
         ("Cartel violence in Jalisco and Chiapas continued.", {"MX"}),
         ("The chef said he would serve the tacos with Tabasco sauce on the side.", set()),
+        ("Snow shuts more than 80 schools in Aberdeenshire and Moray.", {"GB"}),
+        # A town's own name beats another place's exonym or inflected form ("Alzira" is
+        # also a Polish genitive of Algiers); a region named by a compass word or a common
+        # noun is a description ("Norte" of Guinea-Bissau, "Valle" of Honduras).
+        (
+            "La DANA deja graves inundaciones en Valencia y Castellón\n\nEn Paiporta y "
+            "Alzira se han suspendido las clases hasta el lunes.",
+            {"ES"},
+        ),
+        (
+            "Mendoza: la vendimia cerró con una caída del 15%\n\nLas heladas golpearon "
+            "especialmente a San Rafael y al Valle de Uco.",
+            {"AR"},
+        ),
+        ("A região Norte do Brasil registra chuvas acima da média.", {"BR"}),
+        # A given name before a place is a person's, first in a sentence too.
+        ("Fernanda Torres conquista Globo de Ouro de melhor atriz.", set()),
+        # Palestinians are not Eritreans (a catalog's wrong Persian name for Eritrea).
+        ("غزہ میں اسرائیلی فضائی حملے، 50 سے زائد فلسطینی جاں بحق", {"IL", "PS"}),
+        ("বাঁকুড়া ও পুরুলিয়ায় তীব্র তাপপ্রবাহ, স্কুলে আগাম গরমের ছুটি", {"IN"}),
     ],
 )
 def test_towns_islands_and_regions(text: str, expected: set[str]) -> None:
