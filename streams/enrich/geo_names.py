@@ -290,8 +290,9 @@ def _names_of(city: dict, group: str, towns: bool, local: bool, capital: bool) -
         names = [n for n in alternates if n != bare or bare == city["name"]]
         # In a script with letter case a name starts with a capital; GeoNames' lower-case
         # alternates are transliterations ("kabul", "rapat") that are words elsewhere
-        # (Turkish "kabul etti", accepted; Indonesian "rapat", a meeting).
-        names = [n for n in names if group in _CASELESS or n[:1].isupper()]
+        # (Turkish "kabul etti", accepted; Indonesian "rapat", a meeting). Scripts without
+        # case (Han "堪培拉", Arabic) keep every name.
+        names = [n for n in names if not n[:1].islower()]
         if group != "latin":
             return names
         # An exonym that is another country's town ("Alzira", Algiers somewhere, is a town
