@@ -178,8 +178,8 @@ _FANG_VERBS = {"面": frozenset("临臨对對"), "针": frozenset("对對"), "�
 
 def han_name_ends(text: str, e: int, name: str) -> bool:
     """Whether a Han name ending at ``e`` is the name and not the start of the next word:
-    a side ("美方", see _FANG_WORDS) or a visit ("访华") followed by what makes 方 or 华
-    the first character of a word ("方便", "华为", Huawei)."""
+    a side ("美方", see _FANG_WORDS) or a visit ("访华", "在华") followed by what makes 方 or
+    华 the first character of a word ("方便", "华为", Huawei, "在华盛顿", in Washington)."""
     if e >= len(text):
         return True
     nxt, after = text[e], text[e + 1 : e + 2]
@@ -188,7 +188,8 @@ def han_name_ends(text: str, e: int, name: str) -> bool:
             return after in _FANG_VERBS[nxt]
         return nxt not in _FANG_WORDS
     if name.endswith(("华", "華")):
-        return nxt not in "为為"
+        # 华为 (Huawei), 华盛顿 (Washington), 华沙 (Warsaw), 华尔街 (Wall Street), 华府
+        return nxt not in "为為盛沙尔府"
     return True
 
 
