@@ -120,6 +120,8 @@ def _scan(text: str, key: str, group: str) -> list[Hit]:
         for place, s, e in found
         if place.kind != "combining" or (text[e : e + 1] == "-" and e + 1 in demonym_starts)
     ]
+    if group == "cyrillic":
+        found = [(place, s, e) for place, s, e in found if not _compound_town(text, place, s, e)]
     # "latino-americano" is not "americano", but in "deutsch-französische" both count.
     demonym_ends = {e for place, _, e in found if place.kind == "demonym"}
     out: list[Hit] = []
@@ -132,6 +134,16 @@ def _scan(text: str, key: str, group: str) -> list[Hit]:
         else:
             out.append(Hit(s, e, place))
     return out
+
+
+def _compound_town(text: str, place: Place, s: int, e: int) -> bool:
+    """A city's name as one part of a hyphenated town's name: "Білгород-Дністровський" is
+    not Belgorod, "Переяслав-Хмельницький" not Khmelnytskyi."""
+    if place.kind != "city":
+        return False
+    after = text[e : e + 1] == "-" and text[e + 1 : e + 2].isupper()
+    before = s >= 2 and text[s - 1] == "-" and text[s - 2].isalpha()
+    return after or before
 
 
 def _remap(hits: list[Hit], text: str) -> list[Hit]:

@@ -74,6 +74,7 @@ _UK_NOUNS = _endings("""
     ь: ь я/ю/і ю/і ь ем/ю і
     о: о а у о ом і
     и: и ів ам и ами ах
+    ці: ці ців цям ці цями цях
 """)
 _RU_ADJ = _endings("""
     ая: ая ой ой ую ой ой
@@ -132,6 +133,8 @@ def _cyr_noun(word: str, uk: bool) -> Slots:
         return [{word}] * 6
     ends = ("", "а/у", "у/ові", "", "ом/ем", "і/у") if uk else ("", "а", "у", "", "ом/ем", "е")
     slots = _paradigm(word, ends)
+    if uk and word[-1] in _UK_SOFT:  # Люксембург → у Люксембурзі, Гамбург → Гамбурзі
+        slots[5].add(word[:-1] + _UK_SOFT[word[-1]] + "і")
     if len(word) >= 5 and word[-2] in "еоє" and word[-3] not in _VOWELS:
         fleeting = _paradigm(word[:-2] + word[-1], ends)  # Египет → Египта, Єгипет → Єгипту
         slots = [slots[0]] + [a | b for a, b in zip(slots[1:], fleeting[1:], strict=True)]

@@ -163,6 +163,15 @@ def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None
         # Cities of world news and towns of Urdu news the packaged sources lack.
         ("مذاکرات هسته‌ای در ژنو ادامه می‌یابد.", "CH"),
         ("گوادر بندرگاہ سے پہلا بڑا تجارتی جہاز روانہ ہو گیا۔", "PK"),
+        # Capitals in scripts without letter case; "在华盛顿" is "in Washington", not "in
+        # China"; Ukrainian locatives of -г nouns and -ці plurals; a city as one part of a
+        # hyphenated town's name is not that city.
+        ("堪培拉宣布新的移民政策。", "AU"),
+        ("分析人士认为，在华盛顿对盟友加征关税的背景下，两国需要加强合作。", "US"),
+        ("Наступне засідання Ради ЄС відбудеться в Люксембурзі.", "LU"),
+        ("У Чернівцях завершили реставрацію фасаду театру.", "UA"),
+        ("Затримали орендаря земельної ділянки поблизу Білгорода-Дністровського.", ""),
+        ("Indien und Saudiarabien signalisierten Zustimmung.", "IN,SA"),
     ],
 )
 def test_localised_names_resolve(text: str, country: str) -> None:
