@@ -167,6 +167,16 @@ def _with_local_spans(text: str, spans: list[Span], hits: list[Hit]) -> list[Spa
     return sorted(spans + extra, key=lambda sp: sp.start) if extra else spans
 
 
+def _in_name(text: str, sp: Span, h: Hit) -> bool:
+    """Whether a country inside a person's span is a word of the name: its first of several
+    ("Israel Vázquez"), or a later one after a known given name ("Luís Montenegro"); not in
+    a span the tagger ran over a phrase ("Norte do Brasil")."""
+    if h.start == sp.start:
+        return h.end < sp.end
+    first = text[sp.start : sp.end].split(" ", 1)[0]
+    return first in GIVEN_NAMES
+
+
 def _kept(
     text: str,
     spans: list[Span],
@@ -177,9 +187,9 @@ def _kept(
 ) -> list[tuple[Hit, Span | None]]:
     """The hits that can name a country, each with the span around it. Inside a person's
     name a place is no place in English; in other languages a country there still counts
-    (German capitalises every noun, so a person's span may run into one), but not as the
-    first of several words where only names are capitalised (``given_names``): "Israel
-    Vázquez" is a given name."""
+    (German capitalises every noun, so a person's span may run into one), but not where
+    only names are capitalised (``given_names``) and it is a word of the name
+    (``_in_name``)."""
     starts = [sp.start for sp in spans]
     named = _named_countries(text, spans, starts, hits)
     kept: list[tuple[Hit, Span | None]] = []
@@ -190,11 +200,7 @@ def _kept(
         if (
             sp is not None
             and sp.label == "PER"
-            and (
-                h.place.kind in _NAMESAKE
-                or english()
-                or (given_names and h.start == sp.start and h.end < sp.end)
-            )
+            and (h.place.kind in _NAMESAKE or english() or (given_names and _in_name(text, sp, h)))
         ):
             continue
         if sp is not None and sp.label == "ORG" and not _org_place(text, sp, h, named, language):
