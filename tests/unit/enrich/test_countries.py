@@ -597,6 +597,13 @@ def test_everyday_words_that_are_also_places() -> None:
         ("A região Norte do Brasil registra chuvas acima da média.", {"BR"}),
         # A given name before a place is a person's, first in a sentence too.
         ("Fernanda Torres conquista Globo de Ouro de melhor atriz.", set()),
+        # A country as a surname after a given name ("Luís Montenegro"), not a phrase the
+        # tagger ran into a name ("Norte do Brasil").
+        ("O primeiro-ministro Luís Montenegro garantiu que não há risco.", set()),
+        # "Metro" (an Indonesian city) is a word; "Plano" a plan, "Portuguesa" an adjective.
+        ("A Metro do Porto anunciou uma nova linha até Vila Nova de Gaia.", {"PT"}),
+        ("O Plano de Recuperação prevê novos investimentos nas escolas.", set()),
+        ("As forças ruandesas destacadas na região apoiam o exército.", {"RW"}),
         # Palestinians are not Eritreans (a catalog's wrong Persian name for Eritrea).
         ("غزہ میں اسرائیلی فضائی حملے، 50 سے زائد فلسطینی جاں بحق", {"IL", "PS"}),
         ("বাঁকুড়া ও পুরুলিয়ায় তীব্র তাপপ্রবাহ, স্কুলে আগাম গরমের ছুটি", {"IN"}),
@@ -604,3 +611,7 @@ def test_everyday_words_that_are_also_places() -> None:
 )
 def test_towns_islands_and_regions(text: str, expected: set[str]) -> None:
     assert countries(text) == expected
+
+
+def test_a_portuguese_adjective_in_a_name_is_not_a_venezuelan_state() -> None:
+    assert "VE" not in countries("A Agência Portuguesa do Ambiente alertou para a seca.")
