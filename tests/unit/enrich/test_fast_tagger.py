@@ -219,3 +219,12 @@ def test_a_turkish_case_suffix_ends_a_name() -> None:
     spans = {(s.text, s.label) for s in tag(text, language="tr")}
     assert ("Türk", "MISC") in spans
     assert not any(s.text.startswith("Almanya'daki T") for s in tag(text, language="tr"))
+
+
+def test_a_first_word_before_a_place_is_not_part_of_a_name() -> None:
+    from streams.enrich import enrich_text
+
+    # "Врачи" (doctors) opens the sentence; "Fernanda" is a given name.
+    text = "Врачи Нижнего Новгорода провели уникальную операцию."
+    assert enrich_text(text).countries == ["RU"]
+    assert enrich_text("Fernanda Torres conquista Globo de Ouro de melhor atriz.").countries == []

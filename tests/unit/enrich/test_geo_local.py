@@ -174,3 +174,10 @@ def test_a_volunteer_fire_department_is_a_town_body_not_a_us_office() -> None:
 def test_a_us_postal_code_after_a_town_the_us_has(text: str, postal: bool) -> None:
     hit = next(h for h in gazetteer.find(text) if text[h.end] == ",")
     assert geo_local.postal_state(text, hit) is postal
+
+
+def test_a_turkish_locative_suffix_makes_a_town_a_place() -> None:
+    from streams.enrich import enrich_text
+
+    text = "Edirne'den Bulgaristan'a geçmeye çalışan göçmenler yakalandı."
+    assert set(enrich_text(text).countries) == {"BG", "TR"}

@@ -34,3 +34,21 @@ def test_departements_and_provinces_are_read_in_their_own_language_only() -> Non
     # top-level table keeps regions only.
     assert "Landes" not in geo_names.subdivision_names("de", "latin", units=True)
     assert "Gers" not in geo_names.subdivision_names("fr", "latin")
+
+
+def test_a_towns_own_name_beats_an_exonym_or_an_inflected_form() -> None:
+    """ "Alzira", a Polish genitive of Algiers, is a town of Valencia; a region named by a
+    common noun ("Valle" of Honduras) or a compass word ("Norte") is a description."""
+    from streams.enrich import enrich_text
+
+    spain = (
+        "La DANA deja graves inundaciones en Valencia y Castellón\n\nEn Paiporta y "
+        "Alzira se han suspendido las clases hasta el lunes."
+    )
+    mendoza = (
+        "Mendoza: la vendimia cerró con una caída del 15%\n\nLas heladas golpearon "
+        "especialmente a San Rafael y al Valle de Uco."
+    )
+    assert enrich_text(spain).countries == ["ES"]
+    assert enrich_text(mendoza).countries == ["AR"]
+    assert "Norte" not in geo_names.subdivision_names("pt", "latin")

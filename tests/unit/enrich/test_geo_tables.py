@@ -172,6 +172,14 @@ def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None
         ("У Чернівцях завершили реставрацію фасаду театру.", "UA"),
         ("Затримали орендаря земельної ділянки поблизу Білгорода-Дністровського.", ""),
         ("Indien und Saudiarabien signalisierten Zustimmung.", "IN,SA"),
+        # "Metro" (an Indonesian city) is a word, Portuguese "Plano" a plan, "Portuguesa"
+        # the adjective (a state of Venezuela too); Rwandans; Palestinians are not
+        # Eritreans (a catalog's Persian name of Eritrea); West Bengal's districts.
+        ("A Metro do Porto anunciou uma nova linha até Vila Nova de Gaia.", "PT"),
+        ("O Plano de Recuperação prevê novos investimentos nas escolas.", ""),
+        ("As forças ruandesas destacadas na região apoiam o exército.", "RW"),
+        ("غزہ میں اسرائیلی فضائی حملے، 50 سے زائد فلسطینی جاں بحق", "IL,PS"),
+        ("বাঁকুড়া ও পুরুলিয়ায় তীব্র তাপপ্রবাহ, স্কুলে আগাম গরমের ছুটি", "IN"),
     ],
 )
 def test_localised_names_resolve(text: str, country: str) -> None:
@@ -219,3 +227,11 @@ def test_a_capital_by_its_local_name_weighs_as_its_english_name() -> None:
 
     text = "Il governo di Roma firma un accordo con Tripoli sui migranti."
     assert enrich_text(text).countries == ["IT", "LY"]
+
+
+def test_a_portuguese_adjective_in_a_name_is_not_a_venezuelan_state() -> None:
+    from streams.enrich import enrich_text
+
+    assert (
+        "VE" not in enrich_text("A Agência Portuguesa do Ambiente alertou a população.").countries
+    )
