@@ -180,6 +180,9 @@ def test_an_upgrade_removes_only_its_own_keys_old_tables(tmp_path: Path) -> None
         ("As forças ruandesas destacadas na região apoiam o exército.", "RW"),
         ("غزہ میں اسرائیلی فضائی حملے، 50 سے زائد فلسطینی جاں بحق", "IL,PS"),
         ("বাঁকুড়া ও পুরুলিয়ায় তীব্র তাপপ্রবাহ, স্কুলে আগাম গরমের ছুটি", "IN"),
+        ("इंदौर में नकली दवा बनाने वाली फैक्ट्री का भंडाफोड़", "IN"),
+        ("独仏首脳が電話で会談した。", "DE,FR"),
+        ("Nowe połączenie promowe z Gdyni rusza w maju.", "PL"),
     ],
 )
 def test_localised_names_resolve(text: str, country: str) -> None:
