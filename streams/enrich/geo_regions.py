@@ -10,11 +10,11 @@ regions in other languages (``geo_names.subdivision_names``); this is the Englis
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 
 import pycountry
 
+from streams.enrich.geo_script import ascii_name
 from streams.enrich.geo_types import Place
 
 #: Countries of 100 million people or more whose region names are the ones English news
@@ -37,10 +37,6 @@ _DESCRIPTIONS = frozenset({"Federal", "Capital"})
 _OWN_CODE = "Special administrative region"
 #: A bare name this short is a word or an abbreviation as often as a region ("Para", "Acre").
 MIN_CHARS = 5
-
-
-def _ascii(name: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
 def _others() -> dict[str, set[str]]:
@@ -69,7 +65,7 @@ def big_country_regions(
                 continue
             if not _DESCRIPTIONS.isdisjoint(name.split()):
                 continue
-            for form in {name, _ascii(name)}:
+            for form in {name, ascii_name(name)}:
                 if (
                     len(form) >= MIN_CHARS
                     and form not in table

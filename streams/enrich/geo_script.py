@@ -43,6 +43,12 @@ _GROUP_NAME = {
 }
 
 
+def ascii_name(name: str) -> str:
+    """A name without its accents, as English text often writes it ("Yucatán" → "Yucatan");
+    letters with no ASCII base are dropped."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+
+
 def script_of(name: str) -> str | None:
     """The group all of a name's letters belong to, or None for a name that mixes groups."""
     for group, rx in _GROUP_NAME.items():
