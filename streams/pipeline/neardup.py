@@ -65,6 +65,15 @@ _CHUNK = 4096  # shingles per MinHash block: caps the temporary (chunk x num_per
 _ASCII_DELETE = bytes(c for c in range(128) if re.match(r"[^\w\s]", chr(c)))
 _ASCII_TABLE = bytes.maketrans(bytes(range(0x1C, 0x20)), b"    ")
 _ASCII = frozenset(map(chr, range(128)))
+# The non-ASCII characters most English copy carries (typographic quotes, dashes, ellipsis,
+# no-break and thin spaces), each as UTF-8 with what the rule above makes of it (a space or
+# nothing). A text whose only non-ASCII characters are these takes the bytes path once they
+# are replaced, instead of a pass over every character.
+_TYPOGRAPHIC = {
+    ch: (ch.encode("utf-8"), b" " if ch.isspace() else b"")
+    for ch in "\u2019\u2018\u201c\u201d\u2013\u2014\u2026\u00a0\u2009\u202f\u00ab\u00bb"
+}
+_ASCII_BYTES = bytes(range(128))
 _U32 = np.uint32
 _U64 = np.uint64
 
@@ -80,20 +89,42 @@ def _normalised_words(text: str) -> list[bytes]:
     """UTF-8 words of `text` after casefolding and deleting punctuation.
 
     Equals `re.sub(r"[^\\w\\s]", "", text.casefold()).split()` (encoded), faster
-    (docs/neardup.md): ASCII text goes through one `bytes.translate`; non-ASCII texts only pay a
-    `str.replace` per distinct non-ASCII punctuation or space character.
+    (docs/neardup.md): ASCII text goes through one `bytes.translate`, and so does text whose
+    only non-ASCII characters are typographic quotes, dashes and spaces, once they are
+    replaced; other texts pay a `str.replace` per distinct non-ASCII punctuation or space.
     """
     if text.isascii():
         data = text.encode("ascii").lower()
     else:
-        folded = text.casefold()
-        for ch in set(folded).difference(_ASCII):
-            if ch.isspace():
-                folded = folded.replace(ch, " ")
-            elif not ch.isalnum():
-                folded = folded.replace(ch, "")
-        data = folded.encode("utf-8")
+        typographic = _typographic_to_ascii(text)
+        data = _folded(text) if typographic is None else typographic
     return data.translate(_ASCII_TABLE, _ASCII_DELETE).split()
+
+
+def _folded(text: str) -> bytes:
+    """`text` casefolded, its non-ASCII spaces made spaces and its other non-ASCII
+    punctuation deleted, as UTF-8 (ASCII punctuation is left to the caller's translate)."""
+    folded = text.casefold()
+    for ch in set(folded).difference(_ASCII):
+        if ch.isspace():
+            folded = folded.replace(ch, " ")
+        elif not ch.isalnum():
+            folded = folded.replace(ch, "")
+    return folded.encode("utf-8")
+
+
+def _typographic_to_ascii(text: str) -> bytes | None:
+    """``text`` lower-cased as ASCII bytes with its typographic characters replaced, or
+    None when it holds any other non-ASCII character (a letter, another symbol): then only
+    the general path knows what casefolding makes of it."""
+    data = text.encode("utf-8")
+    # Deleting the ASCII bytes leaves the UTF-8 of the non-ASCII characters: a short string.
+    found = set(data.translate(None, _ASCII_BYTES).decode("utf-8"))
+    if not found.issubset(_TYPOGRAPHIC):
+        return None
+    for ch in found:
+        data = data.replace(*_TYPOGRAPHIC[ch])
+    return data.lower()
 
 
 def normalise(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 
@@ -46,6 +47,19 @@ def random_story(rng: random.Random, words: int = 120) -> str:
 def test_normalise_casefolds_strips_punctuation_and_collapses_space() -> None:
     assert normalise("  The U.S. bank's\n\nRATE—cut!  ") == "the us banks ratecut"
     assert normalise("Straße café\u00a0“quoted”") == "strasse café quoted"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“It’s over,” she said — the ‘deal’ is done…\u00a0Really\u2009«now»",
+        "Typographic “quotes” and a letter: Zoë’s café",  # a letter: the general path
+        "\u2014\u2026",  # nothing but punctuation
+    ],
+)
+def test_typographic_text_normalises_like_the_general_rule(text: str) -> None:
+    # The bytes fast path for quotes, dashes and spaces must equal the rule it shortcuts.
+    assert normalise(text) == " ".join(re.sub(r"[^\w\s]", "", text.casefold()).split())
 
 
 def test_exact_copy_is_duplicate() -> None:
