@@ -52,8 +52,9 @@ BOILERPLATE_SOURCES = 256
 #: Stories kept per LSH bucket (the most recent). A bucket only grows past a few entries
 #: when many near-identical stories arrive (a wire story republished by hundreds of
 #: outlets); its members are then one cluster, and comparing with the latest ones is
-#: enough. Without the cap a flood of copies costs O(window) per story.
-BUCKET_CAP = 32
+#: enough. Without the cap a flood of copies costs O(window) per story; with it, at most
+#: bands x cap candidates are verified (8: 128 rows of signatures to read, not 512).
+BUCKET_CAP = 8
 _M64 = (1 << 64) - 1
 _BASE = 0x100000001B3  # odd, so it is invertible mod 2^64 (FNV-1 64-bit prime)
 _BASE_INV = pow(_BASE, -1, 1 << 64)
