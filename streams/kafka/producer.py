@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import KafkaError
+from aiokafka.errors import KafkaError, KafkaTimeoutError
 
 from schemas.models import story_id_for
 from streams.exitcodes import (
@@ -158,7 +158,7 @@ async def replay(
                 report.stopped_by = stop.signal
                 break
             key, value = sid.encode() or None, orjson.dumps(rec)
-            fut = await producer.send(topic, value, key=key)
+            fut = await send_through_outage(producer, topic, value, key, stop)
             pending.append((sid, key, value, fut))
             if len(pending) >= 1000:
                 await _settle(producer, topic, pending, report, progress)
@@ -211,6 +211,31 @@ async def _check_topic(producer: AIOKafkaProducer, s: Settings, topic: str) -> N
         raise InputError(unknown_topic(topic, existing, broker_address(s)))
 
 
+#: How long a publisher keeps handing a story to a broker that takes none (down, restarting,
+#: no leader) before it gives up. aiokafka's `send` waits at most its request timeout (60 s)
+#: for room in a partition's batch; a broker restart after a minute's outage takes longer.
+OUTAGE_S = 300.0
+
+
+async def send_through_outage(
+    producer: AIOKafkaProducer,
+    topic: str,
+    value: bytes,
+    key: bytes | None,
+    stop: StopRequest | None = None,
+) -> asyncio.Future[Any]:
+    """``producer.send``, tried again while the broker takes nothing, for up to OUTAGE_S;
+    not again once ``stop`` is requested (a Ctrl-C during an outage ends the wait)."""
+    deadline = time.monotonic() + OUTAGE_S
+    while True:
+        try:
+            return await producer.send(topic, value, key=key)
+        except KafkaTimeoutError:
+            if time.monotonic() >= deadline or (stop is not None and stop.requested):
+                raise
+            log.warning("the broker has taken no story for a while; still trying")
+
+
 _Pending = tuple[str, bytes | None, bytes, "asyncio.Future[Any]"]
 #: A send the broker failed (timeout, leader change, ...) is tried again this often.
 SEND_ATTEMPTS = 4
@@ -251,7 +276,9 @@ async def _settle(
         todo = []
         for sid, key, value, _ in failed:
             try:
-                todo.append((sid, key, value, await producer.send(topic, value, key=key)))
+                todo.append(
+                    (sid, key, value, await send_through_outage(producer, topic, value, key))
+                )
             except KafkaError as exc:
                 report.failed += 1
                 report.error = f"broker rejected a story: {exc}"
