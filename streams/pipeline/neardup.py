@@ -75,6 +75,10 @@ _TYPOGRAPHIC = {
     for ch in "\u2019\u2018\u201c\u201d\u2013\u2014\u2026\u00a0\u2009\u202f\u00ab\u00bb"
 }
 _ASCII_BYTES = bytes(range(128))
+# Every byte these characters' UTF-8 is made of (lead bytes C2 and E2, continuation bytes):
+# a text with any other non-ASCII byte (Cyrillic, CJK, an accented letter) is refused at
+# once, before any exact check.
+_TYPOGRAPHIC_BYTES = bytes([0xC2, 0xE2, *range(0x80, 0xC0)])
 _U32 = np.uint32
 _U64 = np.uint64
 
@@ -119,9 +123,12 @@ def _typographic_to_ascii(text: str) -> bytes | None:
     None when it holds any other non-ASCII character (a letter, another symbol): then only
     the general path knows what casefolding makes of it."""
     data = text.encode("utf-8")
-    # Deleting the ASCII bytes leaves the UTF-8 of the non-ASCII characters: a short string.
-    found = set(data.translate(None, _ASCII_BYTES).decode("utf-8"))
-    if not found.issubset(_TYPOGRAPHIC):
+    # Deleting the ASCII bytes leaves the UTF-8 of the non-ASCII characters.
+    rest = data.translate(None, _ASCII_BYTES)
+    if rest.translate(None, _TYPOGRAPHIC_BYTES):
+        return None
+    found = set(rest.decode("utf-8"))
+    if not found.issubset(_TYPOGRAPHIC):  # another character of those bytes ("€", "•")
         return None
     for ch in found:
         data = data.replace(*_TYPOGRAPHIC[ch])
