@@ -18,7 +18,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from schemas.models import DeadLetter
 from streams.kafka.client import client_kwargs
-from streams.kafka.producer import broker_topics, start_producer
+from streams.kafka.producer import broker_topics, send_through_outage, start_producer
 from streams.settings import Settings
 from streams.topics import Topics
 
@@ -118,7 +118,8 @@ async def redrive(
                     continue
                 stats[dl.reason] += 1
                 if not dry_run:
-                    futures.append(await producer.send(t.raw, value, key=dl.original_key()))
+                    fut = await send_through_outage(producer, t.raw, value, dl.original_key())
+                    futures.append(fut)
             if futures:
                 await asyncio.gather(*futures)
             if not dry_run and commit:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from schemas.models import RawStory
 from streams.exitcodes import ExitCode, StopRequest, job_exit_code, stop_on_signals
-from streams.kafka.producer import ensure_input_topic, start_producer
+from streams.kafka.producer import ensure_input_topic, send_through_outage, start_producer
 from streams.settings import Settings
 from streams.sources.feeds.metrics import METRICS_FILE, write_metrics
 from streams.sources.feeds.poll import PollOutcome, PollReport, poll_sources
@@ -68,7 +68,8 @@ async def ingest_to_kafka(
     topic = Topics(s.topic_prefix).raw
 
     async def publish(story: RawStory) -> None:
-        fut = await producer.send(topic, story.to_bytes(), key=story.id.encode())
+        # A broker outage (a restart, a leader election) delays the story, not fails it.
+        fut = await send_through_outage(producer, topic, story.to_bytes(), story.id.encode(), stop)
         await fut
 
     def progress(outcome: PollOutcome) -> None:

@@ -10,11 +10,17 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from aiokafka.errors import TopicAuthorizationFailedError
+from aiokafka.errors import KafkaTimeoutError, TopicAuthorizationFailedError
 
 import streams.kafka.producer
 from streams.exitcodes import InputError, StopRequest
-from streams.kafka.producer import PRODUCER_LINGER_MS, ReplayReport, replay, start_producer
+from streams.kafka.producer import (
+    PRODUCER_LINGER_MS,
+    ReplayReport,
+    replay,
+    send_through_outage,
+    start_producer,
+)
 from streams.kafka.security import AccessDenied
 from streams.settings import Settings
 
@@ -179,3 +185,42 @@ def test_replay_the_acls_refuse_ends_with_one_access_refusal(
     with pytest.raises(AccessDenied, match="does not allow this client to write to topic t "):
         asyncio.run(replay(path, Settings(), topic="t", show_progress=False))
     assert fake.stopped
+
+
+class _FullBatches:
+    """A producer whose ``send`` times out (aiokafka: no room in a partition's batch while
+    the broker takes nothing) ``fails`` times, then accepts."""
+
+    def __init__(self, fails: int) -> None:
+        self.fails = fails
+        self.calls = 0
+
+    async def send(self, topic: str, value: bytes, key: bytes | None = None) -> str:
+        self.calls += 1
+        if self.calls <= self.fails:
+            raise KafkaTimeoutError()
+        return "accepted"
+
+
+def test_send_through_outage_tries_again_until_the_broker_takes_the_story() -> None:
+    producer = _FullBatches(fails=3)
+    got = asyncio.run(send_through_outage(producer, "news.raw", b"{}", b"k"))
+    assert (got, producer.calls) == ("accepted", 4)
+
+
+def test_send_through_outage_gives_up_after_its_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streams.kafka.producer, "OUTAGE_S", 0.0)
+    producer = _FullBatches(fails=3)
+    with pytest.raises(KafkaTimeoutError):
+        asyncio.run(send_through_outage(producer, "news.raw", b"{}", b"k"))
+    assert producer.calls == 1
+
+
+def test_send_through_outage_stops_trying_once_a_stop_is_requested() -> None:
+    async def run() -> None:
+        stop = StopRequest()
+        stop.set(signal.SIGINT)
+        await send_through_outage(_FullBatches(fails=3), "news.raw", b"{}", b"k", stop)
+
+    with pytest.raises(KafkaTimeoutError):
+        asyncio.run(run())
