@@ -62,7 +62,18 @@ def process_story(
     """Enrich, mark near-duplicates (when an index is given) and decide the routes: the
     best category plus any other over ``threshold``, or ``unclassified`` when the best is
     under the category model's abstain threshold."""
-    rec = enriched_record(story, tagger)
+    return finish_story(story, enriched_record(story, tagger), threshold, neardup)
+
+
+def finish_story(
+    story: RawStory, rec: dict[str, Any], threshold: float, neardup: NearDupIndex | None = None
+) -> Processed:
+    """:func:`process_story` after the enrichment: ``rec`` is ``enriched_record(story)``.
+
+    Apart so that a batch can enrich all its stories before it marks any: run one after
+    the other per story, the enrichment's tables and the near-duplicate index push each
+    other out of the CPU's caches (docs/performance.md).
+    """
     cluster_id, duplicate_of = story.id, None
     if neardup is not None:
         source = None if story.source == _NO_SOURCE else story.source

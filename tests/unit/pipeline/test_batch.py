@@ -12,6 +12,7 @@ from schemas.models import DeadLetter
 from streams.pipeline import batch as batch_module
 from streams.pipeline.batch import (
     BatchConfig,
+    BatchResult,
     ProcessState,
     SourceEvent,
     admit,
@@ -120,12 +121,62 @@ def test_an_enrichment_failure_is_a_dead_letter_not_a_crash(
     def broken(*args: object, **kwargs: object) -> object:
         raise ValueError("model exploded")
 
-    monkeypatch.setattr(batch_module, "process_story", broken)
+    monkeypatch.setattr(batch_module, "enriched_record", broken)
     out = process_batch([event(1, PARIS)], ProcessState(1000), CFG, NOW)
     assert out.dead_letters == {"enrichment_error": 1}
     letter = DeadLetter.model_validate_json(out.records[0][2])
     assert "model exploded" in letter.error
     assert not out.fresh  # not marked: a redrive after the fix is processed
+
+
+def test_a_failure_after_the_enrichment_is_a_dead_letter_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> object:
+        raise ValueError("index exploded")
+
+    monkeypatch.setattr(batch_module, "finish_story", broken)
+    ok = {**PARIS, "id": "s2"}
+    out = process_batch([event(1, PARIS), event(2, ok)], ProcessState(1000), CFG, NOW)
+    assert out.dead_letters == {"enrichment_error": 2} and not out.fresh
+    assert [t for t, _, _ in out.records] == [TOPICS.deadletter] * 2
+
+
+def _comparable(out: BatchResult) -> tuple[object, ...]:
+    """A batch's outputs without their clocks (when enriched, when dead-lettered)."""
+
+    def value(topic: str, raw: bytes) -> object:
+        return orjson.loads(raw) | {"enriched_at": "", "dead_lettered_at": ""}
+
+    records = [(t, k, value(t, v)) for t, k, v in out.records]
+    return records, dict(out.deltas), dict(out.fresh), out.duplicates, out.near_duplicates
+
+
+def test_a_batch_gives_what_its_stories_give_one_at_a_time() -> None:
+    """Enriching the whole batch before marking near-duplicates changes no output."""
+    stories = [
+        event(1, PARIS),
+        event(2, b"{not json"),
+        event(3, {**PARIS, "id": "s2", "headline": "Paris summit (update)"}),
+        event(4, PARIS),  # the same id again
+        event(5, {"id": "s3", "headline": "Floods", "body": "Floods hit Dhaka, Bangladesh."}),
+        event(6, {**PARIS, "id": "s4", "body": PARIS["body"] + " Talks go on."}),
+    ]
+    cfg = BatchConfig(topics=TOPICS, count_clusters_once=True)
+    whole = process_batch(stories, ProcessState(1000), cfg, NOW, NearDupIndex(threshold=0.5))
+    state, index, parts = ProcessState(1000), NearDupIndex(threshold=0.5), BatchResult()
+    for e in stories:
+        one = process_batch([e], state, cfg, NOW, index)
+        parts.records += one.records
+        for key, sources in one.deltas.items():
+            parts.deltas[key] += sources
+        for part, fps in one.fresh.items():
+            parts.fresh[part] += fps
+            state.inflight.update(fps)  # as the agent does until the batch is acknowledged
+        parts.duplicates += one.duplicates
+        parts.near_duplicates += one.near_duplicates
+    assert whole.near_duplicates == 2 and whole.duplicates == 1
+    assert _comparable(whole) == _comparable(parts)
 
 
 def test_count_clusters_once_counts_a_near_duplicate_cluster_once() -> None:
