@@ -67,7 +67,7 @@ def test_bench_soak_tiny_run_samples_memory() -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["offered"] == result["arrived"] == 240
-    assert result["samples"] and all(len(s) == 3 and s[1] > 0 for s in result["samples"])
+    assert result["samples"] and all(len(s) == 4 and s[1] > 0 for s in result["samples"])
 
 
 @pytest.mark.skipif(

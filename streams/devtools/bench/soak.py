@@ -1,7 +1,8 @@
 """`--soak SECONDS`: one worker, or ``--workers`` of them sharing the partitions (default
 settings, near-duplicates on), under a steady load for a long run on either engine,
-sampling their and the broker's resident memory and timing every story (the p50 of the
-first and last quarter shows a slowdown)."""
+sampling their and the broker's resident memory and the stories in flight (sent, not yet
+out: a queue shows when it forms) and timing every story (the p50 of the first and last
+quarter shows a slowdown)."""
 
 from __future__ import annotations
 
@@ -42,9 +43,9 @@ def run_soak(args: argparse.Namespace) -> int:
     (engine,) = engines(args)
     res = soak(args.soak, args.rate, engine=engine, nodes=args.nodes, workers=args.workers)
     who = "worker" if args.workers == 1 else "workers"
-    print(f"{'seconds':>8}{who + ' RSS MB':>16}{'broker RSS MB':>16}")
-    for t, wm, bm in res["samples"]:
-        print(f"{t:>8}{wm:>16.0f}{bm:>16.0f}")
+    print(f"{'seconds':>8}{who + ' RSS MB':>16}{'broker RSS MB':>16}{'in flight':>12}")
+    for t, wm, bm, queued in res["samples"]:
+        print(f"{t:>8}{wm:>16.0f}{bm:>16.0f}{queued:>12}")
     growth = res["worker_growth_mb_per_min_after_60s"]
     broker = res["broker_growth_mb_per_min_after_60s"]
     print(
@@ -89,7 +90,7 @@ def soak(
         broker_growth_mb_per_min_after_60s=_slope(res["samples"], 2),
         each_worker_growth_mb_per_min_after_60s=[_slope(each, k) for k in range(1, workers + 1)],
     )
-    after = [m for t, m, _ in res["samples"] if t >= 60]
+    after = [row[1] for row in res["samples"] if row[0] >= 60]
     res["worker_rss_mb_at_60s"] = after[0] if after else None
     res["worker_rss_mb_end"] = res["samples"][-1][1] if res["samples"] else None
     return res
@@ -107,8 +108,8 @@ def _slope(samples: Sequence[tuple[float, ...]], column: int) -> float | None:
 async def _soak_load(
     s: Settings, rate: float, seconds: float, sample_s: float, pids: tuple[list[int], list[int]]
 ) -> dict[str, Any]:
-    """The load and the samples: rows of (seconds, the workers' RSS added up, the broker's)
-    and, apart, each worker's."""
+    """The load and the samples: rows of (seconds, the workers' RSS added up, the broker's,
+    stories sent and not yet out) and, apart, each worker's."""
     n = int(rate * seconds)
     topics = Topics(s.topic_prefix)
     c = reader(s, topics.enriched)
@@ -116,7 +117,7 @@ async def _soak_load(
     p = writer(s)
     await p.start()
     arrived = 0
-    samples: list[tuple[float, float, float]] = []
+    samples: list[tuple[float, float, float, int]] = []
     each: list[tuple[float, ...]] = []
     sent: dict[bytes, float] = {}
     lat: list[float] = []
@@ -136,7 +137,8 @@ async def _soak_load(
             await asyncio.sleep(sample_s)
             t = time.monotonic() - t0
             mine = [rss_mb(pid, "VmRSS") for pid in pids[0]]
-            samples.append((round(t), sum(mine), total_rss_mb(pids[1], "VmRSS")))
+            broker = total_rss_mb(pids[1], "VmRSS")
+            samples.append((round(t), sum(mine), broker, len(sent)))  # sent: not yet out
             each.append((round(t), *mine))
 
     t0 = time.monotonic()

@@ -26,7 +26,7 @@ def soaks(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     def fake(seconds: float, rate: float, **kw: Any) -> dict[str, Any]:
         calls.append({"seconds": seconds, "rate": rate, **kw})
         # worker +1 MB, broker +3 MB every 10 s after the first minute
-        rows = [(t, 200.0 + max(0, t - 60) / 10, 300.0 + 3 * max(0, t - 60) / 10) for t in
+        rows = [(t, 200.0 + max(0, t - 60) / 10, 300.0 + 3 * max(0, t - 60) / 10, 7) for t in
                 range(10, 130, 10)]  # fmt: skip
         lat = {"p50": 20.0, "p90": 30.0, "p99": 40.0, "n": 9, "p50_early": 18.0, "p50_late": 22.0}
         return {
@@ -50,6 +50,12 @@ def test_the_engine_reaches_the_soak_and_its_summary(
         {"seconds": 120.0, "rate": 1000.0, "engine": "kafka", "nodes": 1, "workers": 1}
     ]
     lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].split()[-2:] == ["in", "flight"] and lines[1].split() == [
+        "10",
+        "200",
+        "300",
+        "7",
+    ]
     assert "growth after 60 s: worker 6.0 MB/min, broker 18.0 MB/min" in lines[-3]
     assert lines[-2] == "latency p50, first → last quarter: 18 → 22 ms"
     assert json.loads(lines[-1])["latency_ms"]["p50_late"] == 22.0
