@@ -115,31 +115,23 @@ def test_records_of_expired_fingerprints_are_deleted() -> None:
     assert ("0@0", None) in marks
 
 
+@pytest.mark.parametrize("step", ["enriched_record", "finish_story"])
 def test_an_enrichment_failure_is_a_dead_letter_not_a_crash(
-    monkeypatch: pytest.MonkeyPatch,
+    step: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """In either pass: the enrichment, or the near-duplicate mark and routes after it."""
+
     def broken(*args: object, **kwargs: object) -> object:
         raise ValueError("model exploded")
 
-    monkeypatch.setattr(batch_module, "enriched_record", broken)
-    out = process_batch([event(1, PARIS)], ProcessState(1000), CFG, NOW)
-    assert out.dead_letters == {"enrichment_error": 1}
-    letter = DeadLetter.model_validate_json(out.records[0][2])
-    assert "model exploded" in letter.error
-    assert not out.fresh  # not marked: a redrive after the fix is processed
-
-
-def test_a_failure_after_the_enrichment_is_a_dead_letter_too(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    def broken(*args: object, **kwargs: object) -> object:
-        raise ValueError("index exploded")
-
-    monkeypatch.setattr(batch_module, "finish_story", broken)
-    ok = {**PARIS, "id": "s2"}
-    out = process_batch([event(1, PARIS), event(2, ok)], ProcessState(1000), CFG, NOW)
-    assert out.dead_letters == {"enrichment_error": 2} and not out.fresh
+    monkeypatch.setattr(batch_module, step, broken)
+    events = [event(1, PARIS), event(2, {**PARIS, "id": "s2"})]
+    out = process_batch(events, ProcessState(1000), CFG, NOW)
+    assert out.dead_letters == {"enrichment_error": 2}
     assert [t for t, _, _ in out.records] == [TOPICS.deadletter] * 2
+    letter = DeadLetter.model_validate_json(out.records[0][2])
+    assert "model exploded" in letter.error and letter.offset == 1
+    assert not out.fresh  # not marked: a redrive after the fix is processed
 
 
 def _comparable(out: BatchResult) -> tuple[object, ...]:
