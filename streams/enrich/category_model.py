@@ -124,14 +124,17 @@ class _Lookup:
     sorted keys read about fifteen, and between two stories the taggers evict the table, so
     those reads were what a story paid. There are at least as many buckets as keys (a power
     of two), doubled at load until no bucket overflows. An empty slot holds key -1 and row
-    0, so a probe that matches one reads 0: right for a key that is absent, and harmless
-    beside the one slot that holds a real key -1.
+    0, so a probe for -1 reads 0; a real key -1 is refused at load, like two equal keys
+    (``hash()`` never gives -1, a bigram key is positive, a headline key is -1 with odds
+    of 2**-64).
     """
 
     def __init__(self, keys: list[int], rows: list[int]) -> None:
         k = np.array(keys, np.int64)
         if len(np.unique(k)) != len(k):
             raise ValueError("category model: two features with one lookup key")
+        if (k == -1).any():
+            raise ValueError("category model: a feature's lookup key is -1, the empty slot's")
         buckets = max(2, 1 << (len(k) - 1).bit_length())
         while True:
             self._shift = np.uint64(65 - buckets.bit_length())  # top log2(buckets) bits
@@ -147,6 +150,7 @@ class _Lookup:
         self.rows = np.zeros((buckets, _BUCKET), np.int32)  # feature rows < 2**31
         self.keys[at, slot] = k[order]
         self.rows[at, slot] = np.array(rows, np.int64)[order]
+        self._flat_rows = self.rows.reshape(-1)
 
     def _bucket(self, keys: np.ndarray) -> np.ndarray:
         return ((keys.view(np.uint64) * _FIB) >> self._shift).astype(np.intp)
@@ -154,7 +158,10 @@ class _Lookup:
     def find(self, keys: np.ndarray) -> np.ndarray:
         """Row of each key (int64), 0 where it is not in the table."""
         at = self._bucket(np.ascontiguousarray(keys, np.int64))
-        return (self.rows[at] * (self.keys[at] == keys[:, None])).sum(axis=1, dtype=np.int64)
+        hit = self.keys[at] == keys[:, None]
+        slot = hit.argmax(axis=1)  # the key's slot (keys are distinct); 0 when absent
+        found = hit[np.arange(len(keys)), slot]
+        return np.multiply(self._flat_rows[at * _BUCKET + slot], found, dtype=np.int64)
 
 
 class Model:

@@ -136,21 +136,25 @@ def test_lookup_finds_its_keys_and_nothing_else() -> None:
     assert got.tolist() == [6, 5, 7, 0, 0, 0]
     with pytest.raises(ValueError, match="one lookup key"):
         _Lookup([4, 4], [1, 2])
+    with pytest.raises(ValueError, match="empty slot"):
+        _Lookup([4, -1], [1, 2])
 
 
 def test_lookup_agrees_with_a_dict_on_structured_and_random_keys() -> None:
-    # Bigram-like keys (a * K + b: crowded in a few ranges), hash()-like random keys and -1,
-    # the value an empty slot holds; probes are the keys, their neighbours and random keys.
+    # Bigram-like keys (a * K + b: crowded in a few ranges) and hash()-like random keys;
+    # probes are the keys, their neighbours, -1 (an empty slot's key) and random keys.
     rng = np.random.default_rng(7)
     k = 137_003
     pairs = {int(a) * k + int(b) for a, b in rng.integers(1, k, (20_000, 2))}
     randoms = set(rng.integers(-(2**63), 2**63 - 1, 20_000, dtype=np.int64).tolist())
-    keys = sorted(pairs | randoms | {-1})
+    keys = sorted((pairs | randoms) - {-1})
     want = {key: row for row, key in enumerate(keys, 1)}
     table = _Lookup(keys, list(want.values()))
     probes = np.array(
-        [*keys, *(x + 1 for x in keys), *rng.integers(-(2**62), 2**62, 5_000).tolist()],
+        [*keys, *(x + 1 for x in keys), -1, *rng.integers(-(2**62), 2**62, 5_000).tolist()],
         np.int64,
     )
-    assert table.find(probes).tolist() == [want.get(int(x), 0) for x in probes]
+    got = table.find(probes)
+    assert got.dtype == np.int64  # the model multiplies rows into bigram keys
+    assert got.tolist() == [want.get(int(x), 0) for x in probes]
     assert table.find(np.array([], np.int64)).tolist() == []
