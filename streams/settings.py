@@ -104,6 +104,12 @@ class Settings(BaseSettings):
     batch_idle_s: float = Field(
         default=0.002, gt=0, description="Hand a batch over when no event came this long."
     )
+    batch_backlog: int = Field(
+        default=16,
+        ge=1,
+        description="Hand a batch over without an idle wait once this many events came "
+        "while the agent was busy.",
+    )
     inflight_batches: int = Field(
         default=2, ge=1, description="Batches whose outputs may await acks at once."
     )

@@ -67,7 +67,9 @@ def register(news: NewsApp, state: ProcessState) -> Any:
         neardup = NearDupIndex(threshold=s.neardup_threshold) if s.neardup else None
         finishing: deque[asyncio.Future[None]] = deque()
         try:
-            async for events in batches(stream, s.batch_size, s.batch_within_s, s.batch_idle_s):
+            async for events in batches(
+                stream, s.batch_size, s.batch_within_s, s.batch_idle_s, backlog=s.batch_backlog
+            ):
                 while finishing and finishing[0].done():
                     finishing.popleft().result()  # a failed send stops the agent here
                 events = await admit_batch(news, state, events)

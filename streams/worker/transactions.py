@@ -80,7 +80,9 @@ def register(news: NewsApp, state: ProcessState) -> Any:
         neardup = NearDupIndex(threshold=s.neardup_threshold) if s.neardup else None
         lock = guard_commits(news)
         producer = news.app.consumer.transactions.producer
-        async for events in batches(stream, s.batch_size, s.batch_within_s, s.batch_idle_s):
+        async for events in batches(
+            stream, s.batch_size, s.batch_within_s, s.batch_idle_s, backlog=s.batch_backlog
+        ):
             # The same hole guard as at-least-once: a record the consumer skipped (a fetch
             # dropped as stale by a seek) is read again, not left as a gap that stops the
             # partition's commit for good.

@@ -51,6 +51,7 @@ class FakeStream:
 
 
 async def _take(stream: FakeStream, n: int, **kw: Any) -> list[list[Any]]:
+    kw.setdefault("backlog", 10_000)  # the busy rule off, unless the test sets it
     out: list[list[Any]] = []
     async for batch in batches(stream, **kw):
         out.append(batch)
@@ -105,3 +106,39 @@ def test_a_slow_trickle_is_cut_after_within_seconds() -> None:
 async def _deliver_all(stream: FakeStream, items: range) -> None:
     for i in items:
         await stream.deliver(i)
+
+
+def test_a_batch_that_filled_while_the_agent_was_busy_is_handed_over_at_once() -> None:
+    # Events keep coming every 5 ms, so there is never a quiet gap of ``idle``; the first
+    # batch comes when ``within`` has passed, the second (filled while the agent worked on
+    # the first) as soon as the agent asks, not ``within`` later.
+    async def main() -> tuple[list[list[Any]], float]:
+        stream = FakeStream()
+        loop = asyncio.get_running_loop()
+        got: list[list[Any]] = []
+        asked_again = 0.0
+
+        async def consume() -> float:
+            nonlocal asked_again
+            async for batch in batches(stream, max_=100, within=0.3, idle=0.2, backlog=3):
+                got.append(batch)
+                if len(got) == 2:
+                    return loop.time() - asked_again
+                await asyncio.sleep(0.1)  # busy with the first batch
+                asked_again = loop.time()
+            return float("inf")
+
+        taking = asyncio.ensure_future(consume())
+        await asyncio.sleep(0)
+        i = 0
+        while not taking.done():
+            await stream.deliver(i)
+            i += 1
+            await asyncio.sleep(0.005)
+        return got, taking.result()
+
+    got, waited = asyncio.run(main())
+    first, second = got
+    assert first[0] == 0 and second[0] == first[-1] + 1  # nothing lost or repeated
+    assert len(second) >= 3
+    assert waited < 0.15  # the within rule alone would wait 0.3 s after its first event
