@@ -79,9 +79,9 @@ async def batches(
             if await stream.wait_for_stopped(arrived):
                 break
             continue
-        # Let the drainer move what is already waiting, then hand the batch over.
-        # Always one ``idle`` window after the agent asked: while it was busy the drainer
-        # could not run, so what it holds now says nothing about what is waiting.
+        # Let the drainer move what is already waiting, then hand the batch over. Unless
+        # the batch is busy, one ``idle`` window after the agent asked: while it was busy
+        # the drainer could not run, so what it holds now says nothing about what is waiting.
         asked = clock()
         while not full.is_set():
             if first_at < asked and len(buffer) >= backlog:
