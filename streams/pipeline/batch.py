@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+import numpy as np
+
 from schemas.models import DeadLetter, RawStory
 from streams.pipeline.counting import CATEGORY_KEY_PREFIX, NO_WINDOW, Entries
 from streams.pipeline.decode import Limits, Rejection, decode_story
@@ -319,12 +321,25 @@ def process_batch(
             continue
         in_batch.add(fp)
         todo.append(_enrich(msg, story, fp, cfg, out))
+    shingles = iter(_batch_shingles(todo, neardup))
     for item in todo:
         if isinstance(item, _Enriched):
-            _mark_and_route(item, state, cfg, neardup, out)
+            _mark_and_route(item, state, cfg, neardup, out, next(shingles, None))
         else:
             out.records.append(item)
     return out
+
+
+def _batch_shingles(todo: list[Record | _Enriched], nd: NearDupIndex | None) -> list[np.ndarray]:
+    """The shingle hashes of the enriched stories' texts, taken at once; none if that fails
+    (each story then takes its own, where a failure dead-letters that story alone)."""
+    if nd is None:
+        return []
+    try:
+        return nd.shingles([i.story.text for i in todo if isinstance(i, _Enriched)])
+    except Exception:
+        log.exception("near-duplicate hashing failed for a batch; hashing story by story")
+        return []
 
 
 def _enrich(
@@ -353,12 +368,14 @@ def _mark_and_route(
     cfg: BatchConfig,
     neardup: NearDupIndex | None,
     out: BatchResult,
+    shingles: np.ndarray | None,
 ) -> None:
-    """Mark an enriched story's near-duplicates and add its outputs and deltas to ``out``."""
+    """Mark an enriched story's near-duplicates (``shingles``: its text's, taken for the
+    whole batch at once) and add its outputs and deltas to ``out``."""
     msg, story = item.msg, item.story
     t0 = time.perf_counter()
     try:
-        done = finish_story(story, item.record, cfg.route_threshold, neardup)
+        done = finish_story(story, item.record, cfg.route_threshold, neardup, shingles)
     except Exception as exc:
         out.records.append(_enrichment_failed(msg, story, exc, cfg, out))
         return

@@ -25,12 +25,13 @@ shingle hash is pure arithmetic over bytes, so results never depend on `PYTHONHA
 from __future__ import annotations
 
 import math
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from streams.pipeline.boilerplate import SourceBoilerplate
+from streams.pipeline.shingles import ShingleHasher, normalise
 
 __all__ = [
     "BOILERPLATE_KEEP",
@@ -55,32 +56,10 @@ BOILERPLATE_SOURCES = 256
 #: enough. Without the cap a flood of copies costs O(window) per story; with it, at most
 #: bands x cap candidates are verified (8: 128 rows of signatures to read, not 512).
 BUCKET_CAP = 8
-_M64 = (1 << 64) - 1
-_BASE = 0x100000001B3  # odd, so it is invertible mod 2^64 (FNV-1 64-bit prime)
-_BASE_INV = pow(_BASE, -1, 1 << 64)
 _CHUNK = 4096  # shingles per MinHash block: caps the temporary (chunk x num_perm) matrix
-
-# ASCII punctuation/control bytes to delete, derived from the rule "neither \\w nor \\s" so the
-# bytes fast path equals `re.sub(r"[^\\w\\s]", "", text)`; \\x1c-\\x1f are str whitespace but not
-# bytes whitespace, so they map to a space.
-_ASCII_DELETE = bytes(c for c in range(128) if re.match(r"[^\w\s]", chr(c)))
-_ASCII_TABLE = bytes.maketrans(bytes(range(0x1C, 0x20)), b"    ")
-_ASCII = frozenset(map(chr, range(128)))
-# The non-ASCII characters most English copy carries (typographic quotes, dashes, ellipsis,
-# no-break and thin spaces), each as UTF-8 with what the rule above makes of it (a space or
-# nothing). A text whose only non-ASCII characters are these takes the bytes path once they
-# are replaced, instead of a pass over every character.
-_TYPOGRAPHIC = {
-    ch: (ch.encode("utf-8"), b" " if ch.isspace() else b"")
-    for ch in "\u2019\u2018\u201c\u201d\u2013\u2014\u2026\u00a0\u2009\u202f\u00ab\u00bb"
-}
-_ASCII_BYTES = bytes(range(128))
-# Every byte these characters' UTF-8 is made of (lead bytes C2 and E2, continuation bytes):
-# a text with any other non-ASCII byte (Cyrillic, CJK, an accented letter) is refused at
-# once, before any exact check.
-_TYPOGRAPHIC_BYTES = bytes([0xC2, 0xE2, *range(0x80, 0xC0)])
 _U32 = np.uint32
 _U64 = np.uint64
+_S4 = _U64(4)
 
 # LSH band choice (see `lsh_params`): catch pairs AT the threshold with this probability ...
 _TARGET_RECALL = 0.95
@@ -88,56 +67,6 @@ _TARGET_RECALL = 0.95
 # most this often; candidates are verified, so this only bounds verification work.
 _NOISE_JACCARD = 0.05
 _MAX_NOISE_RATE = 2e-3
-
-
-def _normalised_words(text: str) -> list[bytes]:
-    """UTF-8 words of `text` after casefolding and deleting punctuation.
-
-    Equals `re.sub(r"[^\\w\\s]", "", text.casefold()).split()` (encoded), faster
-    (docs/neardup.md): ASCII text goes through one `bytes.translate`, and so does text whose
-    only non-ASCII characters are typographic quotes, dashes and spaces, once they are
-    replaced; other texts pay a `str.replace` per distinct non-ASCII punctuation or space.
-    """
-    if text.isascii():
-        data = text.encode("ascii").lower()
-    else:
-        typographic = _typographic_to_ascii(text)
-        data = _folded(text) if typographic is None else typographic
-    return data.translate(_ASCII_TABLE, _ASCII_DELETE).split()
-
-
-def _folded(text: str) -> bytes:
-    """`text` casefolded, its non-ASCII spaces made spaces and its other non-ASCII
-    punctuation deleted, as UTF-8 (ASCII punctuation is left to the caller's translate)."""
-    folded = text.casefold()
-    for ch in set(folded).difference(_ASCII):
-        if ch.isspace():
-            folded = folded.replace(ch, " ")
-        elif not ch.isalnum():
-            folded = folded.replace(ch, "")
-    return folded.encode("utf-8")
-
-
-def _typographic_to_ascii(text: str) -> bytes | None:
-    """``text`` lower-cased as ASCII bytes with its typographic characters replaced, or
-    None when it holds any other non-ASCII character (a letter, another symbol): then only
-    the general path knows what casefolding makes of it."""
-    data = text.encode("utf-8")
-    # Deleting the ASCII bytes leaves the UTF-8 of the non-ASCII characters.
-    rest = data.translate(None, _ASCII_BYTES)
-    if rest.translate(None, _TYPOGRAPHIC_BYTES):
-        return None
-    found = set(rest.decode("utf-8"))
-    if not found.issubset(_TYPOGRAPHIC):  # another character of those bytes ("€", "•")
-        return None
-    for ch in found:
-        data = data.replace(*_TYPOGRAPHIC[ch])
-    return data.lower()
-
-
-def normalise(text: str) -> str:
-    """Casefold, delete punctuation ("U.S." -> "us", "it's" -> "its"), collapse whitespace."""
-    return b" ".join(_normalised_words(text)).decode("utf-8")
 
 
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -165,17 +94,6 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     ]
     _, neg_b, r = max(ok)
     return -neg_b, r
-
-
-_S31, _S32, _S4 = _U64(31), _U64(32), _U64(4)
-_MIX = _U64(0xFF51AFD7ED558CCD)
-
-
-def _mix32(x: np.ndarray) -> np.ndarray:
-    """Top 32 bits of xorshift-multiply: folds the polynomial hash's low bits into the top."""
-    x ^= x >> _S31
-    x *= _MIX
-    return (x >> _S32).astype(_U32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,8 +145,7 @@ class NearDupIndex:
         self._perm_a = rng.integers(0, 1 << 32, num_perm, dtype=_U32) | _U32(1)  # odd: bijective
         self._perm_b = rng.integers(0, 1 << 32, num_perm, dtype=_U32)
         self._band_mult = rng.integers(0, 1 << 64, self.rows, dtype=_U64) | _U64(1)
-        self._pow = np.ones(1, dtype=_U64)
-        self._inv_pow = np.ones(1, dtype=_U64)
+        self._shingles = ShingleHasher(shingle)
 
         # Ring buffer, slot = seq % window: 4 bytes per permutation per story. np.full writes
         # every page now (np.zeros would map them lazily), so memory is taken at start.
@@ -255,13 +172,25 @@ class NearDupIndex:
     def __contains__(self, story_id: object) -> bool:
         return story_id in self._by_id
 
-    def check_and_add(self, story_id: str, text: str, source: str | None = None) -> DupResult:
+    def shingles(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """The shingle hashes of many texts at once, for ``check_and_add``'s ``shingles``:
+        a batch pays one set of numpy calls instead of one per story."""
+        return self._shingles.many(texts)
+
+    def check_and_add(
+        self,
+        story_id: str,
+        text: str,
+        source: str | None = None,
+        shingles: np.ndarray | None = None,
+    ) -> DupResult:
         """Classify `story_id` against the window, then remember it.
 
         Idempotent by id while the id is in the window: a redelivered story gets its first
         result back and is not indexed twice (the text of the redelivery is ignored).
         `source` (a feed's host, a publisher; None when unknown) names whose boilerplate to
-        leave out; stories without one are compared whole.
+        leave out; stories without one are compared whole. `shingles`: the text's hashes
+        from :meth:`shingles`, when they were taken beforehand.
         """
         known = self._by_id.get(story_id)
         if known is not None:
@@ -270,7 +199,7 @@ class NearDupIndex:
         if seq >= self.window:
             self._evict(seq - self.window)
         slot = seq % self.window
-        sig = self._signature(text, source)
+        sig = self._signature(self._shingles.one(text) if shingles is None else shingles, source)
 
         result = DupResult(story_id, None, None)
         if sig is None:  # no words at all: nothing to compare, never matched
@@ -347,43 +276,10 @@ class NearDupIndex:
         band = sig[: self.bands * self.rows].reshape(self.bands, self.rows).astype(_U64)
         return (band * self._band_mult).sum(axis=1, dtype=_U64) >> _S4
 
-    def _powers(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """BASE^i and BASE^-i (mod 2^64) for i < n, grown by doubling."""
-        if len(self._pow) < n:
-            size = max(n, 2 * len(self._pow))
-            ones = np.ones(1, dtype=_U64)
-            self._pow = np.concatenate((ones, np.cumprod(np.full(size - 1, _BASE, dtype=_U64))))
-            self._inv_pow = np.concatenate(
-                (ones, np.cumprod(np.full(size - 1, _BASE_INV, dtype=_U64)))
-            )
-        return self._pow, self._inv_pow
-
-    def _shingle_hashes(self, text: str) -> np.ndarray | None:
-        """32-bit hash of every word shingle, or None when the text has no words.
-
-        Texts shorter than the shingle size become ONE shingle (the whole normalised text),
-        so they match only an identical normalised text; see docs/neardup.md.
-        """
-        words = _normalised_words(text)
-        if not words:
-            return None
-        k = min(self.shingle, len(words))
-        data = np.frombuffer(b" ".join(words), dtype=np.uint8)
-        n = len(data)
-        pw, inv = self._powers(n)
-        # prefix[j] = sum_{m<j} (byte_m + 1) * BASE^m; substring hash = diff * BASE^-start.
-        prefix = np.zeros(n + 1, dtype=_U64)
-        np.cumsum((data + _U64(1)) * pw[:n], out=prefix[1:])
-        spaces = np.flatnonzero(data == 32)
-        starts = np.concatenate(([0], spaces + 1))[: len(words) - k + 1]
-        ends = np.concatenate((spaces, [n]))[k - 1 :]
-        return _mix32((prefix[ends] - prefix[starts]) * inv[starts])
-
-    def _signature(self, text: str, source: str | None = None) -> np.ndarray | None:
-        """num_perm uint32 MinHash signature: min over shingles of a*h + b (mod 2^32), a odd;
-        the source's boilerplate shingles left out."""
-        hashes = self._shingle_hashes(text)
-        if hashes is None:
+    def _signature(self, hashes: np.ndarray, source: str | None = None) -> np.ndarray | None:
+        """num_perm uint32 MinHash signature of shingle hashes: min over shingles of a*h + b
+        (mod 2^32), a odd; the source's boilerplate shingles left out. None without any."""
+        if not len(hashes):
             return None
         if source is not None and self._boilerplate is not None:
             hashes = self._boilerplate.strip(source, hashes)

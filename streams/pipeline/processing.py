@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 import orjson
 
 from schemas.models import RawStory
@@ -66,9 +67,14 @@ def process_story(
 
 
 def finish_story(
-    story: RawStory, rec: dict[str, Any], threshold: float, neardup: NearDupIndex | None = None
+    story: RawStory,
+    rec: dict[str, Any],
+    threshold: float,
+    neardup: NearDupIndex | None = None,
+    shingles: np.ndarray | None = None,
 ) -> Processed:
-    """:func:`process_story` after the enrichment: ``rec`` is ``enriched_record(story)``.
+    """:func:`process_story` after the enrichment: ``rec`` is ``enriched_record(story)``;
+    ``shingles``, when given, the hashes of its text (``NearDupIndex.shingles``).
 
     Apart so that a batch can enrich all its stories before it marks any: run one after
     the other per story, the enrichment's tables and the near-duplicate index push each
@@ -77,7 +83,7 @@ def finish_story(
     cluster_id, duplicate_of = story.id, None
     if neardup is not None:
         source = None if story.source == _NO_SOURCE else story.source
-        dup = neardup.check_and_add(story.id, story.text, source)
+        dup = neardup.check_and_add(story.id, story.text, source, shingles)
         cluster_id, duplicate_of = dup.cluster_id, dup.duplicate_of
         rec["cluster_id"] = cluster_id
         if duplicate_of is not None:

@@ -144,8 +144,18 @@ def _comparable(out: BatchResult) -> tuple[object, ...]:
     return records, dict(out.deltas), dict(out.fresh), out.duplicates, out.near_duplicates
 
 
-def test_a_batch_gives_what_its_stories_give_one_at_a_time() -> None:
-    """Enriching the whole batch before marking near-duplicates changes no output."""
+@pytest.mark.parametrize("batch_hashing", ["works", "fails"])
+def test_a_batch_gives_what_its_stories_give_one_at_a_time(
+    batch_hashing: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enriching the whole batch before marking near-duplicates, and hashing its texts at
+    once (or each story its own, when that fails), changes no output."""
+    if batch_hashing == "fails":
+
+        def broken(*args: object) -> object:
+            raise ValueError("hashing exploded")
+
+        monkeypatch.setattr(NearDupIndex, "shingles", broken)
     stories = [
         event(1, PARIS),
         event(2, b"{not json"),

@@ -146,7 +146,8 @@ def test_deterministic_across_indexes_and_processes() -> None:
     assert runs[0] == runs[1]
     code = (
         "import sys, json; from streams.pipeline.neardup import NearDupIndex; "
-        "print(json.dumps(NearDupIndex()._signature(sys.argv[1]).tolist()))"
+        "idx = NearDupIndex(); "
+        "print(json.dumps(idx._signature(idx.shingles([sys.argv[1]])[0]).tolist()))"
     )
     sigs = []
     for seed in ("1", "2"):
@@ -160,7 +161,8 @@ def test_deterministic_across_indexes_and_processes() -> None:
             check=True,
         )
         sigs.append(json.loads(out.stdout))
-    assert sigs[0] == sigs[1] == NearDupIndex()._signature(story()).tolist()  # type: ignore[union-attr]
+    idx = NearDupIndex()
+    assert sigs[0] == sigs[1] == idx._signature(idx.shingles([story()])[0]).tolist()  # type: ignore[union-attr]
 
 
 def test_short_texts_match_only_identical_normalised_text() -> None:
