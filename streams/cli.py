@@ -30,24 +30,12 @@ def _settings() -> Settings:
     """The settings, or an `InputError` naming the bad ``NEWSSTREAM_*`` variable."""
     from pydantic import ValidationError
 
-    from streams.settings import get_settings
+    from streams.settings import get_settings, setting_problems
 
     try:
         return get_settings()
     except ValidationError as exc:
-        raise InputError(f"invalid configuration: {_setting_problems(exc)}") from exc
-
-
-def _setting_problems(exc: object) -> str:
-    from pydantic import ValidationError
-
-    assert isinstance(exc, ValidationError)
-    problems = []
-    for err in exc.errors():
-        where = "NEWSSTREAM_" + "_".join(map(str, err["loc"])).upper() if err["loc"] else ""
-        message = str(err["msg"]).removeprefix("Value error, ")
-        problems.append(f"{where}: {message}" if where else message)
-    return "; ".join(problems)
+        raise InputError(f"invalid configuration: {setting_problems(exc)}") from exc
 
 
 def cmd_broker(args: argparse.Namespace) -> int:
@@ -154,6 +142,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from streams.local.run import run_demo
     from streams.sources.seeds import default_seed_file
 
+    _settings()  # a bad NEWSSTREAM_* variable is reported before anything starts
     path = Path(args.path) if args.path is not None else default_seed_file()
     return run_demo(path, timeout=args.timeout, engine=args.engine)
 
@@ -335,6 +324,10 @@ def main(argv: list[str] | None = None) -> int:
         _discard_stdout()  # the reader left (`| head`): not an error of this command
         return ExitCode.OK
     except Exception as exc:
+        from streams.settings import setting_problems
+
+        if problems := setting_problems(exc):  # settings a command built from an environment
+            return _fail(args.command, f"invalid configuration: {problems}", InputError.code, debug)
         what = f"unexpected {type(exc).__name__}: {exc}"
         return _fail(args.command, f"{what} (a bug; --debug shows where)", ExitCode.INTERNAL, debug)
 

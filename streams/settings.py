@@ -10,7 +10,7 @@ import os
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The brokers newsstream knows: the embedded Tansu one and Apache Kafka.
@@ -221,3 +221,17 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def setting_problems(exc: BaseException) -> str:
+    """What is wrong with the ``NEWSSTREAM_*`` variables, one clause per variable, when
+    ``exc`` is a :class:`Settings` validation error; "" for any other exception. Values are
+    never quoted: they may be secrets."""
+    if not isinstance(exc, ValidationError) or exc.title != Settings.__name__:
+        return ""
+    prefix, problems = str(Settings.model_config.get("env_prefix", "")), []
+    for err in exc.errors():
+        where = prefix + "_".join(map(str, err["loc"])).upper() if err["loc"] else ""
+        message = str(err["msg"]).removeprefix("Value error, ")
+        problems.append(f"{where}: {message}" if where else message)
+    return "; ".join(problems) or "invalid settings"

@@ -189,6 +189,23 @@ def test_a_bad_setting_names_the_variable(
     assert "many" not in line  # values are never echoed (they may be secrets)
 
 
+def test_a_bad_setting_in_settings_a_command_builds_itself_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run` and `bench` build a worker's settings from its environment (``settings_for``):
+    a bad value there is the user's input too, not a bug."""
+    from streams.local.stack import settings_for
+
+    def build(args: argparse.Namespace) -> int:
+        settings_for("kafka://127.0.0.1:9", {"NEWSSTREAM_BATCH_BACKLOG": "0"})
+        return 0
+
+    monkeypatch.setattr("streams.enrich.evaluation.run", build)
+    assert main(["eval", "--data", "d.jsonl"]) == ExitCode.USAGE
+    line = _one_sentence(capsys.readouterr().err)
+    assert line.startswith("newsstream eval: invalid configuration: NEWSSTREAM_BATCH_BACKLOG: ")
+
+
 def test_an_unexpected_error_is_a_sentence_and_exit_70(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
