@@ -147,10 +147,10 @@ class _Lookup:
         at = at[order]
         slot = np.arange(len(k)) - (np.cumsum(counts) - counts)[at]
         self.keys = np.full((buckets, _BUCKET), -1, np.int64)
-        self.rows = np.zeros((buckets, _BUCKET), np.int32)  # feature rows < 2**31
         self.keys[at, slot] = k[order]
-        self.rows[at, slot] = np.array(rows, np.int64)[order]
-        self._flat_rows = self.rows.reshape(-1)
+        # Flat, slot by slot like ``keys``: a key's row is at bucket * _BUCKET + slot.
+        self._rows = np.zeros(buckets * _BUCKET, np.int32)  # feature rows < 2**31
+        self._rows[at * _BUCKET + slot] = np.array(rows, np.int64)[order]
 
     def _bucket(self, keys: np.ndarray) -> np.ndarray:
         return ((keys.view(np.uint64) * _FIB) >> self._shift).astype(np.intp)
@@ -161,7 +161,7 @@ class _Lookup:
         hit = self.keys[at] == keys[:, None]
         slot = hit.argmax(axis=1)  # the key's slot (keys are distinct); 0 when absent
         found = hit[np.arange(len(keys)), slot]
-        return np.multiply(self._flat_rows[at * _BUCKET + slot], found, dtype=np.int64)
+        return np.multiply(self._rows[at * _BUCKET + slot], found, dtype=np.int64)
 
 
 class Model:
